@@ -1,0 +1,82 @@
+"""The small world the tests live in.
+
+- `shared_data`: the real networks in ../shared/data (Andorra OSM, Colorado GeoJSON,
+  GPX hikes, the SRTM tile). Tests fail loudly when it is missing: they are the
+  point of the suite, not an optional extra.
+- `andorra_network`: the Andorra extract parsed once per session (no database).
+- `andorra_db`: the same extract imported into the test database once per session;
+  every test still runs in its own rolled-back transaction.
+- `osm_file`: writes a tiny hand-made .osm XML file from a list of ways.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent
+SHARED_DATA = Path(
+    os.environ.get("LOOPGENIE_SHARED_DATA", BASE_DIR.parent / "shared" / "data")
+)
+ANDORRA_PBF = SHARED_DATA / "andorra-osm" / "andorra-2021-06-22.osm.pbf"
+ANDORRA_SOURCE = "Andorra test"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    assert SHARED_DATA.is_dir(), f"real test data missing at {SHARED_DATA}"
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def andorra_network(shared_data):
+    from trails.formats import read_network
+
+    return read_network(ANDORRA_PBF).network
+
+
+@pytest.fixture(scope="session")
+def andorra_db(django_db_setup, django_db_blocker, shared_data):
+    """The Andorra source in the test database, imported once for the session."""
+    from trails.importers import import_file
+    from trails.models import Source
+
+    with django_db_blocker.unblock():
+        if not Source.objects.filter(name=ANDORRA_SOURCE).exists():
+            import_file(
+                ANDORRA_PBF,
+                ANDORRA_SOURCE,
+                attribution="© OpenStreetMap contributors",
+                licence="ODbL 1.0",
+            )
+        yield Source.objects.get(name=ANDORRA_SOURCE)
+        Source.objects.filter(name=ANDORRA_SOURCE).delete()
+
+
+def _osm_xml(nodes: dict[int, tuple[float, float, dict]], ways: list[dict]) -> str:
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6">']
+    for nid, (lon, lat, tags) in nodes.items():
+        tag_xml = "".join(f'<tag k="{k}" v="{v}"/>' for k, v in tags.items())
+        parts.append(
+            f'<node id="{nid}" version="1" lat="{lat}" lon="{lon}">{tag_xml}</node>'
+        )
+    for way in ways:
+        refs = "".join(f'<nd ref="{n}"/>' for n in way["nodes"])
+        tag_xml = "".join(f'<tag k="{k}" v="{v}"/>' for k, v in way["tags"].items())
+        parts.append(f'<way id="{way["id"]}" version="1">{refs}{tag_xml}</way>')
+    parts.append("</osm>")
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def osm_file(tmp_path):
+    """Write a tiny .osm file: osm_file(nodes={id: (lon, lat, tags)}, ways=[...])."""
+
+    def write(nodes, ways, name="tiny.osm") -> Path:
+        path = tmp_path / name
+        path.write_text(_osm_xml(nodes, ways))
+        return path
+
+    return write

@@ -1,0 +1,306 @@
+"""Staff tools: look up, correct and close parts of the network.
+
+Imported identifiers and geometry are read-only (the next import owns them); what
+staff decide (names, difficulty, closures, trailhead positions) is editable. Every
+change moves the data version, so cached plans never show an edit's old state.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from trails.geo import METRES_PER_MILE
+from trails.models import (
+    Campsite,
+    DataVersion,
+    Junction,
+    Segment,
+    Source,
+    Trail,
+    Trailhead,
+)
+
+admin.site.site_header = "LoopGenie staff"
+admin.site.site_title = "LoopGenie staff"
+admin.site.index_title = "Trail data"
+
+MAP_MEDIA = forms.Media(
+    css={"all": ["leaflet/leaflet.css", "trails/admin_map.css"]},
+    js=["leaflet/leaflet.js", "trails/admin_map.js"],
+)
+
+
+def map_preview(features: dict) -> str:
+    """A small map the admin's script draws; the data travels in a data- attribute."""
+    return format_html(
+        '<div class="lg-admin-map" data-geojson="{}"></div>', json.dumps(features)
+    )
+
+
+def line_feature(coords: list, **props) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "LineString", "coordinates": [c[:2] for c in coords]},
+        "properties": props,
+    }
+
+
+def point_feature(lon: float, lat: float, **props) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": props,
+    }
+
+
+class BumpsDataVersion:
+    """Admin mixin: any staff change makes cached plans and graphs stale."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        DataVersion.bump()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        DataVersion.bump()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        DataVersion.bump()
+
+
+@admin.register(Source)
+class SourceAdmin(BumpsDataVersion, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "format",
+        "imported_at",
+        "trail_count",
+        "segment_count",
+        "trailhead_count",
+        "campsite_count",
+        "km",
+    ]
+    search_fields = ["name", "attribution"]
+    readonly_fields = [
+        "format",
+        "imported_at",
+        "trail_count",
+        "segment_count",
+        "junction_count",
+        "trailhead_count",
+        "campsite_count",
+        "km",
+    ]
+
+
+class SegmentInline(admin.TabularInline):
+    model = Segment
+    fields = [
+        "external_id",
+        "length_m",
+        "ascent_m",
+        "descent_m",
+        "is_open",
+        "closed_reason",
+    ]
+    readonly_fields = ["external_id", "length_m", "ascent_m", "descent_m"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Trail)
+class TrailAdmin(BumpsDataVersion, admin.ModelAdmin):
+    list_display = ["__str__", "kind", "difficulty", "source", "length_km"]
+    list_filter = ["kind", "difficulty", "source"]
+    search_fields = ["name", "external_id"]
+    list_select_related = ["source"]
+    readonly_fields = ["source", "external_id", "map"]
+    fields = ["name", "kind", "difficulty", "source", "external_id", "map"]
+    inlines = [SegmentInline]
+
+    @property
+    def media(self):
+        return super().media + MAP_MEDIA
+
+    @admin.display(description="length (km)")
+    def length_km(self, obj: Trail) -> str:
+        return f"{sum(s.length_m for s in obj.segments.all()) / 1000:.2f}"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("segments")
+
+    @admin.display(description="map")
+    def map(self, obj: Trail) -> str:
+        segs = obj.segments.all()
+        return map_preview(
+            {
+                "type": "FeatureCollection",
+                "features": [line_feature(s.geometry, open=s.is_open) for s in segs],
+            }
+        )
+
+
+class SegmentForm(forms.ModelForm):
+    class Meta:
+        model = Segment
+        fields = ["is_open", "closed_reason", "ascent_m", "descent_m"]
+
+    def clean_closed_reason(self) -> str:
+        reason = self.cleaned_data["closed_reason"].strip()
+        if not self.cleaned_data.get("is_open", True) and not reason:
+            raise forms.ValidationError(
+                "Say why the segment is closed (for example: washed out, winter only); "
+                "hikers see this reason."
+            )
+        return reason
+
+    def clean_ascent_m(self):
+        return _not_negative(self.cleaned_data["ascent_m"], "Ascent")
+
+    def clean_descent_m(self):
+        return _not_negative(self.cleaned_data["descent_m"], "Descent")
+
+
+def _not_negative(value: float | None, what: str) -> float | None:
+    if value is not None and not 0 <= value <= 10_000:
+        raise forms.ValidationError(f"{what} is metres of climb: between 0 and 10,000.")
+    return value
+
+
+@admin.register(Segment)
+class SegmentAdmin(BumpsDataVersion, admin.ModelAdmin):
+    form = SegmentForm
+    list_display = [
+        "__str__",
+        "trail_kind",
+        "miles_display",
+        "ascent_m",
+        "is_open",
+        "closed_reason",
+    ]
+    list_filter = ["is_open", "trail__kind", "source"]
+    search_fields = ["trail__name", "external_id", "closed_reason"]
+    list_select_related = ["trail", "source"]
+    readonly_fields = [
+        "source",
+        "external_id",
+        "trail",
+        "start",
+        "end",
+        "length_m",
+        "map",
+    ]
+    fields = [
+        "trail",
+        "source",
+        "external_id",
+        "start",
+        "end",
+        "length_m",
+        "ascent_m",
+        "descent_m",
+        "is_open",
+        "closed_reason",
+        "map",
+    ]
+    actions = ["close_segments", "reopen_segments"]
+
+    @property
+    def media(self):
+        return super().media + MAP_MEDIA
+
+    @admin.display(description="kind", ordering="trail__kind")
+    def trail_kind(self, obj: Segment) -> str:
+        return obj.trail.get_kind_display()
+
+    @admin.display(description="miles", ordering="length_m")
+    def miles_display(self, obj: Segment) -> str:
+        return f"{obj.length_m / METRES_PER_MILE:.2f}"
+
+    @admin.display(description="map")
+    def map(self, obj: Segment) -> str:
+        return map_preview(line_feature(obj.geometry, open=obj.is_open))
+
+    @admin.action(description="Close the selected segments (left out of planning)")
+    def close_segments(self, request: HttpRequest, queryset: QuerySet) -> None:
+        n = queryset.update(is_open=False, closed_reason="Closed by staff")
+        DataVersion.bump()
+        self.message_user(request, f"Closed {n} segments.", messages.SUCCESS)
+
+    @admin.action(description="Reopen the selected segments")
+    def reopen_segments(self, request: HttpRequest, queryset: QuerySet) -> None:
+        n = queryset.update(is_open=True, closed_reason="")
+        DataVersion.bump()
+        self.message_user(request, f"Reopened {n} segments.", messages.SUCCESS)
+
+
+@admin.register(Junction)
+class JunctionAdmin(BumpsDataVersion, admin.ModelAdmin):
+    list_display = ["id", "lat", "lon", "elevation", "source"]
+    list_filter = ["source"]
+    search_fields = ["external_id"]
+    list_select_related = ["source"]
+    readonly_fields = ["source", "external_id", "lat", "lon"]
+
+
+class PointAdmin(BumpsDataVersion, admin.ModelAdmin):
+    """Trailheads and campsites: moving one re-attaches it to the network."""
+
+    list_display = ["__str__", "kind", "lat", "lon", "attached", "source"]
+    list_filter = ["kind", "source"]
+    search_fields = ["name", "external_id"]
+    list_select_related = ["source", "junction"]
+    readonly_fields = ["source", "external_id", "junction", "attach_m", "map"]
+    fields = ["name", "kind", "lat", "lon", "elevation"] + readonly_fields
+
+    @property
+    def media(self):
+        return super().media + MAP_MEDIA
+
+    @admin.display(description="attached to network", boolean=True)
+    def attached(self, obj) -> bool:
+        return obj.junction_id is not None
+
+    @admin.display(description="map")
+    def map(self, obj) -> str:
+        if obj.pk is None:
+            return "-"
+        features = [point_feature(obj.lon, obj.lat, name=obj.name)]
+        if obj.junction:
+            features.append(
+                point_feature(obj.junction.lon, obj.junction.lat, junction=True)
+            )
+        return map_preview({"type": "FeatureCollection", "features": features})
+
+    def save_model(self, request, obj, form, change):
+        if not change or {"lat", "lon"} & set(form.changed_data):
+            obj.attach_to_network()
+            if obj.junction is None:
+                self.message_user(
+                    request,
+                    f"{obj} is not within reach of any open trail, so planning will "
+                    "not start from it until it is moved closer.",
+                    messages.WARNING,
+                )
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Trailhead)
+class TrailheadAdmin(PointAdmin):
+    pass
+
+
+@admin.register(Campsite)
+class CampsiteAdmin(PointAdmin):
+    pass

@@ -1,0 +1,41 @@
+"""Load the bundled demo region (Andorra, OpenStreetMap) unless it is already loaded.
+
+`make run` calls this on every start; only the first start imports anything.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from trails.models import Source
+
+DEMO_DIR = Path(settings.BASE_DIR) / "data" / "demo"
+DEMO_SOURCE = "Andorra (OpenStreetMap)"
+DEMO_FILE = DEMO_DIR / "andorra-2021-06-22.osm.pbf"
+ATTRIBUTION = "© OpenStreetMap contributors"
+
+
+class Command(BaseCommand):
+    help = "Import the bundled Andorra demo region into an empty database."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Import even if it is already loaded."
+        )
+
+    def handle(self, *args, **opts):
+        loaded = Source.objects.filter(name=DEMO_SOURCE, segment_count__gt=0).exists()
+        if loaded and not opts["force"]:
+            self.stdout.write(f"Demo region {DEMO_SOURCE!r} is already loaded.")
+            return
+        call_command(
+            "import_trails",
+            str(DEMO_FILE),
+            source=DEMO_SOURCE,
+            attribution=ATTRIBUTION,
+            licence="ODbL 1.0",
+            verbosity=opts["verbosity"],
+            stdout=self.stdout,
+        )

@@ -1,0 +1,283 @@
+"""The trail network as a graph stored relationally.
+
+Junctions are the nodes, segments the edges between two junctions; trails group the
+segments a source line was split into. Trailheads and campsites are points attached
+to a junction. Every imported row is keyed on (source, external_id), so re-importing a
+file updates rows in place. Segments carry their bounding box, and points their
+position, with indexes so that "everything inside this box" is one indexed query on
+SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from trails.geo import METRES_PER_MILE, degrees_for_metres, haversine_m
+from trails.network import DEFAULT_ATTACH_M
+
+LAT_VALIDATORS = [MinValueValidator(-90.0), MaxValueValidator(90.0)]
+LON_VALIDATORS = [MinValueValidator(-180.0), MaxValueValidator(180.0)]
+
+
+class Source(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    attribution = models.TextField(
+        blank=True, help_text="Shown wherever this data is displayed."
+    )
+    licence = models.CharField(max_length=200, blank=True)
+    format = models.CharField(max_length=20, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    trail_count = models.PositiveIntegerField(default=0)
+    segment_count = models.PositiveIntegerField(default=0)
+    junction_count = models.PositiveIntegerField(default=0)
+    trailhead_count = models.PositiveIntegerField(default=0)
+    campsite_count = models.PositiveIntegerField(default=0)
+    km = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DataVersion(models.Model):
+    """One row whose counter moves on every change to the network.
+
+    Plans and cached graphs are keyed on it, so an import or an admin edit makes
+    them stale at once.
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"data version {self.version}"
+
+    @classmethod
+    def current(cls) -> int:
+        row = cls.objects.filter(pk=1).values_list("version", flat=True).first()
+        return row or 0
+
+    @classmethod
+    def bump(cls) -> None:
+        updated = cls.objects.filter(pk=1).update(version=F("version") + 1)
+        if not updated:
+            cls.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+class Trail(models.Model):
+    class Kind(models.TextChoices):
+        PATH = "path", "Path"
+        FOOTWAY = "footway", "Footway"
+        TRACK = "track", "Track"
+        BRIDLEWAY = "bridleway", "Bridleway"
+        STEPS = "steps", "Steps"
+        ROAD = "road", "Road connector"
+
+    class Difficulty(models.IntegerChoices):
+        HIKING = 1, "T1 hiking"
+        MOUNTAIN = 2, "T2 mountain hiking"
+        DEMANDING_MOUNTAIN = 3, "T3 demanding mountain hiking"
+        ALPINE = 4, "T4 alpine hiking"
+        DEMANDING_ALPINE = 5, "T5 demanding alpine hiking"
+        DIFFICULT_ALPINE = 6, "T6 difficult alpine hiking"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="trails")
+    external_id = models.CharField(max_length=100)
+    name = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PATH)
+    difficulty = models.PositiveSmallIntegerField(
+        choices=Difficulty.choices, null=True, blank=True
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="trail_external_id_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            self.name or f"Unnamed {self.get_kind_display().lower()} {self.external_id}"
+        )
+
+    @property
+    def is_connector(self) -> bool:
+        return self.kind == self.Kind.ROAD
+
+
+class Junction(models.Model):
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="junctions"
+    )
+    external_id = models.CharField(max_length=100)
+    lat = models.FloatField(validators=LAT_VALIDATORS)
+    lon = models.FloatField(validators=LON_VALIDATORS)
+    elevation = models.FloatField(null=True, blank=True, help_text="Metres.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="junction_external_id_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["lat", "lon"], name="junction_lat_lon")]
+
+    def __str__(self) -> str:
+        return f"Junction {self.pk} ({self.lat:.5f}, {self.lon:.5f})"
+
+
+class SegmentQuerySet(models.QuerySet):
+    def in_bbox(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float):
+        """Segments whose bounding box overlaps the box."""
+        return self.filter(
+            min_lat__lte=max_lat,
+            max_lat__gte=min_lat,
+            min_lon__lte=max_lon,
+            max_lon__gte=min_lon,
+        )
+
+    def open(self):
+        return self.filter(is_open=True)
+
+
+class Segment(models.Model):
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="segments"
+    )
+    external_id = models.CharField(max_length=120)
+    trail = models.ForeignKey(Trail, on_delete=models.CASCADE, related_name="segments")
+    start = models.ForeignKey(Junction, on_delete=models.CASCADE, related_name="+")
+    end = models.ForeignKey(Junction, on_delete=models.CASCADE, related_name="+")
+    # [[lon, lat], ...] or [[lon, lat, ele], ...] from start to end.
+    geometry = models.JSONField()
+    length_m = models.FloatField()
+    ascent_m = models.FloatField(null=True, blank=True)
+    descent_m = models.FloatField(null=True, blank=True)
+    is_open = models.BooleanField(
+        default=True, help_text="Closed segments are left out of planning."
+    )
+    closed_reason = models.CharField(
+        max_length=200, blank=True, help_text="For example: washed out, winter only."
+    )
+    min_lat = models.FloatField()
+    min_lon = models.FloatField()
+    max_lat = models.FloatField()
+    max_lon = models.FloatField()
+
+    objects = SegmentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="segment_external_id_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(length_m__gte=0), name="segment_length_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["min_lat", "min_lon"], name="segment_bbox_min"),
+            models.Index(fields=["max_lat", "max_lon"], name="segment_bbox_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trail} ({self.length_m / 1000:.2f} km)"
+
+    @property
+    def miles(self) -> float:
+        return self.length_m / METRES_PER_MILE
+
+
+class PointQuerySet(models.QuerySet):
+    def in_bbox(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float):
+        return self.filter(
+            lat__gte=min_lat, lat__lte=max_lat, lon__gte=min_lon, lon__lte=max_lon
+        )
+
+
+class NetworkPoint(models.Model):
+    """A place hikers start or sleep at, attached to the nearest junction."""
+
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    external_id = models.CharField(max_length=100, blank=True)
+    name = models.CharField(max_length=300, blank=True)
+    lat = models.FloatField(validators=LAT_VALIDATORS)
+    lon = models.FloatField(validators=LON_VALIDATORS)
+    elevation = models.FloatField(null=True, blank=True, help_text="Metres.")
+    junction = models.ForeignKey(
+        Junction, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    attach_m = models.FloatField(
+        null=True, blank=True, help_text="Distance to the junction it attaches to."
+    )
+
+    objects = PointQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name or f"{self.get_kind_display()} {self.pk}"
+
+    def attach_to_network(self, max_m: float = DEFAULT_ATTACH_M) -> None:
+        """Attach to the nearest junction on an open segment within `max_m`.
+
+        Staff move points in the admin; this keeps them on the network (or marks
+        them unattached when they were moved away from every trail).
+        """
+        dlon, dlat = degrees_for_metres(max_m, self.lat)
+        box = (self.lon - dlon, self.lat - dlat, self.lon + dlon, self.lat + dlat)
+        segments = Segment.objects.open().in_bbox(*box)
+        ids = set(segments.values_list("start_id", flat=True))
+        ids |= set(segments.values_list("end_id", flat=True))
+        best = None
+        for j in Junction.objects.filter(id__in=ids).only("id", "lat", "lon"):
+            d = haversine_m(self.lon, self.lat, j.lon, j.lat)
+            if d <= max_m and (best is None or (d, j.id) < (best[0], best[1].id)):
+                best = (d, j)
+        self.junction = best[1] if best else None
+        self.attach_m = round(best[0], 1) if best else None
+
+
+class Trailhead(NetworkPoint):
+    class Kind(models.TextChoices):
+        TRAILHEAD = "trailhead", "Trailhead"
+        PARKING = "parking", "Parking"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TRAILHEAD)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(external_id=""),
+                name="trailhead_external_id_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["lat", "lon"], name="trailhead_lat_lon")]
+
+
+class Campsite(NetworkPoint):
+    class Kind(models.TextChoices):
+        CAMP_SITE = "camp_site", "Campsite"
+        ALPINE_HUT = "alpine_hut", "Alpine hut"
+        WILDERNESS_HUT = "wilderness_hut", "Wilderness hut"
+        SHELTER = "shelter", "Shelter"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CAMP_SITE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(external_id=""),
+                name="campsite_external_id_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["lat", "lon"], name="campsite_lat_lon")]

@@ -1,0 +1,310 @@
+"""Build a routable trail network from parsed lines and points.
+
+Every file format is parsed into `RawWay` lines and `RawPoint` places (see
+`trails/osm.py` and friends); `build_network` then makes the topology, the same way
+for all of them:
+
+- a vertex is a *junction* where a line ends, where two lines (or one line twice)
+  share it, or where a trailhead or campsite attaches;
+- every line is split at its junctions into *segments*, each an edge between two
+  junctions with its own geometry and length in metres;
+- a closed line that would become a segment from a junction back to itself is split
+  once more at its middle vertex, so the graph has no self-loops;
+- places attach to the nearest vertex of any line within a tolerance, which turns
+  that vertex into a junction; places farther away are kept but left unattached.
+
+Shared vertices are known by identity (OSM node ids) when the format has them and by
+position (rounded to about a centimetre) when it does not, so two lines crossing
+without a shared vertex (a bridge over a path) stay unconnected, as they should.
+No Django here: this module is tested on plain data.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from trails.geo import LonLat, degrees_for_metres, haversine_m, line_length_m
+
+# Trail kinds. Connectors are roads that join trails up; the planner walks them
+# only when it must.
+FOOT_KINDS = ("path", "footway", "track", "bridleway", "steps")
+CONNECTOR_KINDS = ("road",)
+TRAIL_KINDS = FOOT_KINDS + CONNECTOR_KINDS
+
+TRAILHEAD_KINDS = ("trailhead", "parking")
+CAMP_KINDS = ("camp_site", "alpine_hut", "wilderness_hut", "shelter")
+PLACE_KINDS = TRAILHEAD_KINDS + CAMP_KINDS
+
+DEFAULT_ATTACH_M = 350.0
+
+
+@dataclass
+class RawWay:
+    """One line as a file describes it, before it is split at junctions."""
+
+    source_id: str
+    coords: list[LonLat]
+    name: str = ""
+    kind: str = "path"
+    difficulty: int | None = None  # 1 (easy) .. 6, following OSM sac_scale
+    vertex_ids: list[str] | None = None  # stable vertex identities, e.g. OSM nodes
+    elevations: list[float | None] | None = None  # metres, aligned with coords
+
+
+@dataclass
+class RawPoint:
+    source_id: str
+    lon: float
+    lat: float
+    name: str = ""
+    kind: str = "trailhead"
+    ele: float | None = None
+
+
+@dataclass
+class Trail:
+    key: str
+    name: str
+    kind: str
+    difficulty: int | None
+
+
+@dataclass
+class Junction:
+    key: str
+    lon: float
+    lat: float
+    ele: float | None = None
+
+
+@dataclass
+class Segment:
+    key: str
+    trail: str  # Trail.key
+    start: str  # Junction.key at coords[0]
+    end: str  # Junction.key at coords[-1]
+    coords: list[LonLat]
+    length_m: float
+    elevations: list[float | None] | None = None
+
+
+@dataclass
+class Place:
+    key: str
+    name: str
+    kind: str
+    lon: float
+    lat: float
+    ele: float | None = None
+    junction: str | None = None
+    attach_m: float | None = None
+
+
+@dataclass
+class Network:
+    trails: list[Trail] = field(default_factory=list)
+    junctions: dict[str, Junction] = field(default_factory=dict)
+    segments: list[Segment] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    skipped_ways: int = 0
+
+    @property
+    def length_m(self) -> float:
+        return sum(s.length_m for s in self.segments)
+
+    def components(self) -> list[tuple[int, float]]:
+        """(junction count, metres) of each connected component, largest first."""
+        return components((s.start, s.end, s.length_m) for s in self.segments)
+
+    def summary(self) -> dict[str, float | int]:
+        comps = self.components()
+        trailheads = [p for p in self.places if p.kind in TRAILHEAD_KINDS]
+        camps = [p for p in self.places if p.kind in CAMP_KINDS]
+        return {
+            "trails": len(self.trails),
+            "segments": len(self.segments),
+            "junctions": len(self.junctions),
+            "trailheads": len(trailheads),
+            "trailheads_unattached": sum(1 for p in trailheads if not p.junction),
+            "campsites": len(camps),
+            "campsites_unattached": sum(1 for p in camps if not p.junction),
+            "km": round(self.length_m / 1000, 1),
+            "components": len(comps),
+            "largest_component_km": round(comps[0][1] / 1000, 1) if comps else 0.0,
+        }
+
+
+def components(edges: Iterable[tuple[str, str, float]]) -> list[tuple[int, float]]:
+    """Connected components of an edge list, as (node count, total length)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    edge_list = list(edges)
+    for a, b, _ in edge_list:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+    nodes: Counter[str] = Counter(find(x) for x in list(parent))
+    length: defaultdict[str, float] = defaultdict(float)
+    for a, _, metres in edge_list:
+        length[find(a)] += metres
+    return sorted(
+        ((nodes[root], length[root]) for root in nodes), key=lambda c: (-c[1], -c[0])
+    )
+
+
+def position_key(lon: float, lat: float) -> str:
+    return f"p{lon:.7f},{lat:.7f}"
+
+
+def _vertex_keys(way: RawWay) -> list[str]:
+    if way.vertex_ids is not None:
+        return list(way.vertex_ids)
+    return [position_key(lon, lat) for lon, lat in way.coords]
+
+
+def _dedupe(way: RawWay, keys: list[str]) -> tuple[list[str], list[int]]:
+    """Drop consecutive repeats of a vertex; return kept keys and their indexes."""
+    kept_keys: list[str] = []
+    kept_idx: list[int] = []
+    for i, key in enumerate(keys):
+        if kept_keys and kept_keys[-1] == key:
+            continue
+        kept_keys.append(key)
+        kept_idx.append(i)
+    return kept_keys, kept_idx
+
+
+class _VertexIndex:
+    """A grid of line vertices, for 'nearest vertex within r metres' look-ups."""
+
+    def __init__(self, radius_m: float, lat: float):
+        self.dlon, self.dlat = degrees_for_metres(max(radius_m, 1.0), lat)
+        self.cells: defaultdict[tuple[int, int], list[tuple[str, float, float]]] = (
+            defaultdict(list)
+        )
+
+    def _cell(self, lon: float, lat: float) -> tuple[int, int]:
+        return math.floor(lon / self.dlon), math.floor(lat / self.dlat)
+
+    def add(self, key: str, lon: float, lat: float) -> None:
+        self.cells[self._cell(lon, lat)].append((key, lon, lat))
+
+    def nearest(
+        self, lon: float, lat: float, radius_m: float
+    ) -> tuple[str, float] | None:
+        cx, cy = self._cell(lon, lat)
+        best: tuple[str, float] | None = None
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for key, vlon, vlat in self.cells.get((cx + dx, cy + dy), ()):
+                    d = haversine_m(lon, lat, vlon, vlat)
+                    if d <= radius_m and (
+                        best is None or (d, key) < (best[1], best[0])
+                    ):
+                        best = (key, d)
+        return best
+
+
+def build_network(
+    ways: Iterable[RawWay],
+    points: Iterable[RawPoint] = (),
+    attach_m: float = DEFAULT_ATTACH_M,
+) -> Network:
+    """Split `ways` at their junctions and attach `points`; see the module docstring."""
+    prepared: list[tuple[RawWay, list[str], list[int]]] = []
+    skipped = 0
+    for way in ways:
+        keys, idx = _dedupe(way, _vertex_keys(way))
+        if len(keys) < 2:
+            skipped += 1
+            continue
+        prepared.append((way, keys, idx))
+
+    uses: Counter[str] = Counter()
+    junction_keys: set[str] = set()
+    for _, keys, _ in prepared:
+        uses.update(keys)
+        junction_keys.add(keys[0])
+        junction_keys.add(keys[-1])
+    junction_keys.update(k for k, n in uses.items() if n > 1)
+
+    places = _attach_points(prepared, list(points), attach_m, junction_keys)
+
+    net = Network(places=places, skipped_ways=skipped)
+    for way, keys, idx in prepared:
+        net.trails.append(Trail(way.source_id, way.name, way.kind, way.difficulty))
+        for n, (a, b) in enumerate(_pieces(keys, junction_keys)):
+            coords = [way.coords[idx[i]] for i in range(a, b + 1)]
+            elevations = (
+                [way.elevations[idx[i]] for i in range(a, b + 1)]
+                if way.elevations
+                else None
+            )
+            for i in (a, b):
+                if keys[i] not in net.junctions:
+                    lon, lat = way.coords[idx[i]]
+                    ele = way.elevations[idx[i]] if way.elevations else None
+                    net.junctions[keys[i]] = Junction(keys[i], lon, lat, ele)
+            net.segments.append(
+                Segment(
+                    key=f"{way.source_id}/{n}",
+                    trail=way.source_id,
+                    start=keys[a],
+                    end=keys[b],
+                    coords=coords,
+                    length_m=line_length_m(coords),
+                    elevations=elevations,
+                )
+            )
+    return net
+
+
+def _pieces(keys: list[str], junction_keys: set[str]) -> list[tuple[int, int]]:
+    """Index ranges of a way between consecutive junctions, with no self-loops."""
+    cuts = [i for i, k in enumerate(keys) if k in junction_keys]
+    pieces: list[tuple[int, int]] = []
+    for a, b in zip(cuts, cuts[1:]):
+        if keys[a] == keys[b]:
+            if b - a < 2:
+                continue  # a degenerate out-and-back of one vertex
+            mid = (a + b) // 2
+            pieces += [(a, mid), (mid, b)]
+        else:
+            pieces.append((a, b))
+    return pieces
+
+
+def _attach_points(
+    prepared: list[tuple[RawWay, list[str], list[int]]],
+    points: list[RawPoint],
+    attach_m: float,
+    junction_keys: set[str],
+) -> list[Place]:
+    if not points:
+        return []
+    index = _VertexIndex(attach_m, points[0].lat)
+    seen: set[str] = set()
+    for way, keys, idx in prepared:
+        for key, i in zip(keys, idx):
+            if key not in seen:
+                seen.add(key)
+                index.add(key, *way.coords[i])
+    places = []
+    for p in points:
+        place = Place(p.source_id, p.name, p.kind, p.lon, p.lat, p.ele)
+        hit = index.nearest(p.lon, p.lat, attach_m)
+        if hit:
+            place.junction, place.attach_m = hit[0], round(hit[1], 1)
+            junction_keys.add(hit[0])
+        places.append(place)
+    return places

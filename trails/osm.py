@@ -1,0 +1,196 @@
+"""Read the walkable network out of an OpenStreetMap file (.osm.pbf or .osm XML).
+
+What a hiker can walk: paths, footways that are not sidewalks or crossings, tracks,
+bridleways and steps. Minor roads come along as connectors (kind "road"): real
+mountain networks join up through them, and the planner walks them only when it must.
+Ways a hiker may not use (access=private/no without a foot permission, foot=no,
+areas) are left out. Ways keep their OSM node ids, so junctions are exactly the
+shared nodes. Trailheads are `highway=trailhead` nodes and parking areas (nodes, or
+closed ways by their centre); campsites, huts and shelters likewise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import osmium
+
+from trails.errors import ParseError
+from trails.network import RawPoint, RawWay
+
+FOOT_HIGHWAYS = {
+    "path": "path",
+    "footway": "footway",
+    "track": "track",
+    "bridleway": "bridleway",
+    "steps": "steps",
+}
+CONNECTOR_HIGHWAYS = {
+    "unclassified",
+    "residential",
+    "service",
+    "living_street",
+    "pedestrian",
+    "cycleway",
+    "tertiary",
+}
+NOT_TRAILS = {"footway": {"sidewalk", "crossing"}}
+SAC_SCALE = {
+    "hiking": 1,
+    "mountain_hiking": 2,
+    "demanding_mountain_hiking": 3,
+    "alpine_hiking": 4,
+    "demanding_alpine_hiking": 5,
+    "difficult_alpine_hiking": 6,
+}
+FOOT_ALLOWED = {"yes", "designated", "permissive"}
+FOOT_FORBIDDEN = {"no", "private"}
+ACCESS_FORBIDDEN = {"no", "private"}
+CAMP_TAGS = {
+    ("tourism", "camp_site"): "camp_site",
+    ("tourism", "alpine_hut"): "alpine_hut",
+    ("tourism", "wilderness_hut"): "wilderness_hut",
+    ("amenity", "shelter"): "shelter",
+}
+
+Progress = Callable[[str], None]
+
+
+def way_kind(tags: dict[str, str]) -> str | None:
+    """The trail kind of a way with these tags, or None when hikers can't use it."""
+    highway = tags.get("highway")
+    if highway in FOOT_HIGHWAYS:
+        if tags.get("footway") in NOT_TRAILS.get(highway, ()):
+            return None
+        kind = FOOT_HIGHWAYS[highway]
+    elif highway in CONNECTOR_HIGHWAYS:
+        kind = "road"
+    else:
+        return None
+    if tags.get("area") == "yes":
+        return None
+    foot = tags.get("foot")
+    if foot in FOOT_FORBIDDEN:
+        return None
+    if tags.get("access") in ACCESS_FORBIDDEN and foot not in FOOT_ALLOWED:
+        return None
+    return kind
+
+
+def place_kind(tags: dict[str, str]) -> str | None:
+    if tags.get("highway") == "trailhead":
+        return "trailhead"
+    if tags.get("amenity") == "parking":
+        if tags.get("access") in ACCESS_FORBIDDEN:
+            return None
+        return "parking"
+    for (key, value), kind in CAMP_TAGS.items():
+        if tags.get(key) == value:
+            return kind
+    return None
+
+
+def _name(tags: dict[str, str]) -> str:
+    return tags.get("name") or tags.get("ref") or ""
+
+
+class _Reader(osmium.SimpleHandler):
+    def __init__(self, progress: Progress | None):
+        super().__init__()
+        self.ways: list[RawWay] = []
+        self.points: list[RawPoint] = []
+        self.route_names: dict[int, str] = {}
+        self.progress = progress
+        self.seen = 0
+
+    def node(self, n: osmium.osm.Node) -> None:
+        if not n.tags:
+            return
+        tags = dict(n.tags)
+        kind = place_kind(tags)
+        if kind and n.location.valid():
+            ele = _float(tags.get("ele"))
+            self.points.append(
+                RawPoint(
+                    f"n{n.id}", n.location.lon, n.location.lat, _name(tags), kind, ele
+                )
+            )
+
+    def way(self, w: osmium.osm.Way) -> None:
+        self.seen += 1
+        if self.progress and self.seen % 5000 == 0:
+            self.progress(f"{self.seen} ways read")
+        tags = dict(w.tags)
+        kind = way_kind(tags)
+        if kind:
+            coords, ids = [], []
+            for ref in w.nodes:
+                if ref.location.valid():  # extracts cut ways at their border
+                    coords.append((ref.location.lon, ref.location.lat))
+                    ids.append(f"n{ref.ref}")
+            if len(coords) >= 2:
+                self.ways.append(
+                    RawWay(
+                        source_id=f"w{w.id}",
+                        coords=coords,
+                        name=_name(tags),
+                        kind=kind,
+                        difficulty=SAC_SCALE.get(tags.get("sac_scale", "")),
+                        vertex_ids=ids,
+                    )
+                )
+            return
+        place = place_kind(tags)
+        if place and w.is_closed():
+            centre = _centre(w)
+            if centre:
+                self.points.append(RawPoint(f"w{w.id}", *centre, _name(tags), place))
+
+    def relation(self, r: osmium.osm.Relation) -> None:
+        if r.tags.get("type") != "route" or r.tags.get("route") not in (
+            "hiking",
+            "foot",
+        ):
+            return
+        name = r.tags.get("name") or r.tags.get("ref")
+        if not name:
+            return
+        for m in r.members:
+            if m.type == "w":
+                self.route_names.setdefault(m.ref, name)
+
+
+def _centre(w: osmium.osm.Way) -> tuple[float, float] | None:
+    """Mean of a closed way's distinct vertices: inside for the small convex
+    polygons that parking lots and campsites are."""
+    pts = [(n.location.lon, n.location.lat) for n in w.nodes if n.location.valid()]
+    pts = pts[:-1]  # closed: the last vertex repeats the first
+    if not pts:
+        return None
+    return sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        value = float((text or "").replace("m", "").strip())
+    except ValueError:
+        return None
+    return value if -500 < value < 9000 else None
+
+
+def parse_osm(
+    path: str | Path, fmt: str = "pbf", progress: Progress | None = None
+) -> tuple[list[RawWay], list[RawPoint]]:
+    """Parse an OSM file; `fmt` is osmium's format name ("pbf", "osm", "osm.gz")."""
+    reader = _Reader(progress)
+    try:
+        reader.apply_file(
+            osmium.io.File(str(path), fmt), locations=True, idx="flex_mem"
+        )
+    except (RuntimeError, ValueError, osmium.InvalidLocationError) as exc:
+        raise ParseError(f"not a readable OpenStreetMap file ({exc})") from exc
+    for way in reader.ways:
+        if not way.name:
+            way.name = reader.route_names.get(int(way.source_id[1:]), "")
+    return reader.ways, reader.points

@@ -1,0 +1,86 @@
+"""The network builder on hand-drawn lines whose topology you can see."""
+
+import pytest
+
+from trails.geo import haversine_m
+from trails.network import RawPoint, RawWay, build_network
+
+# About 111 m per 0.001 degree of latitude; longitudes here are near the equator.
+A, B, C, D = (0.0, 0.0), (0.001, 0.0), (0.001, 0.001), (0.0, 0.001)
+
+
+def test_lines_that_share_a_vertex_meet_at_a_junction():
+    net = build_network([RawWay("a", [A, B, C]), RawWay("b", [B, D])])
+    assert len(net.segments) == 3  # "a" is split at B
+    degree = {}
+    for s in net.segments:
+        for j in (s.start, s.end):
+            degree[j] = degree.get(j, 0) + 1
+    assert sorted(degree.values()) == [1, 1, 1, 3]
+
+
+def test_lines_that_cross_without_a_shared_vertex_stay_apart():
+    net = build_network([RawWay("a", [A, C]), RawWay("b", [B, D])])
+    assert len(net.segments) == 2
+    assert len(net.components()) == 2
+
+
+def test_shared_vertex_ids_join_lines_even_when_coordinates_differ_slightly():
+    ways = [
+        RawWay("a", [A, B], vertex_ids=["n1", "n2"]),
+        RawWay("b", [(0.0010000001, 0.0), C], vertex_ids=["n2", "n3"]),
+    ]
+    assert len(build_network(ways).components()) == 1
+
+
+def test_a_closed_line_becomes_two_segments_not_a_self_loop():
+    net = build_network([RawWay("loop", [A, B, C, D, A])])
+    assert len(net.segments) == 2
+    assert all(s.start != s.end for s in net.segments)
+    assert sum(s.length_m for s in net.segments) == pytest.approx(
+        4 * haversine_m(*A, *B), rel=0.01
+    )
+
+
+def test_segment_lengths_are_metres_on_the_sphere():
+    north = RawWay("n", [(10.0, 60.0), (10.0, 60.01)])
+    east = RawWay("e", [(20.0, 60.0), (20.02, 60.0)])
+    net = build_network([north, east])
+    lengths = sorted(s.length_m for s in net.segments)
+    # 0.01 deg of latitude is ~1112 m; 0.02 deg of longitude at 60N is ~1112 m too.
+    assert lengths == pytest.approx([1111.9, 1112.0], abs=2)
+
+
+def test_a_trailhead_attaches_to_the_nearest_vertex_which_becomes_a_junction():
+    net = build_network(
+        [RawWay("a", [A, B, C])],
+        [RawPoint("th", 0.00101, -0.0001, "Car park", "parking")],
+        attach_m=50,
+    )
+    place = net.places[0]
+    assert place.junction is not None
+    assert net.junctions[place.junction].lon == B[0]
+    assert len(net.segments) == 2  # the line was split where the trailhead attached
+    assert 10 < place.attach_m < 20
+
+
+def test_a_trailhead_beyond_the_tolerance_is_kept_but_not_attached():
+    net = build_network(
+        [RawWay("a", [A, B])], [RawPoint("far", 0.01, 0.01, "Far", "trailhead")], 100
+    )
+    assert net.places[0].junction is None
+    assert net.summary()["trailheads_unattached"] == 1
+
+
+def test_summary_counts_components_and_the_largest_one():
+    far = [(1.0, 1.0), (1.0, 1.001)]
+    net = build_network([RawWay("a", [A, B, C]), RawWay("b", far)])
+    s = net.summary()
+    assert s["components"] == 2
+    assert s["largest_component_km"] == pytest.approx(0.2, abs=0.05)
+
+
+def test_a_way_of_one_repeated_point_is_skipped():
+    net = build_network([RawWay("dot", [A, A]), RawWay("a", [A, B])])
+    assert net.skipped_ways == 1
+    assert len(net.segments) == 1

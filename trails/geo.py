@@ -25,8 +25,22 @@ def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 
 
 def line_length_m(coords: Sequence[Sequence[float]]) -> float:
-    """Length of a polyline of (lon, lat[, ele]) vertices, in metres."""
-    return sum(haversine_m(a[0], a[1], b[0], b[1]) for a, b in zip(coords, coords[1:]))
+    """Length of a polyline of (lon, lat[, ele]) vertices, in metres.
+
+    The haversine formula inlined, with each vertex converted to radians once:
+    imports measure every vertex of a region.
+    """
+    sin, cos, asin, sqrt, rad = math.sin, math.cos, math.asin, math.sqrt, math.radians
+    total = 0.0
+    lon0, lat0 = rad(coords[0][0]), rad(coords[0][1])
+    cos0 = cos(lat0)
+    for c in coords[1:]:
+        lon1, lat1 = rad(c[0]), rad(c[1])
+        cos1 = cos(lat1)
+        a = sin((lat1 - lat0) / 2) ** 2 + cos0 * cos1 * sin((lon1 - lon0) / 2) ** 2
+        total += asin(min(1.0, sqrt(a)))
+        lon0, lat0, cos0 = lon1, lat1, cos1
+    return 2 * EARTH_RADIUS_M * total
 
 
 def bbox(coords: Iterable[Sequence[float]]) -> tuple[float, float, float, float]:

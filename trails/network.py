@@ -202,17 +202,21 @@ class _VertexIndex:
     def nearest(
         self, lon: float, lat: float, radius_m: float
     ) -> tuple[str, float] | None:
+        # Rank candidates by a flat-earth distance (exact enough at this scale and
+        # cheap), then measure only the winner on the sphere.
+        kx = math.cos(math.radians(lat))
         cx, cy = self._cell(lon, lat)
-        best: tuple[str, float] | None = None
+        best: tuple[float, str, float, float] | None = None
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
                 for key, vlon, vlat in self.cells.get((cx + dx, cy + dy), ()):
-                    d = haversine_m(lon, lat, vlon, vlat)
-                    if d <= radius_m and (
-                        best is None or (d, key) < (best[1], best[0])
-                    ):
-                        best = (key, d)
-        return best
+                    d2 = ((vlon - lon) * kx) ** 2 + (vlat - lat) ** 2
+                    if best is None or (d2, key) < best[:2]:
+                        best = (d2, key, vlon, vlat)
+        if best is None:
+            return None
+        d = haversine_m(lon, lat, best[2], best[3])
+        return (best[1], d) if d <= radius_m else None
 
 
 def build_network(

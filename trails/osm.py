@@ -11,10 +11,11 @@ closed ways by their centre); campsites, huts and shelters likewise.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import osmium
+import osmium.filter
 
 from trails.errors import ParseError
 from trails.network import RawPoint, RawWay
@@ -54,10 +55,12 @@ CAMP_TAGS = {
     ("amenity", "shelter"): "shelter",
 }
 
+WANTED_KEYS = ("highway", "amenity", "tourism", "route")
+
 Progress = Callable[[str], None]
 
 
-def way_kind(tags: dict[str, str]) -> str | None:
+def way_kind(tags: Mapping[str, str]) -> str | None:
     """The trail kind of a way with these tags, or None when hikers can't use it."""
     highway = tags.get("highway")
     if highway in FOOT_HIGHWAYS:
@@ -78,7 +81,7 @@ def way_kind(tags: dict[str, str]) -> str | None:
     return kind
 
 
-def place_kind(tags: dict[str, str]) -> str | None:
+def place_kind(tags: Mapping[str, str]) -> str | None:
     if tags.get("highway") == "trailhead":
         return "trailhead"
     if tags.get("amenity") == "parking":
@@ -91,7 +94,7 @@ def place_kind(tags: dict[str, str]) -> str | None:
     return None
 
 
-def _name(tags: dict[str, str]) -> str:
+def _name(tags: Mapping[str, str]) -> str:
     return tags.get("name") or tags.get("ref") or ""
 
 
@@ -105,9 +108,7 @@ class _Reader(osmium.SimpleHandler):
         self.seen = 0
 
     def node(self, n: osmium.osm.Node) -> None:
-        if not n.tags:
-            return
-        tags = dict(n.tags)
+        tags = n.tags
         kind = place_kind(tags)
         if kind and n.location.valid():
             ele = _float(tags.get("ele"))
@@ -121,7 +122,7 @@ class _Reader(osmium.SimpleHandler):
         self.seen += 1
         if self.progress and self.seen % 5000 == 0:
             self.progress(f"{self.seen} ways read")
-        tags = dict(w.tags)
+        tags = w.tags
         kind = way_kind(tags)
         if kind:
             coords, ids = [], []
@@ -186,7 +187,12 @@ def parse_osm(
     reader = _Reader(progress)
     try:
         reader.apply_file(
-            osmium.io.File(str(path), fmt), locations=True, idx="flex_mem"
+            osmium.io.File(str(path), fmt),
+            locations=True,
+            idx="flex_mem",
+            # Dropped in C++ after node locations are stored: most nodes carry no
+            # tags we read, and a Python call for each costs more than the read.
+            filters=[osmium.filter.KeyFilter(*WANTED_KEYS)],
         )
     except (RuntimeError, ValueError, osmium.InvalidLocationError) as exc:
         raise ParseError(f"not a readable OpenStreetMap file ({exc})") from exc

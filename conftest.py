@@ -6,6 +6,9 @@
 - `andorra_network`: the Andorra extract parsed once per session (no database).
 - `andorra_db`: the same extract imported into the test database once per session;
   every test still runs in its own rolled-back transaction.
+- `places`: a small real subset of GeoNames (every Springfield, Walden, Andorran
+  town, Fort Collins...) in the place table, loaded once per session through the
+  same `load_places` as the command.
 - `osm_file`: writes a tiny hand-made .osm XML file from a list of ways.
 """
 
@@ -53,6 +56,38 @@ def andorra_db(django_db_setup, django_db_blocker, shared_data):
             )
         yield Source.objects.get(name=ANDORRA_SOURCE)
         Source.objects.filter(name=ANDORRA_SOURCE).delete()
+
+
+SUBSET_NAMES = {"Springfield", "Walden", "Fort Collins", "Andora", "Andorinha"}
+
+
+def in_subset(place) -> bool:
+    return place["name"] in SUBSET_NAMES or place["country_code"] == "AD"
+
+
+@pytest.fixture(scope="session")
+def subset():
+    """The real GeoNames rows for the test places, read once (about 2 s)."""
+    from planner.placenames import read_geonames
+
+    return list(read_geonames(keep=in_subset))
+
+
+@pytest.fixture(scope="session")
+def places_db(django_db_setup, django_db_blocker, subset):
+    """The subset in the test database for the session; each test rolls back."""
+    from planner.models import Place
+    from planner.places import load_places
+
+    with django_db_blocker.unblock():
+        load_places(subset)
+        yield subset
+        Place.objects.all().delete()
+
+
+@pytest.fixture
+def places(places_db, db):
+    return places_db
 
 
 def _osm_xml(nodes: dict[int, tuple[float, float, dict]], ways: list[dict]) -> str:

@@ -12,6 +12,11 @@ for all of them:
   once more at its middle vertex, so the graph has no self-loops;
 - places attach to the nearest vertex of any line within a tolerance, which turns
   that vertex into a junction; places farther away are kept but left unattached.
+  A place that names its vertex (our own export does) attaches there.
+
+A line can also be one segment of a larger trail (`RawWay.trail_id`, again our
+export): it then keeps its own id as the segment's, and the lines of a trail are
+grouped under it, so exporting and re-importing a network gives the same rows.
 
 Shared vertices are known by identity (OSM node ids) when the format has them and by
 position (rounded to about a centimetre) when it does not, so two lines crossing
@@ -52,6 +57,10 @@ class RawWay:
     difficulty: int | None = None  # 1 (easy) .. 6, following OSM sac_scale
     vertex_ids: list[str] | None = None  # stable vertex identities, e.g. OSM nodes
     elevations: list[float | None] | None = None  # metres, aligned with coords
+    # Set when a file stores a trail as several lines, one per segment (our own
+    # export): the lines are grouped into this trail and keep their own ids.
+    trail_id: str | None = None
+    closed_reason: str = ""  # non-empty: the line is closed (washed out, ...)
 
 
 @dataclass
@@ -62,6 +71,7 @@ class RawPoint:
     name: str = ""
     kind: str = "trailhead"
     ele: float | None = None
+    junction: str | None = None  # the vertex it attaches to, when the file says
 
 
 @dataclass
@@ -89,6 +99,7 @@ class Segment:
     coords: list[LonLat]
     length_m: float
     elevations: list[float | None] | None = None
+    closed_reason: str = ""
 
 
 @dataclass
@@ -245,9 +256,14 @@ def build_network(
     places = _attach_points(prepared, list(points), attach_m, junction_keys)
 
     net = Network(places=places, skipped_ways=skipped)
+    trail_keys: set[str] = set()
     for way, keys, idx in prepared:
-        net.trails.append(Trail(way.source_id, way.name, way.kind, way.difficulty))
-        for n, (a, b) in enumerate(_pieces(keys, junction_keys)):
+        trail_key = way.trail_id or way.source_id
+        if trail_key not in trail_keys:
+            trail_keys.add(trail_key)
+            net.trails.append(Trail(trail_key, way.name, way.kind, way.difficulty))
+        pieces = _pieces(keys, junction_keys)
+        for n, (a, b) in enumerate(pieces):
             coords = [way.coords[idx[i]] for i in range(a, b + 1)]
             elevations = (
                 [way.elevations[idx[i]] for i in range(a, b + 1)]
@@ -255,22 +271,32 @@ def build_network(
                 else None
             )
             for i in (a, b):
-                if keys[i] not in net.junctions:
-                    lon, lat = way.coords[idx[i]]
-                    ele = way.elevations[idx[i]] if way.elevations else None
-                    net.junctions[keys[i]] = Junction(keys[i], lon, lat, ele)
+                _add_junction(net, keys[i], way, idx[i])
+            # A line that is one segment of a trail already has the segment's id.
+            whole = way.trail_id is not None and len(pieces) == 1
             net.segments.append(
                 Segment(
-                    key=f"{way.source_id}/{n}",
-                    trail=way.source_id,
+                    key=way.source_id if whole else f"{way.source_id}/{n}",
+                    trail=trail_key,
                     start=keys[a],
                     end=keys[b],
                     coords=coords,
                     length_m=line_length_m(coords),
                     elevations=elevations,
+                    closed_reason=way.closed_reason,
                 )
             )
     return net
+
+
+def _add_junction(net: Network, key: str, way: RawWay, i: int) -> None:
+    ele = way.elevations[i] if way.elevations else None
+    junction = net.junctions.get(key)
+    if junction is None:
+        lon, lat = way.coords[i]
+        net.junctions[key] = Junction(key, lon, lat, ele)
+    elif junction.ele is None:  # the first line to reach it had no elevation
+        junction.ele = ele
 
 
 def _pieces(keys: list[str], junction_keys: set[str]) -> list[tuple[int, int]]:
@@ -297,18 +323,27 @@ def _attach_points(
     if not points:
         return []
     index = _VertexIndex(attach_m, points[0].lat)
-    seen: set[str] = set()
+    positions: dict[str, LonLat] = {}
     for way, keys, idx in prepared:
         for key, i in zip(keys, idx):
-            if key not in seen:
-                seen.add(key)
+            if key not in positions:
+                positions[key] = way.coords[i]
                 index.add(key, *way.coords[i])
     places = []
     for p in points:
         place = Place(p.source_id, p.name, p.kind, p.lon, p.lat, p.ele)
-        hit = index.nearest(p.lon, p.lat, attach_m)
+        hit = _named_vertex(p, positions) or index.nearest(p.lon, p.lat, attach_m)
         if hit:
             place.junction, place.attach_m = hit[0], round(hit[1], 1)
             junction_keys.add(hit[0])
         places.append(place)
     return places
+
+
+def _named_vertex(p: RawPoint, positions: dict[str, LonLat]) -> tuple[str, float] | None:
+    """The vertex a point names as its junction (our export does), at any distance:
+    whoever attached it there (an import or staff) already decided."""
+    if p.junction is None or p.junction not in positions:
+        return None
+    lon, lat = positions[p.junction]
+    return p.junction, haversine_m(p.lon, p.lat, lon, lat)

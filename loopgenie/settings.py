@@ -34,8 +34,9 @@ DATABASES = {
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://loopgenie")}
 SECURE = env.bool("SECURE", default=not DEBUG)
-# Largest upload staff may send through the admin, in megabytes.
-MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=100)
+# Largest upload staff may send through the admin, in MiB. Reading GeoJSON takes
+# many times the file's size in memory, so bigger files go through manage.py.
+MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=25)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

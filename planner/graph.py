@@ -6,6 +6,7 @@ Edges are keyed by segment id and carry:
 - `segment_id`, `length` (metres), `start` (the node where `coords` begins),
   `coords` (list of (lon, lat) from `start` to the other end);
 - `ascent`, `descent`: metres climbed walking from `start` to the other end, or None;
+- `eles`: elevation in metres of each of `coords`, or None when unknown;
 - `trail` (name, may be ""), `trail_id`, `kind` (path, footway, track, bridleway,
   steps or road), `connector` (True for roads that hikers walk only when they must),
   `difficulty` (1..6 or None).
@@ -56,6 +57,7 @@ def build_graph(
             start=e.start,
             length=e.length,
             coords=[(c[0], c[1]) for c in e.coords],
+            eles=_elevations(e.coords),
             ascent=e.ascent,
             descent=e.descent,
             trail=e.trail,
@@ -65,6 +67,12 @@ def build_graph(
             difficulty=e.difficulty,
         )
     return graph
+
+
+def _elevations(coords: list) -> list[float] | None:
+    if coords and all(len(c) > 2 and c[2] is not None for c in coords):
+        return [float(c[2]) for c in coords]
+    return None
 
 
 def graph_from_network(network: Network) -> nx.MultiGraph:

@@ -32,6 +32,7 @@ def load_graph(
             "trail__name",
             "trail__kind",
             "trail__difficulty",
+            "source_id",
         )
     )
     edges = [
@@ -60,10 +61,14 @@ def load_graph(
             name,
             kind,
             difficulty,
+            _source,
         ) in rows
     ]
     node_ids = {e.start for e in edges} | {e.end for e in edges}
-    return build_graph(_junctions(node_ids), edges)
+    graph = build_graph(_junctions(node_ids), edges)
+    # Which sources the region draws on, for their attribution.
+    graph.graph["sources"] = sorted({row[-1] for row in rows})
+    return graph
 
 
 def _junctions(node_ids: set[int]):

@@ -5,4 +5,9 @@ from planner import views
 app_name = "planner"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("plan", views.plan, name="plan"),
+    path("plan.gpx", views.plan_gpx, name="plan_gpx"),
+    path("plan.geojson", views.plan_geojson, name="plan_geojson"),
+    path("api/plan", views.api_plan, name="api_plan"),
+    path("api/trailheads", views.api_trailheads, name="api_trailheads"),
 ]

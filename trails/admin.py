@@ -3,6 +3,8 @@
 Imported identifiers and geometry are read-only (the next import owns them); what
 staff decide (names, difficulty, closures, trailhead positions) is editable. Every
 change moves the data version, so cached plans never show an edit's old state.
+Staff with the right to add sources can also upload a file to import (see
+`trails/uploads.py`).
 """
 
 from __future__ import annotations
@@ -10,12 +12,18 @@ from __future__ import annotations
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html
 
 from trails.geo import METRES_PER_MILE
+from trails.importers import ImportFailed
 from trails.models import (
     Campsite,
     DataVersion,
@@ -25,6 +33,7 @@ from trails.models import (
     Trail,
     Trailhead,
 )
+from trails.uploads import UploadForm, limit_upload_size, run_upload
 
 admin.site.site_header = "LoopGenie staff"
 admin.site.site_title = "LoopGenie staff"
@@ -98,6 +107,41 @@ class SourceAdmin(BumpsDataVersion, admin.ModelAdmin):
         "campsite_count",
         "km",
     ]
+    change_list_template = "admin/trails/source/change_list.html"
+
+    def get_urls(self):
+        upload = limit_upload_size(self.admin_site.admin_view(self.upload_view))
+        return [
+            path("upload/", upload, name="trails_source_upload"),
+            *super().get_urls(),
+        ]
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        """Import an uploaded trail file or elevation tile, like the commands do."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        refused = request.upload_limit.refused  # files skipped as too large
+        form = UploadForm(request.POST or None, request.FILES or None, refused=refused)
+        if request.method == "POST" and form.is_valid():
+            try:
+                first, *rest = run_upload(form.cleaned_data)
+            except ImportFailed as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, first, messages.SUCCESS)
+                for line in rest:
+                    self.message_user(request, line, messages.INFO)
+                if form.cleaned_data["dry_run"]:
+                    return redirect("admin:trails_source_upload")
+                return redirect("admin:trails_source_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Upload trail data or elevation",
+            "form": form,
+            "max_upload_mb": settings.MAX_UPLOAD_MB,
+        }
+        return TemplateResponse(request, "admin/trails/source/upload.html", context)
 
 
 class SegmentInline(admin.TabularInline):

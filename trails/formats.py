@@ -2,6 +2,7 @@
 
 The format comes from the file's first bytes, not its name, so a GPX file renamed
 `.json` is still read as GPX and a text file renamed `.pbf` is refused with a reason.
+A separate file of trailheads goes with GeoJSON or GPX trails, in either format.
 """
 
 from __future__ import annotations
@@ -12,11 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trails.errors import ParseError
+from trails.geojson import parse_geojson, parse_geojson_places
+from trails.gpx import parse_gpx
 from trails.network import DEFAULT_ATTACH_M, Network, RawPoint, RawWay, build_network
 from trails.osm import Progress, parse_osm
+from trails.snapping import snap_line_ends
 
 FORMATS = ("pbf", "osm", "osm.gz", "osm.bz2", "geojson", "gpx")
 SNAP_M = 15.0  # T-junctions in digitised data are off by a few metres
+HEAD_BYTES = 65_536
 
 
 @dataclass
@@ -24,6 +29,8 @@ class Parsed:
     network: Network
     format: str
     warnings: list[str] = field(default_factory=list)
+    # What the file says about itself (a GeoJSON export's attribution, licence).
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 def detect_format(path: str | Path) -> str:
@@ -33,15 +40,18 @@ def detect_format(path: str | Path) -> str:
     if not path.is_file():
         raise ParseError("it is not a file")
     with open(path, "rb") as fh:
-        head = fh.read(512)
+        # Enough for the root element to show even after a long <!DOCTYPE>.
+        head = fh.read(HEAD_BYTES)
     if not head:
         raise ParseError("the file is empty")
     if head[4:64].find(b"OSMHeader") >= 0:
         return "pbf"
     if head.startswith(b"\x1f\x8b"):
-        return _compressed_xml(gzip.open(path, "rb").read(512), "osm.gz")
+        with gzip.open(path, "rb") as fh:
+            return _compressed_xml(fh.read(HEAD_BYTES), "osm.gz")
     if head.startswith(b"BZh"):
-        return _compressed_xml(bz2.open(path, "rb").read(512), "osm.bz2")
+        with bz2.open(path, "rb") as fh:
+            return _compressed_xml(fh.read(HEAD_BYTES), "osm.bz2")
     return _text_format(head)
 
 
@@ -53,6 +63,8 @@ def _compressed_xml(head: bytes, fmt: str) -> str:
 
 def _text_format(head: bytes) -> str:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text:
+        raise ParseError("the file is empty")
     if text.startswith(b"{"):
         return "geojson"
     if text.startswith(b"<"):
@@ -82,44 +94,65 @@ def read_network(
     """
     fmt = detect_format(path)
     warnings: list[str] = []
+    metadata: dict[str, str] = {}
+    if trailheads and fmt not in ("geojson", "gpx"):
+        raise ParseError("--trailheads goes with GeoJSON or GPX files")
     if fmt in ("pbf", "osm", "osm.gz", "osm.bz2"):
         ways, points = parse_osm(path, fmt, progress)
     else:
-        ways, points, warnings = _parse_digitised(path, fmt, trailheads, properties)
+        ways, points, warnings = _parse_digitised(path, fmt, properties, metadata)
+        if trailheads:
+            extra, more = _trailhead_points(trailheads)
+            points, warnings = _merge_points(points, extra), warnings + more
         if ways and snap_m > 0:
-            from trails.snapping import snap_line_ends
-
             ways, snapped = snap_line_ends(ways, snap_m)
             if snapped:
                 warnings.append(
                     f"{snapped} line ends snapped onto a line within {snap_m:g} m"
                 )
-    if trailheads and fmt not in ("geojson", "gpx"):
-        raise ParseError("--trailheads goes with GeoJSON or GPX files")
     if not ways and not points:
         raise ParseError("the file holds no trails or trailheads")
     network = build_network(ways, points, attach_m)
-    return Parsed(network, fmt, warnings)
+    return Parsed(network, fmt, warnings, metadata)
 
 
 def _parse_digitised(
     path: str | Path,
     fmt: str,
-    trailheads: str | Path | None,
     properties: dict[str, str | None],
+    metadata: dict[str, str],
 ) -> tuple[list[RawWay], list[RawPoint], list[str]]:
     if fmt == "gpx":
-        from trails.gpx import parse_gpx
-
-        ways, points, warnings = parse_gpx(path)
-        if trailheads:
-            _, extra, more = parse_gpx(trailheads)
-            points, warnings = points + extra, warnings + more
-        return ways, points, warnings
-    from trails.geojson import parse_geojson
-
+        return parse_gpx(path)
     return parse_geojson(
-        path,
-        trailheads=trailheads,
-        **{k: v for k, v in properties.items() if v},
+        path, metadata=metadata, **{k: v for k, v in properties.items() if v}
     )
+
+
+def _trailhead_points(path: str | Path) -> tuple[list[RawPoint], list[str]]:
+    """The places in a separate file of trailheads, GeoJSON or GPX; there a point
+    that does not say what it is, is a trailhead."""
+    try:
+        fmt = detect_format(path)
+        if fmt == "gpx":
+            ways, points, warnings = parse_gpx(path, untyped_waypoints="trailhead")
+            if ways:
+                warnings.append(f"ignored {len(ways)} tracks in the trailheads file")
+            return points, warnings
+        if fmt == "geojson":
+            return parse_geojson_places(path)
+        raise ParseError("a trailheads file is GeoJSON or GPX")
+    except ParseError as exc:
+        raise ParseError(f"in the trailheads file {Path(path).name}: {exc}") from exc
+
+
+def _merge_points(points: list[RawPoint], extra: list[RawPoint]) -> list[RawPoint]:
+    """Both files' points, with ids that two files happen to share made unique."""
+    ids = {p.source_id for p in points}
+    for p in extra:
+        base, n = p.source_id, 1
+        while p.source_id in ids:
+            n += 1
+            p.source_id = f"{base}~{n}"
+        ids.add(p.source_id)
+    return points + extra

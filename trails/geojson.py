@@ -302,7 +302,9 @@ class _Reader:
         if not parts:
             self.skipped["lines with no coordinates"] += 1
             return
-        if self._winter_only(props):
+        # Our own export was filtered when it was first imported; there a
+        # closure reading "winter only" is a closure, not a ski route to drop.
+        if not _names_junctions(props) and self._winter_only(props):
             return
         base_id = self._id(feature, props) or _geometry_hash(p[1] for p in parts)
         lines.append(_Line(base_id, gtype == "MultiLineString", parts, props))
@@ -355,7 +357,9 @@ class _Reader:
         # the result does not depend on feature order; exact repeats are dropped.
         counts = Counter(line.base_id for line in lines)
         seen: set[str] = set()
-        by_junction = bool(lines) and all(_junction_ends(line) for line in lines)
+        by_junction = bool(lines) and all(
+            not line.multi and _names_junctions(line.props) for line in lines
+        )
         for line in lines:
             base = line.base_id
             if counts[base] > 1:
@@ -499,10 +503,10 @@ def _features(doc: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
         yield n, feature
 
 
-def _junction_ends(line: _Line) -> bool:
+def _names_junctions(props: dict[str, Any]) -> bool:
     """Whether a line names the junctions at its ends, as our export writes it."""
-    return not line.multi and all(
-        isinstance(line.props.get(key), str) and line.props[key]
+    return all(
+        isinstance(props.get(key), str) and props[key]
         for key in ("start_junction", "end_junction")
     )
 

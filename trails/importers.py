@@ -2,9 +2,15 @@
 
 Rows are keyed on (source, external_id), so importing the same file twice changes
 nothing, and importing a newer extract updates what changed and removes what is gone.
-Staff decisions survive a re-import: a closed segment stays closed, and climb added
-from an elevation tile is kept unless the file brings its own. The number of queries
-depends on the number of tables, not on the number of features (bulk operations).
+Staff decisions survive a re-import: whether a segment is open is the file's say only
+when the segment is new (a closed one stays closed, a reopened one open), and
+elevation and climb added from a tile (or typed by staff) stay as long as the line
+has not moved, unless the file brings its own. The number of queries depends on the
+number of tables, not on the number of features (bulk operations).
+
+`add_elevation` samples SRTM tiles (`trails/dem.py`) into a network already in the
+database, with the same guarantees: all or nothing, bulk, and what the data brought
+is kept.
 """
 
 from __future__ import annotations
@@ -17,9 +23,10 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from trails.dem import ElevationModel, Tile, climb
 from trails.errors import ParseError
 from trails.formats import Parsed, read_network
-from trails.geo import bbox
+from trails.geo import bbox, line_length_m
 from trails.models import (
     Campsite,
     DataVersion,
@@ -89,17 +96,23 @@ def import_file(
     licence: str = "",
     dry_run: bool = False,
     progress: Callable[[str], None] | None = None,
+    label: str | None = None,
     **options: Any,
 ) -> ImportReport:
-    """Parse `path` and write it as source `source_name` (default: the file name)."""
+    """Parse `path` and write it as source `source_name` (default: the file name).
+
+    `label` is how messages name the file when its path does not (an upload saved
+    to a temporary file); `options` go to `read_network`.
+    """
     path = Path(path)
+    label = label or str(path)
     try:
         parsed = read_network(path, progress=progress, **options)
     except ParseError as exc:
-        raise ImportFailed(f"{path}: {exc}") from exc
+        raise ImportFailed(f"{label}: {exc}") from exc
     except OSError as exc:
-        raise ImportFailed(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    name = source_name or path.name.split(".")[0]
+        raise ImportFailed(f"{label}: cannot be read ({exc.strerror or exc})") from exc
+    name = source_name or Path(label).name.split(".")[0]
     return import_network(parsed, name, attribution, licence, dry_run, progress)
 
 
@@ -120,14 +133,19 @@ def import_network(
         dry_run=dry_run,
     )
     say = progress or (lambda _msg: None)
+    attribution = attribution or parsed.metadata.get("attribution", "")
+    licence = licence or parsed.metadata.get("licence", "")
     with transaction.atomic():
         source, _ = Source.objects.get_or_create(name=source_name)
         if attribution:
             source.attribution = attribution
         if licence:
-            source.licence = licence
+            source.licence = licence[:200]
         say("writing junctions")
-        report.tables["junctions"] = _sync_junctions(source, net)
+        # Junctions that are gone are deleted last: deleting one first would take
+        # the segments that still end there with it (and staff's closures too).
+        gone_junctions: list[int] = []
+        report.tables["junctions"] = _sync_junctions(source, net, gone_junctions)
         say("writing trails")
         report.tables["trails"] = _sync_trails(source, net)
         say("writing segments")
@@ -137,6 +155,7 @@ def import_network(
             source, net, Trailhead, TRAILHEAD_KINDS
         )
         report.tables["campsites"] = _sync_places(source, net, Campsite, CAMP_KINDS)
+        _delete(Junction, gone_junctions)
         s = report.summary
         source.format = parsed.format
         source.imported_at = timezone.now()
@@ -162,8 +181,15 @@ def _sync(
     source: Source,
     wanted: dict[str, dict[str, Any]],
     fields: Sequence[str],
+    keep: Callable[[dict[str, Any], dict[str, Any]], None] | None = None,
+    gone: list[int] | None = None,
 ) -> TableCounts:
-    """Make `model`'s rows of `source` equal `wanted` (source_id -> field values)."""
+    """Make `model`'s rows of `source` equal `wanted` (source_id -> field values).
+
+    Values not in `fields` are only written when a row is created. `keep(row,
+    values)` may take values over from an existing row before they are compared.
+    Rows no longer wanted are deleted, or their ids added to `gone` to delete later.
+    """
     counts = TableCounts()
     existing = {
         row["external_id"]: row
@@ -176,24 +202,32 @@ def _sync(
         row = existing.get(source_id)
         if row is None:
             to_create.append(model(source=source, external_id=source_id, **values))
-        elif any(row[f] != values[f] for f in fields if f in values):
+            continue
+        if keep:
+            keep(row, values)
+        if any(row[f] != values[f] for f in fields):
             to_update.append(
                 model(id=row["id"], source=source, external_id=source_id, **values)
             )
         else:
             counts.unchanged += 1
-    gone = [row["id"] for sid, row in existing.items() if sid not in wanted]
-    if gone:
-        counts.deleted = len(gone)
-        for chunk in _chunks(gone, BATCH):
-            model.objects.filter(id__in=chunk).delete()
+    unwanted = [row["id"] for sid, row in existing.items() if sid not in wanted]
+    counts.deleted = len(unwanted)
+    if gone is None:
+        _delete(model, unwanted)
+    else:
+        gone.extend(unwanted)
     model.objects.bulk_create(to_create, batch_size=BATCH)
     counts.created = len(to_create)
     if to_update:
-        changed = [f for f in fields if f in next(iter(wanted.values()))]
-        model.objects.bulk_update(to_update, changed, batch_size=BATCH)
+        model.objects.bulk_update(to_update, fields, batch_size=BATCH)
         counts.updated = len(to_update)
     return counts
+
+
+def _delete(model: type[models.Model], ids: list[int]) -> None:
+    for chunk in _chunks(ids, BATCH):
+        model.objects.filter(id__in=chunk).delete()
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
@@ -205,15 +239,43 @@ def _ids(model: type[models.Model], source: Source) -> dict[str, int]:
     return dict(model.objects.filter(source=source).values_list("external_id", "id"))
 
 
-def _sync_junctions(source: Source, net: Network) -> TableCounts:
+def _keep_elevation(row: dict[str, Any], values: dict[str, Any]) -> None:
+    """A point the file gives no elevation keeps the one a tile (or staff) gave it,
+    as long as it has not moved."""
+    if values["elevation"] is None and (row["lat"], row["lon"]) == (
+        values["lat"],
+        values["lon"],
+    ):
+        values["elevation"] = row["elevation"]
+
+
+def _keep_line_elevation(row: dict[str, Any], values: dict[str, Any]) -> None:
+    """The same for a line: vertices the file gives no elevation keep theirs, and a
+    line with none at all keeps its climb too (a tile's, or what staff entered)."""
+    old, new = row["geometry"], values["geometry"]
+    if len(old) != len(new) or any(o[:2] != n[:2] for o, n in zip(old, new)):
+        return  # the line moved: elevation from before would be wrong
+    if all(len(n) == 2 for n in new):
+        values.update(
+            geometry=old, ascent_m=row["ascent_m"], descent_m=row["descent_m"]
+        )
+    elif any(len(n) == 2 and len(o) > 2 for o, n in zip(old, new)):
+        merged = [n if len(n) > 2 else o for o, n in zip(old, new)]
+        values["geometry"] = merged
+        values["ascent_m"], values["descent_m"] = climb(_profile(merged))
+
+
+def _profile(geometry: list[list[float]]) -> list[float | None]:
+    return [point[2] if len(point) > 2 else None for point in geometry]
+
+
+def _sync_junctions(source: Source, net: Network, gone: list[int]) -> TableCounts:
     wanted = {
         j.key: {"lat": _r(j.lat), "lon": _r(j.lon), "elevation": _r(j.ele, 1)}
         for j in net.junctions.values()
     }
-    if not any(j.ele is not None for j in net.junctions.values()):
-        for values in wanted.values():  # keep elevation added from a tile
-            del values["elevation"]
-    return _sync(Junction, source, wanted, ["lat", "lon", "elevation"])
+    fields = ["lat", "lon", "elevation"]
+    return _sync(Junction, source, wanted, fields, keep=_keep_elevation, gone=gone)
 
 
 def _sync_trails(source: Source, net: Network) -> TableCounts:
@@ -228,38 +290,39 @@ def _sync_segments(source: Source, net: Network) -> TableCounts:
     junction_ids = _ids(Junction, source)
     trail_ids = _ids(Trail, source)
     wanted: dict[str, dict[str, Any]] = {}
-    has_elevation = any(s.elevations for s in net.segments)
     for s in net.segments:
         geometry = [[_r(lon), _r(lat)] for lon, lat in s.coords]
-        values: dict[str, Any] = {
+        ascent = descent = None
+        if s.elevations and any(e is not None for e in s.elevations):
+            # Vertices without elevation (a GPS without a fix, a line joined on
+            # from one without) stay [lon, lat]; climb counts the rest.
+            for point, ele in zip(geometry, s.elevations):
+                if ele is not None:
+                    point.append(round(ele, 1))
+            ascent, descent = climb(_profile(geometry))
+        lon0, lat0, lon1, lat1 = bbox(s.coords)
+        wanted[s.key] = {
             "trail_id": trail_ids[s.trail],
             "start_id": junction_ids[s.start],
             "end_id": junction_ids[s.end],
-            "length_m": round(s.length_m, 2),
+            # Measured on the stored (rounded) vertices, so that an export read
+            # back in measures the same to the centimetre.
+            "length_m": round(line_length_m(geometry), 2),
+            "geometry": geometry,
+            "ascent_m": ascent,
+            "descent_m": descent,
+            "min_lon": _r(lon0),
+            "min_lat": _r(lat0),
+            "max_lon": _r(lon1),
+            "max_lat": _r(lat1),
+            # Only for new rows: whether a segment is open is staff's decision
+            # once it exists (a re-import never reopens what they closed).
+            "is_open": not s.closed_reason,
+            "closed_reason": s.closed_reason[:200],
         }
-        if s.elevations and all(e is not None for e in s.elevations):
-            from trails.dem import climb
-
-            for point, ele in zip(geometry, s.elevations):
-                point.append(round(ele, 1))
-            ascent, descent = climb(s.elevations)
-            values["ascent_m"], values["descent_m"] = (
-                round(ascent, 1),
-                round(descent, 1),
-            )
-        elif has_elevation:
-            values["ascent_m"] = values["descent_m"] = None
-        values["geometry"] = geometry
-        lon0, lat0, lon1, lat1 = bbox(s.coords)
-        values.update(
-            min_lon=_r(lon0), min_lat=_r(lat0), max_lon=_r(lon1), max_lat=_r(lat1)
-        )
-        wanted[s.key] = values
     fields = ["trail_id", "start_id", "end_id", "length_m", "geometry"]
-    fields += ["min_lon", "min_lat", "max_lon", "max_lat"]
-    if has_elevation:
-        fields += ["ascent_m", "descent_m"]
-    return _sync(Segment, source, wanted, fields)
+    fields += ["ascent_m", "descent_m", "min_lon", "min_lat", "max_lon", "max_lat"]
+    return _sync(Segment, source, wanted, fields, keep=_keep_line_elevation)
 
 
 def _sync_places(
@@ -283,4 +346,172 @@ def _sync_places(
         if p.kind in kinds
     }
     fields = ["name", "kind", "lat", "lon", "elevation", "junction_id", "attach_m"]
-    return _sync(model, source, wanted, fields)
+    return _sync(model, source, wanted, fields, keep=_keep_elevation)
+
+
+@dataclass
+class ElevationReport:
+    tiles: list[str]
+    sources: list[str]
+    segments: int = 0
+    segments_sampled: int = 0
+    points_sampled: int = 0
+    points_kept: int = 0
+    points_outside: int = 0
+    junctions_sampled: int = 0
+    places_sampled: int = 0
+    outside: int = 0  # junctions and places no tile covers
+    segments_updated: int = 0
+    ascent_m: float = 0.0
+    descent_m: float = 0.0
+    segments_with_climb: int = 0
+    dry_run: bool = False
+
+    def lines(self) -> list[str]:
+        where = ", ".join(repr(s) for s in self.sources) or "no sources"
+        out = [
+            f"{'Would add' if self.dry_run else 'Added'} elevation from "
+            f"{len(self.tiles)} {'tile' if len(self.tiles) == 1 else 'tiles'} "
+            f"({', '.join(self.tiles)}) to {where}: "
+            f"{self.segments_sampled:,} of {self.segments:,} segments, "
+            f"{self.points_sampled:,} points sampled.",
+            f"Kept {self.points_kept:,} points that already had elevation; "
+            f"{self.points_outside:,} points are outside the tiles.",
+            f"Junctions: {self.junctions_sampled:,} sampled; trailheads and "
+            f"campsites: {self.places_sampled:,} sampled; {self.outside:,} "
+            "outside the tiles.",
+            f"Climb: {self.ascent_m:,.0f} m up and {self.descent_m:,.0f} m down over "
+            f"{self.segments_with_climb:,} segments "
+            f"({self.segments_updated:,} updated).",
+        ]
+        return out
+
+
+def load_tiles(
+    paths: Sequence[str | Path], labels: Sequence[str] | None = None
+) -> ElevationModel:
+    """The elevation model of some `.hgt`/`.hgt.zip` files; `labels` name them
+    (in messages, and for their corner) when the paths do not."""
+    tiles = []
+    for n, path in enumerate(paths):
+        label = labels[n] if labels else str(path)
+        try:
+            tiles.append(Tile.load(path, name=Path(label).name))
+        except ParseError as exc:
+            raise ImportFailed(f"{label}: {exc}") from exc
+        except OSError as exc:
+            raise ImportFailed(
+                f"{label}: cannot be read ({exc.strerror or exc})"
+            ) from exc
+    return ElevationModel(tiles)
+
+
+def add_elevation(
+    model: ElevationModel,
+    source_name: str | None = None,
+    *,
+    overwrite: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> ElevationReport:
+    """Sample the tiles at every vertex, junction, trailhead and campsite of a
+    source (default: all sources) that has no elevation yet, and work out each
+    segment's climb. Elevation the data brought (GPX, GeoJSON z) is kept unless
+    `overwrite`. All or nothing, and bulk: the number of queries does not depend
+    on the number of rows."""
+    say = progress or (lambda _msg: None)
+    sources = Source.objects.all()
+    if source_name is not None:
+        sources = sources.filter(name=source_name)
+        if not sources.exists():
+            raise ImportFailed(f"there is no source named {source_name!r}")
+    report = ElevationReport(
+        tiles=sorted(_tile_name(t) for t in model.tiles.values()),
+        sources=list(sources.values_list("name", flat=True)),
+        dry_run=dry_run,
+    )
+    with transaction.atomic():
+        say("sampling segments")
+        _elevate_segments(model, sources, overwrite, report)
+        say("sampling junctions, trailheads and campsites")
+        for point_model in (Junction, Trailhead, Campsite):
+            sampled = _elevate_points(model, point_model, sources, overwrite, report)
+            if point_model is Junction:
+                report.junctions_sampled += sampled
+            else:
+                report.places_sampled += sampled
+        climbs = Segment.objects.filter(source__in=sources, ascent_m__isnull=False)
+        totals = climbs.aggregate(
+            up=models.Sum("ascent_m"),
+            down=models.Sum("descent_m"),
+            n=models.Count("id"),
+        )
+        report.ascent_m = totals["up"] or 0.0
+        report.descent_m = totals["down"] or 0.0
+        report.segments_with_climb = totals["n"]
+        if report.segments_updated or report.junctions_sampled or report.places_sampled:
+            DataVersion.bump()
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _tile_name(tile: Tile) -> str:
+    ns, ew = "N" if tile.lat0 >= 0 else "S", "E" if tile.lon0 >= 0 else "W"
+    return f"{ns}{abs(tile.lat0):02d}{ew}{abs(tile.lon0):03d}"
+
+
+def _elevate_segments(
+    model: ElevationModel,
+    sources: models.QuerySet,
+    overwrite: bool,
+    report: ElevationReport,
+) -> None:
+    rows = Segment.objects.filter(source__in=sources).values_list("id", "geometry")
+    to_update = []
+    for pk, geometry in rows:
+        report.segments += 1
+        wanted = [i for i, p in enumerate(geometry) if overwrite or len(p) < 3]
+        report.points_kept += len(geometry) - len(wanted)
+        if not wanted:
+            continue
+        values = model.sample_line([geometry[i] for i in wanted])
+        line = list(geometry)
+        sampled = 0
+        for i, ele in zip(wanted, values):
+            if ele is not None:
+                line[i] = [line[i][0], line[i][1], ele]
+                sampled += 1
+        report.points_outside += len(wanted) - sampled
+        if not sampled:
+            continue
+        report.segments_sampled += 1
+        report.points_sampled += sampled
+        ascent, descent = climb(_profile(line))
+        to_update.append(
+            Segment(id=pk, geometry=line, ascent_m=ascent, descent_m=descent)
+        )
+    fields = ["geometry", "ascent_m", "descent_m"]
+    Segment.objects.bulk_update(to_update, fields, batch_size=BATCH)
+    report.segments_updated = len(to_update)
+
+
+def _elevate_points(
+    model: ElevationModel,
+    point_model: type[Junction | Trailhead | Campsite],
+    sources: models.QuerySet,
+    overwrite: bool,
+    report: ElevationReport,
+) -> int:
+    rows = point_model.objects.filter(source__in=sources)
+    if not overwrite:
+        rows = rows.filter(elevation__isnull=True)
+    to_update = []
+    for pk, lon, lat in rows.values_list("id", "lon", "lat"):
+        ele = model.elevation(lon, lat)
+        if ele is None:
+            report.outside += 1
+        else:
+            to_update.append(point_model(id=pk, elevation=ele))
+    point_model.objects.bulk_update(to_update, ["elevation"], batch_size=BATCH)
+    return len(to_update)

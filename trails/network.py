@@ -340,7 +340,9 @@ def _attach_points(
     return places
 
 
-def _named_vertex(p: RawPoint, positions: dict[str, LonLat]) -> tuple[str, float] | None:
+def _named_vertex(
+    p: RawPoint, positions: dict[str, LonLat]
+) -> tuple[str, float] | None:
     """The vertex a point names as its junction (our export does), at any distance:
     whoever attached it there (an import or staff) already decided."""
     if p.junction is None or p.junction not in positions:

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from trails.errors import ParseError
-from trails.geojson import parse_geojson
+from trails.geojson import parse_geojson, parse_geojson_places
 
 COLORADO_TRAILHEADS = {
     "Forest Service Access",
@@ -420,3 +420,62 @@ def test_lines_and_places_written_in_our_own_terms_read_back_unchanged():
         1210.5,
     )
     assert warnings == []
+
+
+def test_lines_that_name_their_junctions_are_joined_by_name_not_position():
+    # Two segments of one trail as our export writes them; the second one's first
+    # vertex is a centimetre off, and its middle vertex sits on the first line.
+    first = line([A, B], {"trail": "t", "start_junction": "n1", "end_junction": "n2"})
+    second = line(
+        [[10.0010001, 45.0], A, C],
+        {"trail": "t", "start_junction": "n2", "end_junction": "n3"},
+    )
+    first["id"], second["id"] = "t/0", "t/1"
+    ways, _, _ = parse_geojson(collection(first, second))
+    assert [(w.source_id, w.trail_id, w.vertex_ids) for w in ways] == [
+        ("t/0", "t", ["n1", "n2"]),
+        ("t/1", "t", ["n2", "t/1@1", "n3"]),
+    ]
+
+
+def test_junction_names_count_only_when_every_line_has_them():
+    named = line([A, B], {"start_junction": "n1", "end_junction": "n2"})
+    ways, _, _ = parse_geojson(collection(named, line([B, C])))
+    assert all(w.vertex_ids is None and w.trail_id is None for w in ways)
+
+
+@pytest.mark.parametrize(
+    "props, reason",
+    [
+        ({"closed_reason": " Washed out "}, "Washed out"),
+        ({"is_open": False}, "closed"),
+        ({"is_open": True}, ""),
+        ({"closed_reason": ""}, ""),
+    ],
+)
+def test_a_closed_reason_or_is_open_false_closes_a_line(props, reason):
+    (way,), _, _ = parse_geojson(collection(line([A, B], props)))
+    assert way.closed_reason == reason
+
+
+def test_a_place_may_name_the_junction_it_attaches_to():
+    lot = point(10.0, 45.0, {"kind": "parking", "junction": "n1"})
+    _, (place,), _ = parse_geojson(collection(line([A, B]), lot))
+    assert place.junction == "n1"
+
+
+def test_the_collection_may_say_whose_data_it_is():
+    about: dict[str, str] = {}
+    props = {"attribution": "© Example Parks", "license": "CC0", "source": "x"}
+    parse_geojson(collection(line([A, B]), properties=props), metadata=about)
+    assert about == {"attribution": "© Example Parks", "licence": "CC0"}
+
+
+def test_a_file_of_places_reads_its_points_and_skips_its_lines():
+    points, warnings = parse_geojson_places(
+        collection(point(10.0, 45.0, {"name": "Lot"}), line([A, B]))
+    )
+    assert [(p.name, p.kind) for p in points] == [("Lot", "trailhead")]
+    assert warnings == ["skipped lines in the trailheads file: 1"]
+    with pytest.raises(ParseError, match="no trailhead, parking, campground"):
+        parse_geojson_places(collection(line([A, B])))

@@ -3,7 +3,7 @@
 import pytest
 
 from trails.geo import haversine_m
-from trails.network import RawPoint, RawWay, build_network
+from trails.network import RawPoint, RawWay, build_network, position_key
 
 # About 111 m per 0.001 degree of latitude; longitudes here are near the equator.
 A, B, C, D = (0.0, 0.0), (0.001, 0.0), (0.001, 0.001), (0.0, 0.001)
@@ -84,3 +84,37 @@ def test_a_way_of_one_repeated_point_is_skipped():
     net = build_network([RawWay("dot", [A, A]), RawWay("a", [A, B])])
     assert net.skipped_ways == 1
     assert len(net.segments) == 1
+
+
+def test_lines_that_are_segments_of_one_trail_keep_their_ids_and_are_grouped():
+    ways = [
+        RawWay("ridge/0", [A, B], vertex_ids=["n1", "n2"], trail_id="ridge"),
+        RawWay("ridge/1", [B, C], vertex_ids=["n2", "n3"], trail_id="ridge"),
+    ]
+    net = build_network(ways)
+    assert [t.key for t in net.trails] == ["ridge"]
+    assert [(s.key, s.trail, s.start, s.end) for s in net.segments] == [
+        ("ridge/0", "ridge", "n1", "n2"),
+        ("ridge/1", "ridge", "n2", "n3"),
+    ]
+
+
+def test_a_place_that_names_its_junction_attaches_there_even_if_another_is_nearer():
+    ways = [RawWay("a", [A, B, C], vertex_ids=["n1", "n2", "n3"])]
+    named = RawPoint("th", 0.00101, 0.0, "Lot", "parking", junction="n1")
+    unknown = RawPoint("th2", 0.00101, 0.0, "Lot 2", "parking", junction="n99")
+    first, second = build_network(ways, [named, unknown], attach_m=50).places
+    assert (first.junction, first.attach_m) == ("n1", pytest.approx(112.3, abs=0.1))
+    assert second.junction == "n2"  # a name that is not in the file: the nearest
+
+
+def test_a_closed_line_gives_closed_segments():
+    net = build_network([RawWay("a", [A, B, C], closed_reason="Bridge out")])
+    assert {s.closed_reason for s in net.segments} == {"Bridge out"}
+
+
+def test_a_junction_takes_its_elevation_from_any_line_that_has_one():
+    flat = RawWay("flat", [A, B])
+    hill = RawWay("hill", [B, C], elevations=[1200.0, 1300.0])
+    net = build_network([flat, hill])
+    assert net.junctions[position_key(*B)].ele == 1200.0

@@ -1,0 +1,111 @@
+"""A planned loop as a file: GPX for phones and GPS units, GeoJSON for GIS tools.
+
+GPX: one track in walking order (with elevation when known) and waypoints for the
+trailhead and each day's end. Names are written as text by gpxpy, which escapes
+them, so a trail called "<script>" stays a name.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import gpxpy.gpx
+
+from planner.plans import TripQuery
+from trails.geo import METRES_PER_MILE
+
+
+def _length(metres: float, units: str) -> str:
+    if units == "km":
+        return f"{metres / 1000:.1f} km"
+    return f"{metres / METRES_PER_MILE:.1f} mi"
+
+
+def _description(loop: dict[str, Any], query: TripQuery) -> str:
+    parts = [
+        f"{_length(loop['length_m'], query.units)} {loop['kind'].replace('_', ' ')} "
+        f"from {loop['trailhead']['name']}"
+    ]
+    if loop["ascent_m"] is not None:
+        climb = loop["ascent_m"]
+        parts.append(
+            f"{climb:.0f} m climb"
+            if query.units == "km"
+            else f"{climb * 3.28084:.0f} ft climb"
+        )
+    if len(loop["days"]) > 1:
+        parts.append(
+            "days: "
+            + ", ".join(_length(d["length_m"], query.units) for d in loop["days"])
+        )
+    return "; ".join(parts) + ". Planned with LoopGenie."
+
+
+def gpx(doc: dict[str, Any], loop: dict[str, Any], query: TripQuery) -> str:
+    out = gpxpy.gpx.GPX()
+    out.creator = "LoopGenie"
+    out.name = f"LoopGenie loop {loop['rank']}: {loop['trailhead']['name']}"
+    out.description = _description(loop, query)
+    attributions = "; ".join(a["attribution"] for a in doc["attributions"])
+    if attributions:
+        out.copyright_author = attributions
+    track = gpxpy.gpx.GPXTrack(name=out.name, description=out.description)
+    segment = gpxpy.gpx.GPXTrackSegment()
+    eles = loop.get("eles") or [None] * len(loop["coords"])
+    for (lon, lat), ele in zip(loop["coords"], eles):
+        segment.points.append(gpxpy.gpx.GPXTrackPoint(lat, lon, elevation=ele))
+    track.segments.append(segment)
+    out.tracks.append(track)
+    th = loop["trailhead"]
+    out.waypoints.append(
+        gpxpy.gpx.GPXWaypoint(th["lat"], th["lon"], name=th["name"], type="Trailhead")
+    )
+    for day in loop["days"][:-1]:
+        end = day["end"]
+        out.waypoints.append(
+            gpxpy.gpx.GPXWaypoint(
+                end["lat"],
+                end["lon"],
+                name=f"End of day {day['day']}: {end['name']}",
+                type="Campsite" if end["campsite"] else "Stage end",
+            )
+        )
+    return out.to_xml()
+
+
+def geojson(doc: dict[str, Any], loop: dict[str, Any], query: TripQuery) -> str:
+    coords = loop["coords"]
+    if loop.get("eles"):
+        coords = [[x, y, e] for (x, y), e in zip(coords, loop["eles"])]
+    th = loop["trailhead"]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": coords},
+            "properties": {
+                "name": f"LoopGenie loop {loop['rank']}",
+                "description": _description(loop, query),
+                "length_m": loop["length_m"],
+                "repeated_m": loop["repeated_m"],
+                "ascent_m": loop["ascent_m"],
+                "descent_m": loop["descent_m"],
+                "attribution": [a["attribution"] for a in doc["attributions"]],
+            },
+        },
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [th["lon"], th["lat"]]},
+            "properties": {"name": th["name"], "role": "trailhead"},
+        },
+    ]
+    for day in loop["days"][:-1]:
+        end = day["end"]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [end["lon"], end["lat"]]},
+                "properties": {"name": end["name"], "role": f"end of day {day['day']}"},
+            }
+        )
+    return json.dumps({"type": "FeatureCollection", "features": features})

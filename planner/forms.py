@@ -1,0 +1,180 @@
+"""The hiker's question, parsed and checked: the trip form and the API share it.
+
+The form reads a GET query string (every plan is a shareable URL), turns it into a
+`TripQuery` in metres, and puts each problem next to its field in words a hiker can
+act on. Nothing here touches the solver.
+"""
+
+from __future__ import annotations
+
+import math
+
+from django import forms
+
+from planner.places import resolve
+from planner.plans import TripQuery
+from planner.solver import DEFAULT_BUDGET_S, MAX_BUDGET_S
+from trails.geo import METRES_PER_MILE
+
+UNIT_METRES = {"mi": METRES_PER_MILE, "km": 1000.0}
+UNIT_NAMES = {"mi": "miles", "km": "kilometres"}
+# Limits in miles; shown converted when the hiker picks kilometres.
+MAX_DRIVE_MI = 500
+MIN_HIKE_MI = 0.5
+MAX_HIKE_MI = 250
+TOLERANCES = [("2", "±2%"), ("5", "±5%"), ("10", "±10%"), ("20", "±20%")]
+DIFFICULTIES = [
+    ("", "Any"),
+    ("1", "T1 hiking"),
+    ("2", "T2 mountain hiking"),
+    ("3", "T3 demanding mountain hiking"),
+    ("4", "T4 alpine hiking"),
+    ("5", "T5 demanding alpine hiking"),
+    ("6", "T6 difficult alpine hiking"),
+]
+
+
+class FiniteFloatField(forms.FloatField):
+    """A float field that says plainly when a number is missing or not a number."""
+
+    default_error_messages = {"invalid": "Enter a number, like 12 or 12.5."}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and not math.isfinite(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
+class TripForm(forms.Form):
+    start = forms.CharField(
+        label="Start from",
+        required=False,
+        max_length=200,
+        help_text='A town ("Andorra la Vella"), or coordinates ("42.51, 1.52").',
+        widget=forms.TextInput(attrs={"placeholder": "Town or lat, lon"}),
+    )
+    lat = FiniteFloatField(
+        required=False, min_value=-90, max_value=90, widget=forms.HiddenInput
+    )
+    lon = FiniteFloatField(
+        required=False, min_value=-180, max_value=180, widget=forms.HiddenInput
+    )
+    drive = FiniteFloatField(
+        label="Drive at most",
+        initial=30,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    hike = FiniteFloatField(
+        label="Hike about", initial=10, widget=forms.NumberInput(attrs={"step": "any"})
+    )
+    units = forms.ChoiceField(
+        label="Units",
+        choices=[("mi", "miles and feet"), ("km", "kilometres and metres")],
+        required=False,
+        initial="mi",
+    )
+    days = forms.IntegerField(
+        label="Days", min_value=1, max_value=14, initial=1, required=False
+    )
+    tolerance = forms.ChoiceField(
+        label="Length tolerance", choices=TOLERANCES, initial="10", required=False
+    )
+    stems = forms.ChoiceField(
+        label="Out-and-back stems",
+        choices=[("yes", "fine if needed"), ("no", "loops only")],
+        initial="yes",
+        required=False,
+    )
+    difficulty = forms.ChoiceField(
+        label="Hardest trail", choices=DIFFICULTIES, required=False
+    )
+
+    # API-only knobs: not shown on the page.
+    alternatives = forms.IntegerField(min_value=1, max_value=5, required=False)
+    budget = FiniteFloatField(required=False, min_value=0.05, max_value=MAX_BUDGET_S)
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.place_choices: list = []
+        self.place_label = ""
+        if data is not None and hasattr(data, "getlist"):
+            self.repeated = [k for k in data if len(data.getlist(k)) > 1]
+        else:
+            self.repeated = []
+
+    def clean(self):
+        data = super().clean()
+        for name in self.repeated:
+            if name in self.fields:
+                self.add_error(name, "Give this only once.")
+        units = data.get("units") or "mi"
+        data["units"] = units
+        self._check_range(data, "drive", 0, MAX_DRIVE_MI, units, "Drive distance")
+        self._check_range(data, "hike", MIN_HIKE_MI, MAX_HIKE_MI, units, "Hike length")
+        self._resolve_start(data)
+        return data
+
+    def _check_range(self, data, name, low_mi, high_mi, units, what):
+        value = data.get(name)
+        if value is None:
+            return
+        miles = value * UNIT_METRES[units] / METRES_PER_MILE
+        unit = UNIT_NAMES[units]
+
+        def shown(limit_mi: float) -> str:
+            return f"{limit_mi * METRES_PER_MILE / UNIT_METRES[units]:.3g}"
+
+        if miles <= 0:
+            self.add_error(name, f"{what} must be more than 0 {unit}.")
+        elif miles < low_mi:
+            self.add_error(name, f"{what} must be at least {shown(low_mi)} {unit}.")
+        elif miles > high_mi:
+            self.add_error(name, f"{what} can be at most {shown(high_mi)} {unit}.")
+
+    def _resolve_start(self, data):
+        lat, lon = data.get("lat"), data.get("lon")
+        if "lat" in self.errors or "lon" in self.errors:
+            return
+        if (lat is None) != (lon is None):
+            self.add_error(
+                "start", "Give both latitude and longitude, or a place name."
+            )
+            return
+        if lat is not None:
+            data["start_lat"], data["start_lon"] = lat, lon
+            self.place_label = data.get("start") or f"{lat:.5f}, {lon:.5f}"
+            return
+        text = (data.get("start") or "").strip()
+        if not text:
+            if "start" not in self.errors:
+                self.add_error("start", "Say where you start: a town or coordinates.")
+            return
+        found = resolve(text)
+        if found.found:
+            data["start_lat"], data["start_lon"] = found.lat, found.lon
+            self.place_label = found.label
+        else:
+            # Ambiguous names list their places; unknown ones list near-misses.
+            self.place_choices = list(found.choices)
+            self.add_error("start", found.message)
+
+    def trip_query(self) -> TripQuery:
+        """The validated question in metres; call only when the form is valid."""
+        d = self.cleaned_data
+        metres = UNIT_METRES[d["units"]]
+        difficulty = d.get("difficulty")
+        return TripQuery(
+            lat=round(d["start_lat"], 6),
+            lon=round(d["start_lon"], 6),
+            label=self.place_label,
+            drive_m=round(d["drive"] * metres, 1),
+            hike_m=round(d["hike"] * metres, 1),
+            days=d.get("days") or 1,
+            tolerance=int(d.get("tolerance") or 10) / 100,
+            allow_stems=(d.get("stems") or "yes") == "yes",
+            max_difficulty=int(difficulty) if difficulty else None,
+            alternatives=d.get("alternatives") or 3,
+            units=d["units"],
+            budget_s=d.get("budget") or DEFAULT_BUDGET_S,
+        )

@@ -1,0 +1,414 @@
+"""From a hiker's question to a plan: trailheads in range, the network, the solver.
+
+`make_plan(query)` returns a *plan document*: plain dicts and numbers in metres, the
+one thing the page, the JSON API, the GPX and GeoJSON downloads all render from, and
+what the cache stores (keyed by the normalised query and the data version, so an
+import or an admin edit makes old plans stale at once).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.core.cache import cache
+
+from planner.drive import StraightLineEstimator
+from planner.regions import load_graph
+from planner.solver import DEFAULT_BUDGET_S, Loop, Prepared, Start, prepare, solve
+from trails.geo import degrees_for_metres, haversine_m
+from trails.models import Campsite, DataVersion, Source, Trailhead
+
+log = logging.getLogger("loopgenie.plans")
+
+ESTIMATOR = StraightLineEstimator()
+WALK_KMH = 5.0  # Naismith's rule: 5 km/h, plus an hour for every 600 m of climb
+CLIMB_M_PER_HOUR = 600.0
+PROFILE_POINTS = 160
+PLAN_CACHE_SECONDS = 600
+GRAPH_GRID_DEG = 0.1  # regions snap outward to this grid so nearby plans share one
+
+
+@dataclass(frozen=True)
+class TripQuery:
+    """A validated, normalised trip request (lengths in metres)."""
+
+    lat: float
+    lon: float
+    label: str
+    drive_m: float
+    hike_m: float
+    days: int = 1
+    tolerance: float = 0.10
+    allow_stems: bool = True
+    max_difficulty: int | None = None
+    alternatives: int = 3
+    units: str = "mi"
+    budget_s: float = DEFAULT_BUDGET_S
+
+    def cache_key(self, version: int) -> str:
+        raw = json.dumps([asdict(self), version], sort_keys=True)
+        return "plan:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def make_plan(query: TripQuery) -> dict[str, Any]:
+    """The plan document for `query`, from the cache when it is there."""
+    version = DataVersion.current()
+    key = query.cache_key(version)
+    plan = cache.get(key)
+    if plan is not None:
+        plan["stats"]["cache"] = "hit"
+        return plan
+    plan = _plan(query, version)
+    cache.set(key, plan, PLAN_CACHE_SECONDS)
+    return plan
+
+
+def _plan(query: TripQuery, version: int) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    plan: dict[str, Any] = {
+        "query": asdict(query),
+        "status": "ok",
+        "message": None,
+        "loops": [],
+        "trailheads_in_range": 0,
+        "nearest_trailhead": None,
+        "closest_lengths_m": [],
+        "timed_out": False,
+        "drive_note": ESTIMATOR.describe(),
+        "attributions": [],
+        "stats": {"cache": "miss"},
+    }
+    trailheads = trailheads_in_range(query.lat, query.lon, query.drive_m)
+    plan["trailheads_in_range"] = len(trailheads)
+    if not trailheads:
+        plan["status"] = "no_trailhead"
+        plan["nearest_trailhead"] = nearest_trailhead(query.lat, query.lon)
+        return plan
+
+    box = _region(trailheads, query.hike_m)
+    prepared, graph = _network(box, version)
+    starts = [
+        Start(th.junction_id, th.id, th.name or th.get_kind_display(), drive)
+        for th, drive in trailheads
+        if th.junction_id in graph
+    ]
+    campsites = dict(
+        Campsite.objects.in_bbox(*box)
+        .filter(junction__isnull=False)
+        .values_list("junction_id", "name")
+    )
+    t_solve = time.perf_counter()
+    result = solve(
+        prepared,
+        starts,
+        query.hike_m,
+        tolerance=query.tolerance,
+        days=query.days,
+        alternatives=query.alternatives,
+        allow_stems=query.allow_stems,
+        max_difficulty=query.max_difficulty,
+        campsites={k: v or "Campsite" for k, v in campsites.items()},
+        budget_s=query.budget_s,
+    )
+    by_id = {th.id: th for th, _ in trailheads}
+    plan["loops"] = [_loop_doc(loop, graph, by_id) for loop in result.loops]
+    plan["timed_out"] = result.timed_out
+    plan["closest_lengths_m"] = [round(m, 1) for m in result.closest_lengths_m]
+    if not result.loops:
+        plan["status"] = "no_loop"
+        plan["message"] = result.reason
+    plan["attributions"] = list(
+        Source.objects.filter(id__in=graph.graph.get("sources", []))
+        .exclude(attribution="")
+        .values("name", "attribution", "licence")
+    )
+    plan["stats"].update(
+        solve_s=round(time.perf_counter() - t_solve, 3),
+        total_s=round(time.perf_counter() - t0, 3),
+        graph_nodes=graph.number_of_nodes(),
+        graph_edges=graph.number_of_edges(),
+        starts=len(starts),
+    )
+    log.info(
+        "plan lat=%.4f lon=%.4f drive_m=%.0f hike_m=%.0f days=%d loops=%d "
+        "solve_s=%.3f nodes=%d",
+        query.lat,
+        query.lon,
+        query.drive_m,
+        query.hike_m,
+        query.days,
+        len(plan["loops"]),
+        plan["stats"]["solve_s"],
+        graph.number_of_nodes(),
+    )
+    return plan
+
+
+def trailheads_in_range(
+    lat: float, lon: float, drive_m: float
+) -> list[tuple[Trailhead, float]]:
+    """Attached trailheads within the drive estimate, nearest first."""
+    radius = ESTIMATOR.search_radius_m(drive_m)
+    dlon, dlat = degrees_for_metres(radius, lat)
+    rows = Trailhead.objects.in_bbox(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
+    found = []
+    for th in rows.filter(junction__isnull=False).order_by("id"):
+        drive = ESTIMATOR.drive_m(lat, lon, th.lat, th.lon)
+        if drive <= drive_m:
+            found.append((th, drive))
+    found.sort(key=lambda pair: (pair[1], pair[0].id))
+    return found
+
+
+def nearest_trailhead(lat: float, lon: float) -> dict[str, Any] | None:
+    """The closest attached trailhead anywhere, searching outward in growing boxes."""
+    radius = 50_000.0
+    while radius < 25_000_000:
+        dlon, dlat = degrees_for_metres(radius, lat)
+        rows = Trailhead.objects.in_bbox(
+            lon - dlon, lat - dlat, lon + dlon, lat + dlat
+        ).filter(junction__isnull=False)
+        best = min(
+            rows.only("id", "name", "kind", "lat", "lon")[:5000],
+            key=lambda th: haversine_m(lon, lat, th.lon, th.lat),
+            default=None,
+        )
+        if best is not None:
+            return _trailhead_doc(best, ESTIMATOR.drive_m(lat, lon, best.lat, best.lon))
+        radius *= 4
+    return None
+
+
+def _trailhead_doc(th: Trailhead, drive_m: float) -> dict[str, Any]:
+    return {
+        "id": th.id,
+        "name": th.name or th.get_kind_display(),
+        "kind": th.kind,
+        "lat": th.lat,
+        "lon": th.lon,
+        "drive_m": round(drive_m, 1),
+    }
+
+
+def _region(
+    trailheads: list[tuple[Trailhead, float]], hike_m: float
+) -> tuple[float, float, float, float]:
+    """The box that holds every loop of this length from these trailheads.
+
+    A loop of length L never strays more than L/2 from its start.
+    """
+    lats = [th.lat for th, _ in trailheads]
+    lons = [th.lon for th, _ in trailheads]
+    dlon, dlat = degrees_for_metres(hike_m / 2 + 500, max(map(abs, lats)))
+    g = GRAPH_GRID_DEG
+
+    def down(x: float) -> float:
+        return round((x // g) * g, 6)
+
+    def up(x: float) -> float:
+        return round(-((-x) // g) * g, 6)
+
+    return (
+        down(min(lons) - dlon),
+        down(min(lats) - dlat),
+        up(max(lons) + dlon),
+        up(max(lats) + dlat),
+    )
+
+
+class _GraphCache:
+    """The last few regions' graphs, prepared for the solver, per process.
+
+    Keyed by region and data version: an edit anywhere makes every entry stale.
+    """
+
+    def __init__(self, size: int = 4):
+        self.size = size
+        self.items: OrderedDict[tuple, tuple[Prepared, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, box: tuple, version: int) -> tuple[Prepared, Any]:
+        key = (box, version)
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        graph = load_graph(*box)
+        keep = set(
+            Trailhead.objects.in_bbox(*box)
+            .filter(junction__isnull=False)
+            .values_list("junction_id", flat=True)
+        ) | set(
+            Campsite.objects.in_bbox(*box)
+            .filter(junction__isnull=False)
+            .values_list("junction_id", flat=True)
+        )
+        entry = (prepare(graph, keep=[n for n in keep if n in graph]), graph)
+        with self.lock:
+            self.items[key] = entry
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return entry
+
+
+GRAPHS = _GraphCache()
+
+
+def _network(box: tuple, version: int) -> tuple[Prepared, Any]:
+    return GRAPHS.get(box, version)
+
+
+def _oriented(graph, step) -> tuple[list, list | None]:
+    data = graph.edges[step.from_node, step.to_node, step.segment_id]
+    coords, eles = data["coords"], data.get("eles")
+    if data["start"] != step.from_node:
+        coords = coords[::-1]
+        eles = eles[::-1] if eles else None
+    return coords, eles
+
+
+def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, Any]:
+    th = trailheads[loop.start.trailhead_id]
+    node = graph.nodes
+    cues: list[dict[str, Any]] = []
+    segments = []
+    profile: list[tuple[float, float]] = []
+    have_profile = True
+    walked = 0.0
+    line: list[tuple[float, float]] = []
+    line_eles: list[float] = []
+    for step in loop.steps:
+        segments.append(
+            {
+                "segment_id": step.segment_id,
+                "trail": step.trail,
+                "kind": step.kind,
+                "length_m": round(step.length_m, 1),
+                "repeated": step.repeated,
+            }
+        )
+        j = node[step.from_node]
+        cues.append(
+            {
+                "trail": step.trail,
+                "kind": step.kind,
+                "connector": step.connector,
+                "at_m": walked,
+                "length_m": step.length_m,
+                "lat": j["lat"],
+                "lon": j["lon"],
+                "ele": j.get("ele"),
+            }
+        )
+        coords, eles = _oriented(graph, step)
+        skip = 1 if line else 0  # each step starts where the last one ended
+        line.extend(coords[skip:])
+        if eles is None:
+            have_profile = False
+        elif have_profile:
+            line_eles.extend(eles[skip:])
+            d = walked
+            for i, (c, e) in enumerate(zip(coords, eles)):
+                if i:
+                    d += haversine_m(*coords[i - 1], *c)
+                profile.append((d, e))
+        walked += step.length_m
+    ascent, descent = loop.ascent_m, loop.descent_m
+    hours = loop.length_m / 1000 / WALK_KMH + (ascent or 0) / CLIMB_M_PER_HOUR
+    return {
+        "rank": loop.rank,
+        "kind": loop.kind,
+        "trailhead": {
+            **_trailhead_doc(th, loop.start.drive_m),
+            "name": th.name or _unnamed_trailhead(th, loop),
+        },
+        "length_m": round(loop.length_m, 1),
+        "error_m": round(loop.error_m, 1),
+        "repeated_m": round(loop.repeated_m, 1),
+        "connector_m": round(loop.connector_m, 1),
+        "ascent_m": None if ascent is None else round(ascent),
+        "descent_m": None if descent is None else round(descent),
+        "hours": round(hours, 2),
+        "days": _stages(loop, graph),
+        "segments": segments,
+        "cues": _merge_cues(cues),
+        "coords": [[round(x, 6), round(y, 6)] for x, y in line],
+        "eles": [round(e, 1) for e in line_eles] if have_profile else None,
+        "profile": _thin(profile) if have_profile and profile else None,
+    }
+
+
+CUE_MIN_M = 100.0  # shorter pieces are junction wiggles, not a turn to announce
+
+
+def _merge_cues(cues: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One line per trail followed: join steps on the same trail, and fold
+    pieces too short to matter into the line before them."""
+    merged: list[dict[str, Any]] = []
+    for cue in cues:
+        if merged and (
+            cue["trail"] == merged[-1]["trail"] or cue["length_m"] < CUE_MIN_M
+        ):
+            merged[-1]["length_m"] += cue["length_m"]
+            merged[-1]["connector"] = merged[-1]["connector"] and cue["connector"]
+            continue
+        if merged and merged[-1]["length_m"] < CUE_MIN_M and len(merged) > 1:
+            short = merged.pop()  # a short lead-in joins the line before it
+            merged[-1]["length_m"] += short["length_m"]
+            if cue["trail"] == merged[-1]["trail"]:
+                merged[-1]["length_m"] += cue["length_m"]
+                continue
+        merged.append(dict(cue))
+    for cue in merged:
+        cue["length_m"] = round(cue["length_m"], 1)
+        cue["at_m"] = round(cue["at_m"], 1)
+    return merged
+
+
+def _unnamed_trailhead(th: Trailhead, loop: Loop) -> str:
+    """A name a hiker can find: the first named trail the loop takes from it."""
+    kind = th.get_kind_display()
+    for step in loop.steps:
+        if step.trail:
+            return f"{kind} by {step.trail}"
+    return f"{kind} at {th.lat:.4f}, {th.lon:.4f}"
+
+
+def _stages(loop: Loop, graph) -> list[dict[str, Any]]:
+    out = []
+    for stage in loop.stages:
+        j = graph.nodes[stage.end_node]
+        out.append(
+            {
+                "day": stage.day,
+                "length_m": round(stage.length_m, 1),
+                "end": {
+                    "name": stage.campsite
+                    or (
+                        "Back at the trailhead"
+                        if stage.end_node == loop.start.node
+                        else "Junction"
+                    ),
+                    "campsite": stage.campsite is not None,
+                    "lat": j["lat"],
+                    "lon": j["lon"],
+                },
+            }
+        )
+    return out
+
+
+def _thin(profile: list[tuple[float, float]]) -> list[list[float]]:
+    """At most PROFILE_POINTS points, evenly spread, for a small chart."""
+    if len(profile) <= PROFILE_POINTS:
+        return [[round(d, 1), round(e, 1)] for d, e in profile]
+    step = (len(profile) - 1) / (PROFILE_POINTS - 1)
+    picks = [profile[round(i * step)] for i in range(PROFILE_POINTS)]
+    return [[round(d, 1), round(e, 1)] for d, e in picks]

@@ -1,0 +1,218 @@
+"""Plan documents (metres) turned into what each audience reads.
+
+The page gets template context (formatting itself lives in template filters), the
+API gets the documented JSON (miles and feet, see docs/api.md), and the map gets a
+small JSON island through `json_script`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from planner.plans import TripQuery
+from trails.geo import METRES_PER_MILE
+
+FEET_PER_METRE = 3.28084
+PROFILE_W, PROFILE_H = 600, 120
+
+
+def _miles(metres: float | None) -> float | None:
+    return None if metres is None else round(metres / METRES_PER_MILE, 2)
+
+
+def _feet(metres: float | None) -> int | None:
+    return None if metres is None else round(metres * FEET_PER_METRE)
+
+
+def trailhead_api_doc(th, drive_m: float) -> dict[str, Any]:
+    return {
+        "id": th.id,
+        "name": th.name or th.get_kind_display(),
+        "kind": th.kind,
+        "lat": th.lat,
+        "lon": th.lon,
+        "drive_miles": _miles(drive_m),
+    }
+
+
+def _query_echo(query: TripQuery) -> dict[str, Any]:
+    per_unit = METRES_PER_MILE if query.units == "mi" else 1000.0
+    return {
+        "lat": query.lat,
+        "lon": query.lon,
+        "place": query.label,
+        "units": query.units,
+        "drive": round(query.drive_m / per_unit, 3),
+        "hike": round(query.hike_m / per_unit, 3),
+        "days": query.days,
+        "tolerance": query.tolerance,
+        "alternatives": query.alternatives,
+        "allow_stems": query.allow_stems,
+        "max_difficulty": query.max_difficulty,
+    }
+
+
+def message_for(doc: dict[str, Any], query: TripQuery) -> str | None:
+    """One plain sentence when the answer is not simply 'here are your loops'."""
+    per_unit, unit = (
+        (METRES_PER_MILE, "miles") if query.units == "mi" else (1000.0, "km")
+    )
+    if doc["status"] == "no_trailhead":
+        near = doc["nearest_trailhead"]
+        if near is None:
+            return "There is no trailhead in the database yet."
+        return (
+            f"No trailhead is within {query.drive_m / per_unit:.0f} {unit} of driving. "
+            f"The nearest is {near['name']}, about "
+            f"{near['drive_m'] / per_unit:.0f} {unit} away."
+        )
+    if doc["status"] == "no_loop":
+        return doc["message"] or "No loop of that length fits the trails in range."
+    if doc["timed_out"]:
+        return (
+            "The search ran out of time; these are the best loops it found, "
+            "and a better one may exist."
+        )
+    return None
+
+
+def api_plan_doc(doc: dict[str, Any], query: TripQuery) -> dict[str, Any]:
+    loops = []
+    for loop in doc["loops"]:
+        coords = loop["coords"]
+        loops.append(
+            {
+                "rank": loop["rank"],
+                "kind": loop["kind"],
+                "trailhead": trailhead_api_doc_from(loop["trailhead"]),
+                "length_miles": _miles(loop["length_m"]),
+                "repeated_miles": _miles(loop["repeated_m"]),
+                "road_miles": _miles(loop["connector_m"]),
+                "ascent_ft": _feet(loop["ascent_m"]),
+                "descent_ft": _feet(loop["descent_m"]),
+                "hours": loop["hours"],
+                "days": [
+                    {
+                        "day": d["day"],
+                        "miles": _miles(d["length_m"]),
+                        "ends_at": d["end"],
+                    }
+                    for d in loop["days"]
+                ],
+                "segments": [
+                    {
+                        "segment_id": s["segment_id"],
+                        "trail": s["trail"],
+                        "miles": _miles(s["length_m"]),
+                    }
+                    for s in loop["segments"]
+                ],
+                "geometry": {"type": "LineString", "coordinates": coords},
+            }
+        )
+    return {
+        "query": _query_echo(query),
+        "loops": loops,
+        "message": message_for(doc, query),
+        "status": doc["status"],
+        "timed_out": doc["timed_out"],
+        "closest_miles": [_miles(m) for m in doc["closest_lengths_m"]],
+        "nearest_trailhead": trailhead_api_doc_from(doc["nearest_trailhead"]),
+        "drive_note": doc["drive_note"],
+        "attribution": [a["attribution"] for a in doc["attributions"]],
+    }
+
+
+def trailhead_api_doc_from(th: dict[str, Any] | None) -> dict[str, Any] | None:
+    if th is None:
+        return None
+    return {
+        "id": th["id"],
+        "name": th["name"],
+        "lat": th["lat"],
+        "lon": th["lon"],
+        "drive_miles": _miles(th["drive_m"]),
+    }
+
+
+def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any]:
+    base = {k: v for k, v in params.items() if k != "loop"}
+    per_unit = METRES_PER_MILE if query.units == "mi" else 1000.0
+    loops = []
+    for i, loop in enumerate(doc["loops"], start=1):
+        link = urlencode({**base, "loop": i})
+        loops.append(
+            {
+                **loop,
+                "index": i,
+                "gpx_url": f"{reverse('planner:plan_gpx')}?{link}",
+                "geojson_url": f"{reverse('planner:plan_geojson')}?{link}",
+                "profile_svg": _profile_points(loop["profile"]),
+                "profile_range": _profile_range(loop["profile"]),
+            }
+        )
+    closest = [
+        {
+            "length_m": m,
+            "url": f"{reverse('planner:plan')}?"
+            + urlencode({**base, "hike": f"{m / per_unit:.1f}"}),
+        }
+        for m in doc["closest_lengths_m"]
+    ]
+    longer_drive = None
+    near = doc["nearest_trailhead"]
+    if near is not None:
+        value = math.ceil(near["drive_m"] / per_unit) + 1
+        longer_drive = {
+            "value": value,
+            "url": f"{reverse('planner:plan')}?" + urlencode({**base, "drive": value}),
+        }
+    map_data = {
+        "start": {"lat": query.lat, "lon": query.lon, "label": query.label},
+        "loops": [
+            {
+                "index": loop["index"],
+                "coords": loop["coords"],
+                "trailhead": loop["trailhead"],
+                "stages": [d["end"] for d in loop["days"][:-1]],
+            }
+            for loop in loops
+        ],
+    }
+    return {
+        "doc": doc,
+        "query": query,
+        "units": query.units,
+        "loops": loops,
+        "closest": closest,
+        "longer_drive": longer_drive,
+        "message": message_for(doc, query),
+        "map_data": map_data,
+        "sources": doc["attributions"],
+    }
+
+
+def _profile_points(profile: list[list[float]] | None) -> str:
+    """An SVG polyline's points for the elevation profile (server-rendered)."""
+    if not profile or len(profile) < 2:
+        return ""
+    dmax = profile[-1][0] or 1.0
+    lo = min(e for _, e in profile)
+    hi = max(e for _, e in profile)
+    span = max(hi - lo, 1.0)
+    usable = PROFILE_H - 10  # 5 px of air above the top and below the bottom
+
+    def y(e: float) -> float:
+        return PROFILE_H - 5 - (e - lo) / span * usable
+
+    return " ".join(f"{d / dmax * PROFILE_W:.1f},{y(e):.1f}" for d, e in profile)
+
+
+def _profile_range(profile: list[list[float]] | None) -> dict[str, float] | None:
+    if not profile:
+        return None
+    return {"low": min(e for _, e in profile), "high": max(e for _, e in profile)}

@@ -1,0 +1,457 @@
+"""`solve()`: choose trailheads, run the tasks within the budget, build the answer."""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Hashable, Mapping, Sequence
+
+import networkx as nx
+
+from planner.solver.network import Prepared, loop_reach_m, prepare
+from planner.solver.result import Loop, SolveResult, Stage, Start, Step
+from planner.solver.search import Cand, Search, Task
+
+DEFAULT_BUDGET_S = 0.25
+MAX_BUDGET_S = 5.0
+MIN_BUDGET_S = 0.01
+MAX_STARTS = 12  # trailheads searched per query; the rest only re-root loops
+MAX_CHECKED = 36  # trailheads whose reach is measured, at most, to choose those
+STEMS_AFTER = 0.25  # share of the budget after which lollipops join an unfilled answer
+BUILD_RESERVE = 0.05  # share of the budget kept for building the answer
+CAMP_REACH = 0.25  # a stage may end at a campsite this far (x stage) from the ideal
+
+
+def solve(
+    graph: nx.MultiGraph | Prepared,
+    starts: Sequence[Start],
+    target_m: float,
+    *,
+    tolerance: float = 0.10,
+    days: int = 1,
+    alternatives: int = 3,
+    allow_stems: bool = True,
+    max_difficulty: int | None = None,
+    campsites: Mapping[Hashable, str] | None = None,
+    budget_s: float | None = None,
+    minimise_road: bool = True,
+) -> SolveResult:
+    """The best loops of about `target_m` metres from the trailheads in `starts`.
+
+    See the package docstring for what "best" means and how the search works.
+    `graph` is the MultiGraph of `planner.graph` or a `prepare()`d copy of it
+    (prepare once per network when you can: it is most of the fixed cost).
+    """
+    # A full garbage collection walks every object in the process (a big network
+    # is hundreds of thousands) and can stall one step of the search for tens of
+    # milliseconds, breaking the time budget. The search makes no reference
+    # cycles worth collecting, so collection waits until it is done.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _solve(
+            graph,
+            starts,
+            target_m,
+            tolerance=tolerance,
+            days=days,
+            alternatives=alternatives,
+            allow_stems=allow_stems,
+            max_difficulty=max_difficulty,
+            campsites=campsites,
+            budget_s=budget_s,
+            minimise_road=minimise_road,
+        )
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _solve(
+    graph: nx.MultiGraph | Prepared,
+    starts: Sequence[Start],
+    target_m: float,
+    *,
+    tolerance: float,
+    days: int,
+    alternatives: int,
+    allow_stems: bool,
+    max_difficulty: int | None,
+    campsites: Mapping[Hashable, str] | None,
+    budget_s: float | None,
+    minimise_road: bool,
+) -> SolveResult:
+    t0 = time.perf_counter()
+    if not target_m > 0:
+        raise ValueError("target_m must be positive")
+    if not 0 <= tolerance < 1:
+        raise ValueError("tolerance must be in [0, 1)")
+    if days < 1 or alternatives < 1:
+        raise ValueError("days and alternatives must be at least 1")
+    budget = DEFAULT_BUDGET_S if budget_s is None else budget_s
+    budget = min(max(budget, MIN_BUDGET_S), MAX_BUDGET_S)
+    campsites = dict(campsites or {})
+
+    prep = _prepared(graph, starts)
+    on_network = _dedupe([s for s in starts if s.node in prep.index])
+    layer = prep.layer(max_difficulty)
+    search = Search(
+        prep=prep,
+        layer=layer,
+        starts=on_network,
+        target=target_m,
+        tolerance=tolerance,
+        alternatives=alternatives,
+        minimise_road=minimise_road,
+        max_difficulty=max_difficulty,
+        deadline=t0 + budget * (1 - BUILD_RESERVE),
+        t0=t0,
+    )
+    loop_tasks, stem_tasks, skipped = _tasks(search, allow_stems)
+    stems_on = False
+    stopped_early = False
+    longest_step = 0.0  # the scheduler's blind spot: what overruns the budget
+    active = list(loop_tasks)
+    while True:
+        if (
+            stem_tasks
+            and not stems_on
+            and len(search.picks) < alternatives
+            and (not active or time.perf_counter() - t0 >= STEMS_AFTER * budget)
+        ):
+            active += stem_tasks
+            stems_on = True
+        if not active:
+            break
+        for task in list(active):
+            step_t0 = time.perf_counter()
+            try:
+                next(task.gen)  # type: ignore[arg-type]
+            except StopIteration:
+                task.done = True
+                active.remove(task)
+            longest_step = max(longest_step, time.perf_counter() - step_t0)
+            if search.good_enough():
+                stopped_early = True
+                break
+            if search.out_of_time():
+                break
+        if stopped_early or search.out_of_time():
+            break
+
+    searched = all(t.done for t in loop_tasks + stem_tasks)
+    if searched and not search.pool and not search.out_of_time():
+        # nothing in range, but time left: find the shortest loop that is too long,
+        # so the answer can say what is on offer
+        search.hint = True
+        search.version += 1
+        hints = []
+        for task in loop_tasks:
+            hint = Task(task.start, task.node, "hint")
+            hint.gen = search.hint_task(hint)
+            hints.append(hint)
+        while hints and not search.out_of_time():
+            for task in list(hints):
+                try:
+                    next(task.gen)  # type: ignore[arg-type]
+                except StopIteration:
+                    hints.remove(task)
+                if search.out_of_time():
+                    break
+
+    stems_needed = allow_stems and not (
+        len(search.picks) == alternatives and search.picks[-1].key[0] == 0
+    )
+    exhaustive = (
+        not skipped
+        and all(t.done for t in loop_tasks)
+        and (not stems_needed or all(t.done for t in stem_tasks))
+    )
+    loops = [
+        _build(search, cand, rank, days, campsites)
+        for rank, cand in enumerate(search.picks, start=1)
+    ]
+    closest = [
+        c[0] for c in (search.longest_below, search.shortest_above) if c is not None
+    ]
+    stats = {
+        "elapsed_s": time.perf_counter() - t0,
+        "longest_step_s": longest_step,
+        "first_near_s": search.first_near_s,
+        "budget_s": budget,
+        "exhaustive": exhaustive,
+        "stopped_early": stopped_early,
+        "starts_searched": len(loop_tasks),
+        "starts_skipped": skipped,
+        "pushes": sum(t.pushes for t in loop_tasks + stem_tasks),
+        "candidates": search.candidates,
+        "nodes": len(prep.nodes),
+        "links": len(prep.links),
+    }
+    return SolveResult(
+        loops=loops,
+        reason=(
+            None
+            if loops
+            else _reason(search, starts, on_network, exhaustive, allow_stems)
+        ),
+        closest_lengths_m=[] if loops else closest,
+        timed_out=not exhaustive and not stopped_early,
+        stats=stats,
+    )
+
+
+def _prepared(graph: nx.MultiGraph | Prepared, starts: Sequence[Start]) -> Prepared:
+    keep = [s.node for s in starts]
+    if isinstance(graph, Prepared):
+        if all(n in graph.index or n not in graph.graph for n in keep):
+            return graph
+        # a trailhead inside a contracted chain: contract again, keeping it
+        graph = graph.graph
+    return prepare(graph, keep)
+
+
+def _dedupe(starts: list[Start]) -> list[Start]:
+    """One start per junction: the nearest drive (the others can only tie worse)."""
+    best: dict[Hashable, Start] = {}
+    for s in starts:
+        if s.node not in best or s.drive_m < best[s.node].drive_m:
+            best[s.node] = s
+    return [s for s in starts if best[s.node] is s]
+
+
+def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], int]:
+    """Which trailheads to search, chosen by the network they reach.
+
+    A loop of length L stays within L/2 of its trailhead and walks only trail that
+    lies on cycles, so a trailhead with less such trail than the shortest length
+    wanted within that reach is left out. The others are taken one per
+    cycle-bearing part of the network in order of drive, then a second per part,
+    and so on, so a parking lot on a little island of paths cannot crowd out a
+    further one on the big network.
+    """
+    layer = search.layer
+    prep = search.prep
+    order = sorted(range(len(search.starts)), key=lambda i: search.starts[i].drive_m)
+    ranked: list[tuple[int, float, int]] = []
+    per_part: dict[int, int] = {}
+    for i in order:
+        part = layer.cycle_part[prep.index[search.starts[i].node]]
+        if part != -1:
+            per_part[part] = per_part.get(part, 0) + 1
+            ranked.append((per_part[part], search.starts[i].drive_m, i))
+    ranked.sort()
+    chosen: list[int] = []
+    small: list[int] = []
+    for checked, (_, _, i) in enumerate(ranked):
+        if len(chosen) == MAX_STARTS or checked == MAX_CHECKED:
+            break
+        part = layer.cycle_part[prep.index[search.starts[i].node]]
+        if layer.cycle_part_m[part] < search.lo or (
+            loop_reach_m(
+                prep, search.starts[i].node, search.hi / 2, search.max_difficulty
+            )
+            < search.lo
+        ):
+            small.append(i)
+        else:
+            chosen.append(i)
+    skipped = len(ranked) - len(chosen) - len(small)
+    if not chosen:
+        # no network is long enough: still search the small ones, so the answer
+        # can name the longest loop there is
+        chosen = small[:MAX_STARTS]
+    loop_tasks = []
+    for i in chosen:
+        task = Task(i, prep.index[search.starts[i].node], "loop")
+        task.gen = search.loop_task(task)
+        loop_tasks.append(task)
+    stem_tasks = []
+    if allow_stems:
+        for i in order[:MAX_STARTS]:
+            task = Task(i, prep.index[search.starts[i].node], "lollipop")
+            task.gen = search.lollipop_task(task)
+            stem_tasks.append(task)
+        skipped = max(skipped, len(order) - MAX_STARTS)
+    return loop_tasks, stem_tasks, skipped
+
+
+# -- building the answer --------------------------------------------------------
+
+
+def _build(
+    search: Search, cand: Cand, rank: int, days: int, campsites: dict[Hashable, str]
+) -> Loop:
+    prep = search.prep
+    graph = prep.graph
+    hops = [(lid, fwd, True) for lid, fwd in cand.stem]
+    hops += [(lid, fwd, False) for lid, fwd in cand.circuit]
+    hops += [(lid, not fwd, True) for lid, fwd in reversed(cand.stem)]
+    steps: list[Step] = []
+    coords: list[tuple[float, float]] = []
+    ascent: float | None = 0.0
+    descent: float | None = 0.0
+    for lid, fwd, repeated in hops:
+        edges = prep.links[lid].edges
+        walked = edges if fwd else [(v, u, k) for u, v, k in reversed(edges)]
+        for u, v, k in walked:
+            data = graph.edges[u, v, k]
+            rev = data.get("start", u) != u
+            steps.append(
+                Step(
+                    segment_id=data.get("segment_id", k),
+                    from_node=u,
+                    to_node=v,
+                    reversed=rev,
+                    length_m=data["length"],
+                    trail=data.get("trail", ""),
+                    kind=data.get("kind", "path"),
+                    connector=bool(data.get("connector")),
+                    repeated=repeated,
+                )
+            )
+            line = data.get("coords") or _node_line(graph, u, v)
+            if rev and data.get("coords"):
+                line = line[::-1]
+            for point in line:
+                point = (point[0], point[1])
+                if not coords or coords[-1] != point:
+                    coords.append(point)
+            up, down = data.get("ascent"), data.get("descent")
+            if rev:
+                up, down = down, up
+            if up is None or down is None or ascent is None or descent is None:
+                ascent = descent = None
+            else:
+                ascent += up
+                descent += down
+    length = sum(s.length_m for s in steps)
+    kind = "loop" if not cand.stem else "lollipop" if cand.circuit else "out_and_back"
+    return Loop(
+        rank=rank,
+        start=search.starts[cand.start],
+        kind=kind,
+        steps=steps,
+        coords=coords,
+        length_m=length,
+        error_m=length - search.target,
+        repeated_m=cand.repeated,
+        connector_m=sum(s.length_m for s in steps if s.connector),
+        ascent_m=ascent,
+        descent_m=descent,
+        stages=_stages(steps, days, campsites),
+    )
+
+
+def _node_line(graph: nx.MultiGraph, u: Hashable, v: Hashable) -> list:
+    """A straight line between two nodes, for graphs drawn without geometry."""
+    line = []
+    for n in (u, v):
+        attrs = graph.nodes[n]
+        if attrs.get("lon") is not None and attrs.get("lat") is not None:
+            line.append((attrs["lon"], attrs["lat"]))
+    return line
+
+
+def _stages(
+    steps: list[Step], days: int, campsites: dict[Hashable, str]
+) -> list[Stage]:
+    """Split the walk into `days` stages, each ending at a junction.
+
+    Each split goes to the campsite nearest its ideal position when one lies within
+    CAMP_REACH of a stage length of it, else to the junction nearest the ideal.
+    """
+    if days <= 1 or not steps:
+        return []
+    total = sum(s.length_m for s in steps)
+    ideal = total / days
+    ends: list[tuple[float, Hashable]] = []  # (metres walked, node) after each step
+    walked = 0.0
+    for s in steps[:-1]:
+        walked += s.length_m
+        ends.append((walked, s.to_node))
+    cuts: list[int] = []  # indexes into ends
+    for day in range(1, days):
+        want = day * ideal
+        lower = cuts[-1] + 1 if cuts else 0
+        upper = len(ends) - (days - day)  # leave a junction for each later split
+        options = range(lower, upper + 1)
+        if not options:
+            break
+        camps = [
+            i
+            for i in options
+            if ends[i][1] in campsites and abs(ends[i][0] - want) <= CAMP_REACH * ideal
+        ]
+        pool = camps or list(options)
+        cuts.append(min(pool, key=lambda i: (abs(ends[i][0] - want), i)))
+    stages = []
+    prev = 0.0
+    for day, i in enumerate(cuts, start=1):
+        at, node = ends[i]
+        stages.append(Stage(day, at - prev, node, campsites.get(node)))
+        prev = at
+    last = steps[-1].to_node
+    stages.append(Stage(len(cuts) + 1, total - prev, last, campsites.get(last)))
+    return stages
+
+
+def _km(metres: float) -> str:
+    return f"{metres / 1000:.1f} km"
+
+
+def _reason(
+    search: Search,
+    starts: Sequence[Start],
+    on_network: list[Start],
+    exhaustive: bool,
+    allow_stems: bool,
+) -> str:
+    """Why nothing was found, in words for a hiker."""
+    if not starts:
+        return "No trailhead in range."
+    if not on_network:
+        return "None of the trailheads in range is on the trail network."
+    layer, index = search.layer, search.prep.index
+    reach, widest = 0.0, 0
+    for i, s in enumerate(on_network):
+        part = layer.cycle_part[index[s.node]]
+        if part != -1 and layer.cycle_part_m[part] > reach:
+            reach, widest = layer.cycle_part_m[part], i
+    below, above = search.longest_below, search.shortest_above
+    unsure = "" if exhaustive else " (the search ran out of time: try harder)"
+    found = " and ".join(_km(c[0]) for c in (below, above) if c is not None)
+    plural = "are" if below and above else "is"
+
+    def name(i: int) -> str:
+        return on_network[i].name or "the trailhead"
+
+    if reach == 0.0:
+        if not allow_stems:
+            return (
+                "No loop starts at the trailheads in range: their trails only go "
+                "out and back (allow out-and-back routes to see those)."
+            )
+        if not found:
+            return "The trailheads in range reach no trail to walk."
+        return (
+            "The trails from the trailheads in range only go out and back, and "
+            f"none there and back is within ±{search.tolerance:.0%} of "
+            f"{_km(search.target)}: the closest {plural} {found}{unsure}."
+        )
+    if reach < search.lo and not above:
+        loop = search.longest_loop
+        if loop and exhaustive:
+            longest = f"the longest loop from {name(loop[1])} is {_km(loop[0])}"
+        else:
+            longest = f"the trails in loops from {name(widest)} add up to {_km(reach)}"
+        return f"No trailhead in range reaches a network that long: {longest}."
+    if not found:
+        return (
+            f"No loop within ±{search.tolerance:.0%} of {_km(search.target)} "
+            f"was found{unsure}."
+        )
+    return (
+        f"No loop within ±{search.tolerance:.0%} of {_km(search.target)}: "
+        f"the closest {plural} {found}{unsure}."
+    )

@@ -1,0 +1,171 @@
+"""An exhaustive reference for tests and benchmarks: slow, simple, independent.
+
+It enumerates every closed walk the solver may return, on the original
+(uncontracted) networkx graph, with nothing but a shortest-distance-home bound, and
+ranks them with the same key (`ranking.rank_key`). Lollipops follow the solver's
+definition: the stem is the shortest path from the trailhead to a junction (a node
+of degree other than 2, or one the network was prepared to keep, such as another
+trailhead), and the loop at its end uses no stem
+segment; an out-and-back is a stem alone. Used to check that the solver's first
+pick is optimal; never used to answer a hiker.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection, Hashable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from planner.solver.ranking import Key, rank_key
+from planner.solver.result import Start
+
+
+class Timeout(Exception):
+    pass
+
+
+@dataclass
+class Best:
+    key: Key
+    length_m: float
+    repeated_m: float
+    road_m: float
+    walks: int  # closed walks within the tolerance
+
+
+def exhaustive(
+    graph: nx.MultiGraph,
+    start: Start,
+    target_m: float,
+    *,
+    tolerance: float = 0.10,
+    allow_stems: bool = True,
+    max_difficulty: int | None = None,
+    minimise_road: bool = True,
+    time_limit_s: float | None = None,
+    keep: Collection[Hashable] = (),
+) -> Best | None:
+    """The best walk's key from one trailhead, or None when there is none.
+
+    `keep` are the nodes the solver's network was prepared to keep (stems may
+    also turn there). Raises Timeout when `time_limit_s` runs out first.
+    """
+    deadline = None if time_limit_s is None else time.perf_counter() + time_limit_s
+    lo, hi = target_m * (1 - tolerance), target_m * (1 + tolerance)
+    usable = nx.MultiGraph()
+    usable.add_nodes_from(graph.nodes)
+    for u, v, k, data in graph.edges(keys=True, data=True):
+        rated = data.get("difficulty")
+        if max_difficulty is None or rated is None or rated <= max_difficulty:
+            usable.add_edge(u, v, key=k, length=data["length"], road=_road(data))
+    best: list[Best] = []
+    walks = 0
+
+    def consider(length: float, road: float, repeated: float) -> None:
+        nonlocal walks
+        if not lo <= length <= hi:
+            return
+        walks += 1
+        key = rank_key(
+            target_m=target_m,
+            length_m=length,
+            repeated_m=repeated,
+            road_m=road,
+            drive_m=start.drive_m,
+            minimise_road=minimise_road,
+        )
+        if not best or key < best[0].key:
+            best[:] = [Best(key, length, repeated, road, 0)]
+
+    node = start.node
+    if node not in usable:
+        return None
+    for length, road in _closed_trails(usable, node, hi, set(), deadline):
+        consider(length, road, 0.0)
+    if allow_stems:
+        # of equally short stems, the one with less road (as the solver does)
+        dist, paths = nx.single_source_dijkstra(usable, node, weight=_stem_weight)
+        for v in dist:
+            if v == node or (graph.degree(v) == 2 and v not in keep):
+                continue  # a stem turns or meets its loop at a junction
+            stem = _path_edges(usable, paths[v])
+            p = sum(usable.edges[e]["length"] for e in stem)
+            if 2 * p > hi:
+                continue
+            stem_road = sum(usable.edges[e]["road"] for e in stem)
+            consider(2 * p, 2 * stem_road, p)
+            closed = {(frozenset(e[:2]), e[2]) for e in stem}
+            for length, road in _closed_trails(usable, v, hi - 2 * p, closed, deadline):
+                consider(2 * p + length, 2 * stem_road + road, p)
+    if not best:
+        return None
+    best[0].walks = walks
+    return best[0]
+
+
+def _road(data: dict) -> float:
+    return data["length"] if data.get("connector") else 0.0
+
+
+def _stem_weight(u: Hashable, v: Hashable, parallel: dict) -> float:
+    return min(d["length"] + 1e-7 * d["road"] for d in parallel.values())
+
+
+def _path_edges(graph: nx.MultiGraph, path: list[Hashable]) -> list[tuple]:
+    """The best edge between each pair of nodes along a path."""
+    edges = []
+    for u, v in zip(path, path[1:]):
+        par = graph[u][v]
+        key = min(par, key=lambda k: (_stem_weight(u, v, {k: par[k]}), str(k)))
+        edges.append((u, v, key))
+    return edges
+
+
+def _closed_trails(
+    graph: nx.MultiGraph,
+    root: Hashable,
+    max_length: float,
+    closed: set,
+    deadline: float | None,
+):
+    """(length, road) of every closed walk from `root` using each edge at most once.
+
+    Each walk is produced once per direction; that does not change the best key.
+    """
+    home = nx.single_source_dijkstra_path_length(
+        graph, root, cutoff=max_length, weight="length"
+    )
+    used = set(closed)
+    walked: list[tuple] = []  # the edge ids on the current walk
+    stack = [(root, 0.0, 0.0, iter(list(graph.edges(root, keys=True, data=True))))]
+    steps = 0
+    while stack:
+        u, d, r, edges = stack[-1]
+        edge = next(edges, None)
+        if edge is None:
+            stack.pop()
+            if stack:
+                used.discard(walked.pop())
+            continue
+        _, v, k, data = edge
+        eid = (frozenset((u, v)), k)
+        if eid in used:
+            continue
+        nd = d + data["length"]
+        if v not in home or nd + home[v] > max_length:
+            continue
+        nr = r + data["road"]
+        if v == root:
+            yield nd, nr
+        steps += 1
+        if (
+            deadline is not None
+            and steps % 4096 == 0
+            and time.perf_counter() > deadline
+        ):
+            raise Timeout
+        used.add(eid)
+        walked.append(eid)
+        stack.append((v, nd, nr, iter(list(graph.edges(v, keys=True, data=True)))))

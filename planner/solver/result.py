@@ -1,0 +1,71 @@
+"""What the solver takes in and hands back: plain dataclasses, JSON-friendly.
+
+`dataclasses.asdict(result)` gives dicts, lists and numbers only (node and segment
+ids are whatever the graph uses, usually strings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Start:
+    """A trailhead the hiker can drive to, and the junction it is attached to."""
+
+    node: Hashable
+    trailhead_id: Hashable
+    name: str = ""
+    drive_m: float = 0.0
+
+
+@dataclass
+class Step:
+    """One graph segment of a loop, in walking order."""
+
+    segment_id: Hashable
+    from_node: Hashable
+    to_node: Hashable
+    reversed: bool  # walked against the direction its coords are stored in
+    length_m: float
+    trail: str
+    kind: str
+    connector: bool
+    repeated: bool  # part of a stem: walked out and walked back
+
+
+@dataclass
+class Stage:
+    """One day of a multi-day loop."""
+
+    day: int
+    length_m: float
+    end_node: Hashable
+    campsite: str | None  # name of the campsite the day ends at, if any
+
+
+@dataclass
+class Loop:
+    rank: int
+    start: Start
+    kind: str  # "loop", "lollipop" (stem out and back to a loop) or "out_and_back"
+    steps: list[Step]
+    coords: list[tuple[float, float]]  # (lon, lat); first == last == the trailhead
+    length_m: float
+    error_m: float  # length_m - target_m
+    repeated_m: float  # trail walked twice (the stem)
+    connector_m: float  # road walked, counting a road stem twice
+    ascent_m: float | None  # None when any segment's elevation is unknown
+    descent_m: float | None
+    stages: list[Stage]
+
+
+@dataclass
+class SolveResult:
+    loops: list[Loop]
+    reason: str | None  # plain English when no loop was found, else None
+    closest_lengths_m: list[float]  # nearest loop lengths found outside the tolerance
+    timed_out: bool  # the budget ran out before the search was complete
+    stats: dict[str, Any] = field(default_factory=dict)

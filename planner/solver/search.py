@@ -1,0 +1,720 @@
+"""The search itself: bounded depth-first search over contracted links.
+
+See the package docstring for the method. This module holds the shared state of
+one solve (`Search`: candidate pool, picks, pruning caps, clock) and the tasks the
+scheduler interleaves: one loop task per trailhead and, when stems are allowed and
+loops alone do not fill the answer, one lollipop task per trailhead.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass, field
+from heapq import heappop, heappush
+
+from planner.solver.network import INF, Arc, Layer, Prepared, dijkstra
+from planner.solver.ranking import (
+    MAX_SHARED_FRACTION,
+    NEAR_FRACTION,
+    Key,
+    is_different,
+    pick_different,
+    rank_key,
+    repeated_percent,
+    road_quantum_m,
+)
+from planner.solver.result import Start
+
+SLICE_PUSHES = 128  # DFS steps between returns to the scheduler (~1 ms)
+FIRST_EPISODE_PUSHES = 1500  # node cap of the first dive; doubles every restart
+POOL_PER_PICK = 8  # candidates kept per wanted alternative
+ROAD_WEIGHT = 0.5  # ordering: a road metre weighs like this many metres of error
+PICKED_WEIGHT = 1.0  # ordering: extra weight per metre shared with a current pick
+LONGER_FACTOR = 2.0  # look this far beyond the target for "closest longer" hints
+PIVOTS_AT_ONCE = 4  # lollipop pivots searched side by side
+# shares of the target at which a walk's ways home are computed again around it
+REBOUND_AT = (0.3, 0.5, 0.65, 0.8, 0.9)
+JITTER = 1.0  # restarts add up to this many times a link's length to its score
+ASTAR_POPS = 48  # a blocked way home longer to find than this: rebound instead
+
+Hop = tuple[int, bool]  # (link id, walked forward)
+# per node: shortest way home, least road home, previous hop on the shortest way
+Bounds = tuple[list[float], list[float], list[tuple[int, int, bool] | None]]
+
+
+@dataclass
+class Cand:
+    key: Key
+    start: int  # index into Search.starts
+    pivot: int  # node the circuit starts at (the trailhead unless there is a stem)
+    stem: tuple[Hop, ...]
+    circuit: tuple[Hop, ...]
+    length: float
+    road: float
+    repeated: float
+    links: frozenset[int]
+    distinct_m: float
+    sig: tuple
+
+
+@dataclass
+class Caps:
+    """Pruning limits for partial walks with a given repeated length."""
+
+    length: float  # no walk longer than this can still win
+    road: float  # no walk with this much road (lower bound) can still win
+    tight_from: float  # from this road lower bound on, the length cap below applies
+    tight_length: float
+
+
+@dataclass
+class Task:
+    start: int
+    node: int
+    kind: str  # "loop" or "lollipop"
+    gen: Generator[None, None, None] | None = None
+    done: bool = False
+    pushes: int = 0
+
+
+@dataclass
+class Search:
+    prep: Prepared
+    layer: Layer
+    starts: list[Start]
+    target: float
+    tolerance: float
+    alternatives: int
+    minimise_road: bool
+    max_difficulty: int | None
+    deadline: float
+    t0: float = field(default_factory=time.perf_counter)
+    pool: list[Cand] = field(default_factory=list)
+    picks: list[Cand] = field(default_factory=list)
+    pick_masks: list[bytearray] = field(default_factory=list)
+    penalty: bytearray = field(default_factory=bytearray)
+    hint: bool = False  # looking past the window for the closest longer loop
+    first_near_s: float | None = None
+    longest_below: tuple[float, int] | None = None  # (length, start index)
+    shortest_above: tuple[float, int] | None = None
+    longest_loop: tuple[float, int] | None = None  # without a stem, below the window
+    circuits_seen: int = 0
+    out_and_backs_seen: int = 0
+    candidates: int = 0
+    version: int = 0  # bumps whenever the picks (and so the caps) change
+
+    def __post_init__(self) -> None:
+        self.lo = self.target * (1 - self.tolerance)
+        self.hi = self.target * (1 + self.tolerance)
+        self.hi_longer = max(self.hi, LONGER_FACTOR * self.target)
+        self.near = NEAR_FRACTION * self.target
+        self.exact_m = max(0.5, 1e-4 * self.target)
+        self.road_quantum = road_quantum_m(self.target)
+        self.link_m = [link.length for link in self.prep.links]
+        self.penalty = bytearray(len(self.prep.links))
+        # the nearest-drive start at each node, to re-root loops passing several
+        self.best_start_at: dict[int, int] = {}
+        for i, s in enumerate(self.starts):
+            n = self.prep.index[s.node]
+            j = self.best_start_at.get(n)
+            if j is None or (s.drive_m, i) < (self.starts[j].drive_m, j):
+                self.best_start_at[n] = i
+
+    # -- candidates ------------------------------------------------------------
+
+    def offer(
+        self,
+        start: int,
+        pivot: int,
+        stem: tuple[Hop, ...],
+        circuit: Sequence[Hop],
+        nodes: Sequence[int] | None,
+        length: float,
+        road: float,
+        repeated: float,
+    ) -> None:
+        """Consider a closed walk found by a task; keep it if it can still matter."""
+        if circuit:
+            self.circuits_seen += 1
+        else:
+            self.out_and_backs_seen += 1
+        if length < self.lo:
+            if self.longest_below is None or length > self.longest_below[0]:
+                self.longest_below = (length, start)
+            if not stem and (
+                self.longest_loop is None or length > self.longest_loop[0]
+            ):
+                self.longest_loop = (length, start)
+            return
+        if length > self.hi:
+            if self.shortest_above is None or length < self.shortest_above[0]:
+                self.shortest_above = (length, start)
+                self.version += 1  # the hint search now looks only for shorter
+            return
+        self.candidates += 1
+        if self.first_near_s is None and abs(length - self.target) <= self.near:
+            self.first_near_s = time.perf_counter() - self.t0
+        if not stem and nodes is not None:
+            start, circuit = self._reroot(start, circuit, nodes)
+            pivot = self.prep.index[self.starts[start].node]
+        sig = (tuple(sorted(lid for lid, _ in circuit)), tuple(lid for lid, _ in stem))
+        key = rank_key(
+            target_m=self.target,
+            length_m=length,
+            repeated_m=repeated,
+            road_m=road,
+            drive_m=self.starts[start].drive_m,
+            minimise_road=self.minimise_road,
+            tie=(start, sig),
+        )
+        limit = self.alternatives * POOL_PER_PICK
+        if len(self.pool) >= limit and key >= self.pool[-1].key:
+            return
+        links = frozenset(sig[0]) | frozenset(sig[1])
+        cand = Cand(
+            key,
+            start,
+            pivot,
+            stem,
+            tuple(circuit),
+            length,
+            road,
+            repeated,
+            links,
+            sum(self.link_m[i] for i in links),
+            sig,
+        )
+        # The pool holds no walk that a better one in it makes redundant (shares
+        # more than half its length), so it stays a pool of real alternatives.
+        link_m = self.link_m
+        at = 0
+        for at, other in enumerate(self.pool):  # noqa: B007
+            if other.key >= key:
+                break
+            if not is_different(cand, other, link_m):
+                return
+        else:
+            at = len(self.pool)
+        self.pool[at:] = [cand] + [
+            other for other in self.pool[at:] if is_different(other, cand, link_m)
+        ]
+        del self.pool[limit:]
+        if len(self.picks) < self.alternatives or key < self.picks[-1].key:
+            self._repick()
+
+    def _reroot(
+        self, start: int, circuit: Sequence[Hop], nodes: Sequence[int]
+    ) -> tuple[int, Sequence[Hop]]:
+        """Start the loop at the nearest-drive trailhead it passes, if any."""
+        best, at = start, 0
+        for pos, n in enumerate(nodes[:-1]):
+            j = self.best_start_at.get(n)
+            if j is not None and (self.starts[j].drive_m, j) < (
+                self.starts[best].drive_m,
+                best,
+            ):
+                best, at = j, pos
+        if at:
+            circuit = list(circuit[at:]) + list(circuit[:at])
+        return best, circuit
+
+    def _repick(self) -> None:
+        picks = pick_different(self.pool, self.alternatives, self.link_m)
+        if [id(p) for p in picks] == [id(p) for p in self.picks]:
+            return
+        for p in self.picks:
+            for lid in p.links:
+                self.penalty[lid] = 0
+        self.picks = picks
+        self.pick_masks = []
+        for p in picks:
+            mask = bytearray(len(self.link_m))
+            for lid in p.links:
+                self.penalty[lid] = 1
+                mask[lid] = 1
+            self.pick_masks.append(mask)
+        self.version += 1
+
+    # -- pruning ---------------------------------------------------------------
+
+    def caps(self, repeated: float) -> Caps | None:
+        """Limits for walks with this much repeated trail; None: none can win."""
+        if self.hint:
+            longest = self.hi_longer
+            if self.shortest_above is not None:
+                longest = min(longest, self.shortest_above[0])
+            return Caps(longest, INF, INF, longest)
+        if len(self.picks) < self.alternatives:
+            return Caps(self.hi, INF, INF, self.hi)
+        # to matter, a walk must beat the last pick
+        return self.caps_to_beat(self.picks[-1].key, repeated)
+
+    def caps_to_beat(self, k: Key, repeated: float) -> Caps | None:
+        """Limits a walk with this much repeated trail must keep to rank above `k`."""
+        if repeated > 0:
+            # a stem of this length repeats a share that depends on the final
+            # length: between these two
+            least = repeated_percent(repeated, self.hi)
+            most = repeated_percent(repeated, self.lo)
+            if least > k[0]:
+                return None
+            if least < k[0] or most > k[0]:
+                return Caps(self.hi, INF, INF, self.hi)  # maybe better: window only
+        elif k[0] > 0:
+            return Caps(self.hi, INF, INF, self.hi)
+        if k[1] == 0:
+            tight = self.target + k[3]
+            if not self.minimise_road:
+                return Caps(tight, INF, INF, tight)
+            return Caps(
+                self.target + self.near,
+                (k[2] + 0.5) * self.road_quantum,
+                (k[2] - 0.5) * self.road_quantum,
+                tight,
+            )
+        return Caps(self.target + k[2], INF, INF, self.target + k[2])
+
+    def good_enough(self) -> bool:
+        """Every wanted alternative is already as good as a hiker could tell."""
+        if len(self.picks) < self.alternatives:
+            return False
+        for p in self.picks:
+            k = p.key
+            if k[0] > 0 or k[1] != 0 or k[2] != 0 or k[3] > self.exact_m:
+                return False
+        return True
+
+    def out_of_time(self) -> bool:
+        return time.perf_counter() >= self.deadline
+
+    # -- tasks -----------------------------------------------------------------
+
+    def loop_task(self, task: Task) -> Generator[None, None, None]:
+        """Loops from one trailhead that walk no trail twice."""
+        home = Home(self.layer.loop_adj, task.node, self.hi, frozenset())
+        yield
+        yield from self.dives(task, home, 0.0, 0.0, 0.0, ())
+
+    def hint_task(self, task: Task) -> Generator[None, None, None]:
+        """After a complete search found nothing: the shortest loop that is too long."""
+        home = Home(self.layer.loop_adj, task.node, self.hi_longer, frozenset())
+        yield
+        yield from self.dives(task, home, 0.0, 0.0, 0.0, ())
+
+    def dives(
+        self,
+        task: Task,
+        home: Home,
+        d0: float,
+        r0: float,
+        repeated: float,
+        stem: tuple[Hop, ...],
+    ) -> Generator[None, None, None]:
+        """Restarted depth-first searches ("dives") with a doubling step cap.
+
+        At each cap, first a *near* dive that keeps only walks that can still end
+        within 1% of the target, so a walk that drifted long backtracks early, to
+        where its length can still be mended; then a *wide* dive over the whole
+        tolerance. While the answer has some but not all of its alternatives, the
+        wide dive looks only for walks unlike the picks (diversify); if that
+        exhausts its space, a plain wide dive follows at the same cap. A near
+        dive that finishes is not repeated; a plain wide one that finishes has
+        searched everything.
+        """
+        cap = FIRST_EPISODE_PUSHES
+        near_done = False
+        settled = -1  # picks version whose "unlike" space is known to be exhausted
+        dive = 0
+        while True:
+            if not near_done:
+                seed = None if dive == 0 else dive * 1_000_003 + task.start
+                near_done = yield from self.circuits(
+                    task, home, d0, r0, repeated, stem, cap, False, True, seed
+                )
+            while True:
+                diversify = (
+                    0 < len(self.picks) < self.alternatives and self.version != settled
+                )
+                version = self.version
+                seed = None if dive == 0 else dive * 1_000_003 + task.start + 1
+                finished = yield from self.circuits(
+                    task, home, d0, r0, repeated, stem, cap, diversify, False, seed
+                )
+                if not finished:
+                    break
+                if not diversify:
+                    return
+                settled = version
+            cap *= 2
+            dive += 1
+
+    def lollipop_task(self, task: Task) -> Generator[None, None, None]:
+        """Stems from the trailhead, each with a loop at its end, nearest first.
+
+        A stem is the shortest path to a junction (the pivot); its links are closed
+        to the loop. The pivots nearest the trailhead are searched a few at a time
+        with doubling caps, as later ones have longer stems (more repeated trail).
+        A stem alone, walked there and back, is an out-and-back: the few closest to
+        the target length are offered first, as a last resort.
+        """
+        # of equally short stems, the one with less road
+        dist, prev, order = dijkstra(
+            self.layer.all_adj, task.node, radius=self.hi / 2, road_tiebreak=1e-7
+        )
+        links = self.prep.links
+
+        def stem_to(v: int) -> tuple[tuple[Hop, ...], float, float]:
+            """The stem's hops, metres and road metres."""
+            hops: list[Hop] = []
+            while v != task.node:
+                u, lid, fwd = prev[v]  # type: ignore[misc]
+                hops.append((lid, fwd))
+                v = u
+            hops.reverse()
+            return (
+                tuple(hops),
+                sum(links[lid].length for lid, _ in hops),
+                sum(links[lid].road for lid, _ in hops),
+            )
+
+        yield
+        turns = [v for v in order if self.lo <= 2 * dist[v] <= self.hi]
+        turns.sort(key=lambda v: (abs(2 * dist[v] - self.target), v))
+        for v in turns[: 2 * self.alternatives]:
+            hops, metres, road = stem_to(v)
+            self.offer(task.start, v, hops, (), None, 2 * metres, 2 * road, metres)
+
+        pivots = (v for v in order[1:] if self.layer.cycle_part[v] != -1)
+        active: list[list] = []  # [pivot, stem, metres, road metres, Home, cap]
+        more = True
+        while active or more:
+            while more and len(active) < PIVOTS_AT_ONCE:
+                v = next(pivots, None)
+                if v is None or self.caps(dist[v]) is None:
+                    more = False  # pivots come nearest first: no farther one wins
+                    break
+                hops, metres, road = stem_to(v)
+                closed = frozenset(lid for lid, _ in hops)
+                home = Home(self.layer.loop_adj, v, self.hi - 2 * metres, closed)
+                active.append([v, hops, metres, road, home, FIRST_EPISODE_PUSHES])
+                yield
+            for entry in list(active):
+                v, hops, metres, road, home, cap = entry
+                finished = yield from self.circuits(
+                    task, home, 2 * metres, 2 * road, metres, hops, cap, False, False
+                )
+                if finished:
+                    active.remove(entry)
+                else:
+                    entry[5] = cap * 2
+
+    def circuits(
+        self,
+        task: Task,
+        home: Home,
+        d0: float,
+        r0: float,
+        repeated: float,
+        stem: tuple[Hop, ...],
+        cap: int,
+        diversify: bool,
+        near: bool,
+        seed: int | None = None,
+    ) -> Generator[None, None, bool]:
+        """Depth-first search for closed walks from `home.root` using each link once.
+
+        `d0`/`r0` are the metres (and road metres) already walked on the stem, which
+        count towards the length. Returns True when the search space was exhausted,
+        False when it stopped at `cap` steps (the caller restarts with a larger cap
+        and by then better caps and picks). With `diversify`, walks that already
+        share more than half of the longest possible loop with a pick are cut;
+        with `near`, walks that cannot end within 1% of the target. With a `seed`,
+        the order of children is shaken by a little seeded noise, so restarts
+        explore other ways out instead of the same first branches.
+        """
+        target = self.target
+        adj = home.adj
+        root = home.root
+        used = bytearray(len(self.prep.links))
+        for lid in home.closed:
+            used[lid] = 1
+        penalty = self.penalty
+        road_w = ROAD_WEIGHT if self.minimise_road else 0.0
+        jitter = None if seed is None else random.Random(seed).random
+        version = -1
+        caps: Caps | None = None
+        cap_len = cap_road = tight_from = tight_len = 0.0
+        masks: list[bytearray] = []
+        beat: list[Caps | None] = []  # per pick: what a walk must keep to beat it
+        half = max_shared = INF
+        h: list[float] = []
+        hr: list[float] = []
+        prev: list = []
+        first = -1
+        marks = [d0 + f * (target - d0) for f in REBOUND_AT]
+        mark = 0
+        checkpoints: list[tuple[int, list[float], list, int]] = []
+
+        def children(u: int, d: float, r: float) -> list[tuple]:
+            out = []
+            for lid, v, ln, rl, fwd in adj[u]:
+                if used[lid]:
+                    continue
+                if first == -1:
+                    # leaving the root: bound by the ways home this first link allows
+                    hv, hrv, _ = home.after(lid)
+                    lb, lbr = d + ln + hv[v], r + rl + hrv[v]
+                else:
+                    # each loop is searched once: it leaves the root by its lowest
+                    # link, so it can only come back (or pass) by higher ones
+                    if lid < first and (v == root or u == root):
+                        continue
+                    lb, lbr = d + ln + h[v], r + rl + hr[v]
+                if lb > cap_len:
+                    continue
+                if lbr >= cap_road or (lbr >= tight_from and lb > tight_len):
+                    continue
+                score = abs(target - lb) + road_w * rl
+                if penalty[lid]:
+                    score += PICKED_WEIGHT * ln
+                if jitter:
+                    score += jitter() * JITTER * ln
+                out.append((score, lid, v, ln, rl, fwd))
+            out.sort()
+            return out
+
+        def home_is_free(v: int) -> bool:
+            n = v
+            while n != root:
+                u, lid, _ = prev[n]  # type: ignore[misc]
+                if used[lid]:
+                    return False
+                n = u
+            return True
+
+        def way_home(v: int, budget: float) -> float | None:
+            """A* over unused links, with the unblocked shortest way as heuristic.
+
+            None when it would take more than a few steps to tell.
+            """
+            best = {v: 0.0}
+            heap = [(h[v], 0.0, v)]
+            pops = 0
+            while heap:
+                pops += 1
+                if pops > ASTAR_POPS:
+                    return None
+                f, g, u = heappop(heap)
+                if u == root:
+                    return g
+                if g > best[u]:
+                    continue
+                for lid, w, ln, _, _ in adj[u]:
+                    if used[lid] or (lid < first and (w == root or u == root)):
+                        continue
+                    ng = g + ln
+                    nf = ng + h[w]
+                    if nf > budget or ng >= best.get(w, INF):
+                        continue
+                    best[w] = ng
+                    heappush(heap, (nf, ng, w))
+            return INF
+
+        def rebound(extra: int, radius: float) -> tuple[list[float], list]:
+            """Ways home avoiding the walk so far (and link `extra`, if >= 0)."""
+            blocked = set(home.closed)
+            blocked.update(x for x, _ in hops)
+            blocked.update(a[0] for a in adj[root] if a[0] < first)
+            if extra >= 0:
+                blocked.add(extra)
+            fresh_h, fresh_prev, order = dijkstra(
+                adj, root, radius=radius, blocked=blocked
+            )
+            nonlocal work
+            work += len(order) // 8  # a rebound costs about that many steps
+            return fresh_h, fresh_prev
+
+        def dominated(row: list[float], lb: float, lbr: float) -> bool:
+            """Already more than half the same as a pick it can no longer beat."""
+            for j, metres in enumerate(row):
+                if metres > half:
+                    c = beat[j]
+                    if (
+                        c is None
+                        or lb > c.length
+                        or lbr >= c.road
+                        or (lbr >= c.tight_from and lb > c.tight_length)
+                    ):
+                        return True
+            return False
+
+        def refresh() -> bool:
+            nonlocal version, caps, cap_len, cap_road, tight_from, tight_len
+            nonlocal masks, max_shared, beat, half
+            if version == self.version:
+                return caps is not None
+            version = self.version
+            caps = self.caps(repeated)
+            if caps is None:
+                return False
+            cap_len, cap_road = caps.length, caps.road
+            tight_from, tight_len = caps.tight_from, caps.tight_length
+            if near and not self.hint:
+                cap_len = min(cap_len, target + self.near)
+                tight_len = min(tight_len, cap_len)
+            masks = self.pick_masks
+            beat = [self.caps_to_beat(p.key, repeated) for p in self.picks]
+            half = MAX_SHARED_FRACTION * cap_len
+            wide = diversify and len(self.picks) < self.alternatives
+            max_shared = half if wide else INF
+            # shared metres with each pick along the current walk, from scratch
+            shared[:] = [[0.0] * len(masks)]
+            for lid, _ in hops:
+                row = shared[-1][:]
+                for j, mask in enumerate(masks):
+                    if mask[lid]:
+                        row[j] += self.link_m[lid]
+                shared.append(row)
+            return True
+
+        nodes = [root]
+        hops: list[Hop] = []
+        dists = [d0]
+        roads = [r0]
+        shared: list[list[float]] = []
+        if not refresh():
+            return True
+        frames = [children(root, d0, r0)]
+        at = [0]
+        pushes = counted = work = 0
+        while frames:
+            frame = frames[-1]
+            i = at[-1]
+            if i == len(frame):
+                frames.pop()
+                at.pop()
+                if hops:
+                    used[hops.pop()[0]] = 0
+                    nodes.pop()
+                    dists.pop()
+                    roads.pop()
+                    shared.pop()
+                    if checkpoints and checkpoints[-1][0] > len(hops):
+                        _, h, prev, mark = checkpoints.pop()
+                continue
+            at[-1] = i + 1
+            _, lid, v, ln, rl, fwd = frame[i]
+            if not hops:
+                first = lid
+                h, hr, prev = home.after(lid)
+                mark = 0
+            nd = dists[-1] + ln
+            nr = roads[-1] + rl
+            # the caps may have tightened since this frame was built
+            lb = nd + h[v]
+            if lb > cap_len:
+                continue
+            lbr = nr + hr[v]
+            if lbr >= cap_road or (lbr >= tight_from and lb > tight_len):
+                continue
+            row = shared[-1]
+            if masks:
+                row = row[:]
+                for j, mask in enumerate(masks):
+                    if mask[lid]:
+                        row[j] += ln
+                if dominated(row, lb, lbr) or max(row) > max_shared:
+                    continue
+            fresh = None
+            if v != root and not home_is_free(v):
+                # our own walk blocks the shortest way home: find the real one
+                used[lid] = 1
+                way = way_home(v, cap_len - nd)
+                if way is None:  # far round: bound the whole subtree again
+                    fresh = rebound(lid, cap_len - nd)
+                    way = fresh[0][v]
+                used[lid] = 0
+                lb = nd + way
+                if lb > cap_len or (lbr >= tight_from and lb > tight_len):
+                    continue
+            if v == root:
+                self.offer(
+                    task.start,
+                    root,
+                    stem,
+                    hops + [(lid, fwd)],
+                    nodes + [v],
+                    nd,
+                    nr,
+                    repeated,
+                )
+                if not refresh():
+                    return True
+                # the picks may have changed: count this link against the new ones
+                row = shared[-1][:]
+                for j, mask in enumerate(masks):
+                    if mask[lid]:
+                        row[j] += ln
+            used[lid] = 1
+            hops.append((lid, fwd))
+            nodes.append(v)
+            dists.append(nd)
+            roads.append(nr)
+            shared.append(row)
+            if fresh is not None or (mark < len(marks) and nd >= marks[mark]):
+                # Past a mark the walk itself blocks ways home that the bounds
+                # still count on: bound its whole subtree again, without them.
+                checkpoints.append((len(hops), h, prev, mark))
+                while mark < len(marks) and nd >= marks[mark]:
+                    mark += 1
+                h, prev = fresh or rebound(-1, cap_len - nd)
+            frames.append(children(v, nd, nr))
+            at.append(0)
+            pushes += 1
+            work += 1
+            if work >= SLICE_PUSHES:
+                task.pushes += pushes - counted
+                counted = pushes
+                work = 0
+                yield
+                if not refresh():
+                    return True
+            if pushes >= cap:
+                task.pushes += pushes - counted
+                return False
+        task.pushes += pushes - counted
+        return True
+
+
+class Home:
+    """Shortest ways back to a loop's root, as lower bounds for the search.
+
+    A loop leaves the root by its lowest link and so returns by a higher one; the
+    bounds for each first link are computed (once, on demand) without the root's
+    links up to it, which also makes a first link with no higher one a dead end.
+    """
+
+    def __init__(
+        self, adj: list[list[Arc]], root: int, max_length: float, closed: frozenset
+    ):
+        self.adj = adj
+        self.root = root
+        self.max_length = max_length
+        self.closed = closed
+        self._after: dict[int, Bounds] = {}
+
+    def after(self, first: int) -> Bounds:
+        """(way home, road home, previous hop) per node, once `first` is walked."""
+        if first not in self._after:
+            blocked = set(self.closed)
+            blocked.update(arc[0] for arc in self.adj[self.root] if arc[0] <= first)
+            h, prev, _ = dijkstra(
+                self.adj, self.root, radius=self.max_length, blocked=blocked
+            )
+            hr, _, _ = dijkstra(
+                self.adj, self.root, weight=3, within=h, blocked=blocked
+            )
+            self._after[first] = (h, hr, prev)
+        return self._after[first]

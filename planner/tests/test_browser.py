@@ -1,0 +1,172 @@
+"""A hiker's visit in a real browser (Debian's headless Chromium, driven by Playwright).
+
+The app runs as a real server in its own process, on its own SQLite file with the
+Andorra extract imported, exactly as `make run` serves it. Map tiles come from the
+internet, which this machine cannot reach, so tile requests are answered empty;
+everything LoopGenie itself draws is checked. The result page's screenshot is saved
+to test-artifacts/plan.png for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import gpxpy
+import pytest
+
+from conftest import ANDORRA_PBF, BASE_DIR
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = BASE_DIR / "test-artifacts"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _manage(env: dict, *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, shared_data):
+    tmp = tmp_path_factory.mktemp("browser")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+        "DEBUG": "1",
+        "SECRET_KEY": "browser-test",
+    }
+    _manage(env, "migrate", "--noinput")
+    _manage(env, "load_places", "--min-population", "15000")
+    _manage(
+        env,
+        "import_trails",
+        str(ANDORRA_PBF),
+        "--source",
+        "Andorra",
+        "--attribution",
+        "© OpenStreetMap contributors",
+    )
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    yield pg
+    context.close()
+
+
+def test_a_hiker_plans_a_loop_switches_alternatives_and_downloads_the_gpx(server, page):
+    page.goto(server + "/")
+    page.get_by_label("Start from").fill("Andorra la Vella")
+    page.get_by_label("Drive at most").fill("20")
+    page.get_by_label("Hike about").fill("12")
+    page.get_by_role("button", name="Find loops").click()
+    page.wait_for_selector("article.loop")
+
+    # The loop is drawn on the map (Leaflet's SVG paths), with its trailhead.
+    assert page.locator("#map path.leaflet-interactive").count() >= 2
+    first = page.locator("article#loop-1")
+    assert first.is_visible()
+    assert " mi" in first.locator("dd.length").inner_text()
+    assert first.locator("table.cues tbody tr").count() >= 2
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "plan.png"), full_page=True)
+
+    switch = page.locator(".loop-switch button")
+    assert switch.count() >= 2
+    switch.nth(1).click()
+    assert page.locator("#map").get_attribute("data-shown-loop") == "2"
+    assert page.locator("article#loop-2").is_visible()
+    assert not first.is_visible()
+
+    with page.expect_download() as download:
+        page.locator("article#loop-2").get_by_text("Download GPX").click()
+    track = gpxpy.parse(Path(download.value.path()).read_text())
+    shown = float(page.locator("article#loop-2 dd.length").inner_text().split()[0])
+    miles = track.length_2d() / 1609.344
+    assert miles == pytest.approx(shown, abs=0.06)
+
+
+def test_the_form_shows_messages_next_to_the_fields_in_the_browser(server, page):
+    page.goto(server + "/")
+    page.get_by_label("Start from").fill("Nowhere-in-particular-ville")
+    page.get_by_label("Hike about").fill("-3")
+    page.get_by_role("button", name="Find loops").click()
+    errors = page.locator(".has-error .error")
+    texts = " ".join(errors.all_inner_texts())
+    assert "Hike length must be more than 0" in texts
+    assert "Nowhere-in-particular-ville" in texts
+
+
+def test_the_page_works_on_a_phone_sized_screen_with_the_keyboard(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    pg = context.new_page()
+    pg.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    pg.goto(server + "/")
+    pg.get_by_label("Start from").focus()
+    pg.keyboard.type("Andorra la Vella")
+    pg.keyboard.press("Enter")
+    pg.wait_for_selector("article.loop")
+    width = pg.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    pg.screenshot(path=str(ARTIFACTS / "plan-phone.png"), full_page=True)
+    context.close()

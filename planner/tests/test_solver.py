@@ -1,0 +1,397 @@
+"""The loop solver on tiny hand-drawn networks whose right answer can be seen.
+
+Each network is drawn as a list of segments between named junctions; junctions get
+made-up positions so loops have coordinates. No database.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import pytest
+
+from planner.graph import EdgeRecord, build_graph
+from planner.solver import Start, prepare, solve
+from planner.solver.ranking import pick_different
+
+# made-up positions (lon, lat) for the junctions the drawings use
+POS = {
+    name: (i * 0.01, (i % 3) * 0.01) for i, name in enumerate("abcdefghijklmnopqrst")
+}
+
+
+def draw(*segments, ele=None):
+    """segments: (from, to, metres[, kind[, extra EdgeRecord fields]])."""
+    nodes = {n for s in segments for n in s[:2]}
+    edges = []
+    for i, seg in enumerate(segments):
+        u, v, length = seg[:3]
+        kind = seg[3] if len(seg) > 3 else "path"
+        extra = seg[4] if len(seg) > 4 else {}
+        edges.append(
+            EdgeRecord(
+                segment_id=extra.pop("id", f"{u}{v}{i}"),
+                start=u,
+                end=v,
+                length=length,
+                coords=[POS[u], POS[v]],
+                trail=f"{u}-{v}",
+                kind=kind,
+                **extra,
+            )
+        )
+    return build_graph(((n, *POS[n], None) for n in sorted(nodes)), edges)
+
+
+def at(node, name="TH", drive_m=0.0):
+    return Start(node, f"th-{node}", name, drive_m)
+
+
+SQUARE = [("a", "b", 1000), ("b", "c", 1000), ("c", "d", 1000), ("d", "a", 1000)]
+
+
+def test_it_finds_the_square_loop():
+    result = solve(draw(*SQUARE), [at("a")], 4000)
+
+    [loop] = result.loops
+    assert loop.kind == "loop"
+    assert loop.length_m == pytest.approx(4000)
+    assert loop.repeated_m == 0
+    assert {s.segment_id for s in loop.steps} == {"ab0", "bc1", "cd2", "da3"}
+    assert loop.coords[0] == loop.coords[-1] == POS["a"]
+    assert [s.from_node for s in loop.steps][0] == "a"
+    assert loop.steps[-1].to_node == "a"
+    assert result.reason is None
+    assert result.stats["exhaustive"] is True
+    assert not result.timed_out
+
+
+def test_the_steps_follow_each_other_and_say_which_way_they_are_walked():
+    result = solve(draw(*SQUARE), [at("a")], 4000)
+
+    steps = result.loops[0].steps
+    for one, two in zip(steps, steps[1:]):
+        assert one.to_node == two.from_node
+    # each segment was drawn from the junction its id starts with: a walk against
+    # it is flagged reversed, and the coordinates run the way the hiker walks
+    for step in steps:
+        assert step.reversed == (step.from_node != step.segment_id[0])
+    coords = result.loops[0].coords
+    assert coords == [POS[s.from_node] for s in steps] + [POS["a"]]
+
+
+def test_it_picks_the_loop_closest_to_the_target():
+    graph = draw(*SQUARE, ("a", "c", 1500))
+
+    result = solve(graph, [at("a")], 3500, alternatives=1)
+
+    [loop] = result.loops
+    assert loop.length_m == pytest.approx(3500)
+    assert len(loop.steps) == 3
+
+
+def test_it_walks_a_figure_eight_through_a_shared_junction():
+    eight = SQUARE + [
+        ("c", "e", 1000),
+        ("e", "f", 1000),
+        ("f", "g", 1000),
+        ("g", "c", 1000),
+    ]
+
+    result = solve(draw(*eight), [at("a")], 8000)
+
+    [loop] = result.loops
+    assert loop.length_m == pytest.approx(8000)
+    assert loop.repeated_m == 0
+    assert [s.to_node for s in loop.steps].count("c") == 2
+    assert len({s.segment_id for s in loop.steps}) == 8
+
+
+def test_it_uses_both_of_two_parallel_trails():
+    graph = draw(("a", "b", 1000), ("a", "b", 1300), ("b", "c", 400), ("c", "a", 500))
+
+    result = solve(graph, [at("a")], 2300, alternatives=1)
+
+    [loop] = result.loops
+    assert loop.length_m == pytest.approx(2300)
+    assert sorted(s.length_m for s in loop.steps) == [1000, 1300]
+
+
+def test_it_finds_no_loop_in_a_network_without_one():
+    tree = [("a", "b", 1000), ("b", "c", 1500), ("b", "d", 700)]
+
+    result = solve(draw(*tree), [at("a", "Col de la Botella")], 3000, allow_stems=False)
+
+    assert result.loops == []
+    assert "only go out and back" in result.reason
+    assert result.stats["exhaustive"] is True
+
+
+def test_it_walks_out_and_back_when_that_is_all_there_is_and_stems_are_allowed():
+    tree = [("a", "b", 1000), ("b", "c", 1500), ("b", "d", 700)]
+
+    result = solve(draw(*tree), [at("a")], 5000)
+
+    first = result.loops[0]
+    assert first.kind == "out_and_back"
+    assert first.length_m == pytest.approx(5000)  # a - b - c and back
+    assert first.repeated_m == pytest.approx(2500)
+    assert [s.to_node for s in first.steps] == ["b", "c", "b", "a"]
+    assert first.coords[0] == first.coords[-1] == POS["a"]
+
+
+def test_it_takes_a_lollipop_only_when_no_loop_fits_and_stems_are_allowed():
+    lollipop = [("s", "a", 500)] + SQUARE
+
+    result = solve(draw(*lollipop), [at("s")], 5000)
+
+    loop = result.loops[0]
+    assert loop.kind == "lollipop"
+    assert loop.length_m == pytest.approx(5000)
+    assert loop.repeated_m == pytest.approx(500)
+    assert [s.repeated for s in loop.steps] == [True, False, False, False, False, True]
+    assert loop.steps[0].segment_id == loop.steps[-1].segment_id
+
+    refused = solve(draw(*lollipop), [at("s")], 5000, allow_stems=False)
+    assert refused.loops == []
+
+
+def test_a_loop_that_walks_no_trail_twice_beats_a_closer_lollipop():
+    # from a: the square is 4.0 km (2.4% short); a 300 m stem to e and the triangle
+    # there make exactly 4.1 km, but walk the stem twice
+    triangle = [("a", "e", 300), ("e", "f", 1100), ("f", "g", 1100), ("g", "e", 1300)]
+
+    result = solve(draw(*SQUARE, *triangle), [at("a")], 4100, alternatives=2)
+
+    assert result.loops[0].kind == "loop"
+    assert result.loops[0].length_m == pytest.approx(4000)
+    assert result.loops[1].kind == "lollipop"
+    assert result.loops[1].length_m == pytest.approx(4100)
+    assert result.loops[1].repeated_m == pytest.approx(300)
+
+
+def test_among_loops_within_one_percent_it_takes_the_one_with_least_road():
+    # two 4 km loops from a: one on a road (exactly 4000 m), one on trails (4020 m)
+    graph = draw(
+        ("a", "b", 1000, "road"),
+        ("b", "c", 1000, "road"),
+        ("c", "a", 2000, "road"),
+        ("a", "d", 1000),
+        ("d", "e", 1020),
+        ("e", "a", 2000),
+    )
+
+    result = solve(graph, [at("a")], 4000, alternatives=2)
+
+    assert result.loops[0].length_m == pytest.approx(4020)
+    assert result.loops[0].connector_m == 0
+    assert result.loops[1].connector_m == pytest.approx(4000)
+
+    length_only = solve(graph, [at("a")], 4000, alternatives=1, minimise_road=False)
+    assert length_only.loops[0].length_m == pytest.approx(4000)
+
+
+def test_outside_one_percent_closeness_beats_road():
+    graph = draw(
+        ("a", "b", 1000, "road"),
+        ("b", "c", 1000, "road"),
+        ("c", "a", 2050, "road"),
+        ("a", "d", 1000),
+        ("d", "e", 1000),
+        ("e", "a", 2300),
+    )
+
+    result = solve(graph, [at("a")], 4000, alternatives=1)
+
+    assert result.loops[0].length_m == pytest.approx(4050)
+
+
+def test_it_explains_when_no_trailhead_reaches_a_network_that_long():
+    result = solve(
+        draw(*SQUARE), [at("a", "Pont de la Margineda")], 10000, allow_stems=False
+    )
+
+    assert result.loops == []
+    assert result.reason == (
+        "No trailhead in range reaches a network that long: "
+        "the longest loop from Pont de la Margineda is 4.0 km."
+    )
+    assert result.closest_lengths_m == [pytest.approx(4000)]
+
+
+def test_it_names_the_closest_lengths_on_both_sides_of_the_tolerance():
+    two = SQUARE + [("a", "e", 2000), ("e", "f", 2000), ("f", "a", 4000)]
+
+    result = solve(draw(*two), [at("a")], 6000, allow_stems=False)
+
+    assert result.loops == []
+    assert result.reason == (
+        "No loop within ±10% of 6.0 km: the closest are 4.0 km and 8.0 km."
+    )
+    assert result.closest_lengths_m == [pytest.approx(4000), pytest.approx(8000)]
+
+
+def test_it_says_when_no_trailhead_is_given_or_on_the_network():
+    graph = draw(*SQUARE)
+
+    assert solve(graph, [], 4000).reason == "No trailhead in range."
+    off = solve(graph, [at("z")], 4000)
+    assert off.reason == "None of the trailheads in range is on the trail network."
+
+
+def test_it_starts_at_the_trailhead_that_reaches_a_long_enough_network():
+    # the near trailhead is on a 2 km island; the far one on a 5 km loop
+    graph = draw(
+        ("a", "b", 1000),
+        ("b", "a", 1000),
+        *[(u, v, 1250) for u, v in (("e", "f"), ("f", "g"), ("g", "h"), ("h", "e"))],
+    )
+
+    result = solve(graph, [at("a", "Near", 500), at("e", "Far", 9000)], 5000)
+
+    assert result.loops[0].start.name == "Far"
+    assert result.loops[0].length_m == pytest.approx(5000)
+
+
+def test_a_loop_through_two_trailheads_starts_at_the_nearer_drive():
+    graph = draw(*SQUARE)
+
+    result = solve(graph, [at("a", "Far", 9000), at("c", "Near", 1000)], 4000)
+
+    loop = result.loops[0]
+    assert loop.start.name == "Near"
+    assert loop.steps[0].from_node == "c" and loop.steps[-1].to_node == "c"
+    assert loop.coords[0] == POS["c"]
+
+
+def test_alternatives_share_at_most_half_their_length():
+    # three petals around a (5.0, 4.9 and 5.1 km) and a short cut c-d that makes a
+    # 4.8 km loop sharing two thirds of its length with the first petal
+    petals = [
+        ("a", "b", 1600), ("b", "c", 1600), ("c", "a", 1800),
+        ("a", "d", 1500), ("d", "e", 2000), ("e", "a", 1400),
+        ("a", "f", 1700), ("f", "g", 1700), ("g", "a", 1700),
+        ("c", "d", 100),
+    ]  # fmt: skip
+
+    result = solve(draw(*petals), [at("a")], 5000, alternatives=3)
+
+    assert [round(loop.length_m) for loop in result.loops] == [5000, 4900, 5100]
+    sets = [{s.segment_id for s in loop.steps} for loop in result.loops]
+    assert not sets[0] & sets[1] and not sets[0] & sets[2] and not sets[1] & sets[2]
+    assert [loop.rank for loop in result.loops] == [1, 2, 3]
+
+
+def test_it_leaves_out_trails_harder_than_asked():
+    graph = draw(
+        *SQUARE[:3],
+        ("d", "a", 1000, "path", {"difficulty": 5}),
+        ("d", "a", 1500, "path", {"difficulty": 2}),
+    )
+
+    easy = solve(graph, [at("a")], 4200, max_difficulty=3)
+    any_ = solve(graph, [at("a")], 4200)
+
+    assert easy.loops[0].length_m == pytest.approx(4500)
+    assert any_.loops[0].length_m == pytest.approx(4000)
+
+
+def test_it_adds_up_ascent_and_descent_in_the_direction_walked():
+    up = {"ascent": 100.0, "descent": 0.0}
+    flat = {"ascent": 0.0, "descent": 0.0}
+    graph = draw(
+        ("a", "b", 1000, "path", dict(up)),
+        ("b", "c", 1000, "path", dict(flat)),
+        ("a", "c", 1200, "path", dict(up)),
+    )
+
+    loop = solve(graph, [at("a")], 3200).loops[0]
+
+    # one segment climbs 100 m, the other is walked down its 100 m climb
+    assert loop.ascent_m == pytest.approx(100)
+    assert loop.descent_m == pytest.approx(100)
+
+    unknown = draw(*SQUARE)
+    assert solve(unknown, [at("a")], 4000).loops[0].ascent_m is None
+
+
+def test_a_two_day_loop_ends_its_first_day_at_a_campsite_in_reach():
+    ring = [
+        ("a", "b", 5000),
+        ("b", "c", 4000),
+        ("c", "d", 3000),
+        ("d", "e", 4000),
+        ("e", "a", 4000),
+    ]
+
+    result = solve(
+        draw(*ring), [at("a")], 20000, days=2, campsites={"c": "Refugi de Sorteny"}
+    )
+
+    stages = result.loops[0].stages
+    assert [s.day for s in stages] == [1, 2]
+    assert stages[0].end_node == "c"
+    assert stages[0].campsite == "Refugi de Sorteny"
+    assert sum(s.length_m for s in stages) == pytest.approx(20000)
+    assert stages[1].end_node == "a"
+
+
+def test_without_a_campsite_in_reach_days_split_at_the_most_even_junctions():
+    ring = [
+        ("a", "b", 3000),
+        ("b", "c", 3000),
+        ("c", "d", 3000),
+        ("d", "e", 3000),
+        ("e", "f", 3000),
+        ("f", "a", 3000),
+    ]
+
+    result = solve(draw(*ring), [at("a")], 18000, days=3, campsites={"b": "Too early"})
+
+    stages = result.loops[0].stages
+    assert [round(s.length_m) for s in stages] == [6000, 6000, 6000]
+    assert all(s.campsite is None for s in stages)
+
+
+def test_results_are_json_friendly():
+    result = solve(draw(*SQUARE), [at("a")], 4000, days=2)
+
+    text = json.dumps(asdict(result))
+
+    assert '"kind": "loop"' in text
+
+
+def test_a_prepared_network_gives_the_same_answer():
+    graph = draw(*SQUARE, ("a", "c", 1500))
+
+    direct = solve(graph, [at("a")], 3500)
+    prepared = solve(prepare(graph, keep=["a"]), [at("a")], 3500)
+    # a start inside a chain of a prepared network is handled by preparing again
+    unkept = solve(prepare(graph), [at("b")], 3500)
+
+    assert [asdict(x) for x in direct.loops] == [asdict(x) for x in prepared.loops]
+    assert unkept.loops[0].start.node == "b"
+
+
+def test_it_rejects_nonsense_arguments():
+    graph = draw(*SQUARE)
+    for bad in (
+        {"target_m": 0},
+        {"target_m": 4000, "tolerance": 1.5},
+        {"target_m": 4000, "days": 0},
+    ):
+        with pytest.raises(ValueError):
+            solve(graph, [at("a")], **bad)
+
+
+def test_pick_different_skips_a_walk_sharing_more_than_half():
+    class Walk:
+        def __init__(self, links):
+            self.links = frozenset(links)
+            self.distinct_m = float(len(links))
+
+    first, same_ish, other = Walk({0, 1, 2, 3}), Walk({0, 1, 2, 9}), Walk({0, 1, 7, 8})
+    link_m = [1.0] * 10
+
+    assert pick_different([first, same_ish, other], 3, link_m) == [first, other]

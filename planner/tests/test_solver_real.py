@@ -1,0 +1,180 @@
+"""The loop solver on the real networks in ../shared/data, and against the
+exhaustive reference on small random pieces of them. No database.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict
+
+import pytest
+
+from conftest import SHARED_DATA
+from planner.graph import graph_from_network
+from planner.solver import Start, prepare, solve
+from planner.solver.network import loop_reach_m
+from planner.solver.ranking import rank_key
+from planner.solver.reference import Timeout, exhaustive
+from trails.formats import read_network
+from trails.geo import METRES_PER_MILE
+
+COLORADO = SHARED_DATA / "colorado-state-forest"
+TRAILHEAD_KINDS = ("trailhead", "parking")
+
+
+class Region:
+    """A parsed network, its graph, and its trailheads ranked by the network they
+    reach (metres of loop-bearing trail within 5 km)."""
+
+    def __init__(self, network):
+        self.graph = graph_from_network(network)
+        places = [p for p in network.places if p.kind in TRAILHEAD_KINDS and p.junction]
+        self.prepared = prepare(self.graph, keep=[p.junction for p in places])
+        self.reach = {
+            p.key: loop_reach_m(self.prepared, p.junction, 5000) for p in places
+        }
+        self.trailheads = sorted(places, key=lambda p: (-self.reach[p.key], p.key))
+
+    def start(self, place) -> Start:
+        return Start(place.junction, place.key, place.name, 0.0)
+
+
+@pytest.fixture(scope="module")
+def andorra(andorra_network) -> Region:
+    return Region(andorra_network)
+
+
+@pytest.fixture(scope="module")
+def colorado(shared_data) -> Region:
+    parsed = read_network(
+        COLORADO / "trails.geojson", trailheads=COLORADO / "rec-symbols.geojson"
+    )
+    return Region(parsed.network)
+
+
+def key_of(loop, target_m: float) -> tuple:
+    return rank_key(
+        target_m=target_m,
+        length_m=loop.length_m,
+        repeated_m=loop.repeated_m,
+        road_m=loop.connector_m,
+        drive_m=loop.start.drive_m,
+    )
+
+
+def same_rank(ours: tuple, ref: tuple) -> bool:
+    """Equal up to float noise from adding the same lengths in another order."""
+    return ours[:2] == ref[:2] and ours[2:4] == pytest.approx(ref[2:4], abs=1e-6)
+
+
+@pytest.mark.parametrize("miles", [10, 15])
+def test_it_closes_a_loop_within_one_percent_from_a_well_connected_andorra_trailhead(
+    andorra, miles
+):
+    target = miles * METRES_PER_MILE
+    place = andorra.trailheads[0]
+
+    result = solve(andorra.prepared, [andorra.start(place)], target)
+
+    loop = result.loops[0]
+    assert loop.kind == "loop"
+    assert abs(loop.error_m) <= 0.01 * target
+    assert loop.coords[0] == loop.coords[-1]
+    assert loop.steps[0].from_node == loop.steps[-1].to_node == place.junction
+    walked = [(s.segment_id, s.from_node) for s in loop.steps]
+    assert len({seg for seg, _ in walked}) == len(walked)  # no trail walked twice
+    assert loop.length_m == pytest.approx(sum(s.length_m for s in loop.steps))
+    assert result.stats["elapsed_s"] <= 1.1 * result.stats["budget_s"]
+
+
+def test_it_keeps_to_its_budget_on_a_long_andorra_loop(andorra):
+    starts = [andorra.start(p) for p in andorra.trailheads[:5]]
+
+    result = solve(andorra.prepared, starts, 40 * METRES_PER_MILE, budget_s=0.2)
+
+    assert result.loops
+    assert result.stats["elapsed_s"] <= 0.22
+
+
+def test_it_leaves_out_a_parking_lot_on_an_island_of_paths(andorra):
+    island = next(p for p in reversed(andorra.trailheads) if 0 < andorra.reach[p.key])
+    big = andorra.trailheads[0]
+    starts = [
+        Start(island.junction, island.key, "Island", 100.0),
+        Start(big.junction, big.key, "Big", 5000.0),
+    ]
+
+    result = solve(andorra.prepared, starts, 10 * METRES_PER_MILE, allow_stems=False)
+
+    assert andorra.reach[island.key] < 0.9 * 10 * METRES_PER_MILE
+    assert result.stats["starts_searched"] == 1
+    assert result.loops[0].start.name == "Big"
+
+
+def test_it_solves_colorado_exactly_and_deterministically(colorado):
+    place = colorado.trailheads[0]
+    target = 10 * METRES_PER_MILE
+
+    first = solve(colorado.prepared, [colorado.start(place)], target, budget_s=2)
+    again = solve(colorado.prepared, [colorado.start(place)], target, budget_s=2)
+
+    assert first.stats["exhaustive"] is True
+    assert [asdict(x) for x in first.loops] == [asdict(x) for x in again.loops]
+    best = exhaustive(colorado.graph, colorado.start(place), target)
+    assert best is not None
+    assert same_rank(key_of(first.loops[0], target), best.key)
+
+
+def test_it_explains_a_colorado_query_that_has_no_answer(colorado):
+    place = colorado.trailheads[0]
+
+    result = solve(
+        colorado.prepared, [colorado.start(place)], 300_000, allow_stems=False
+    )
+
+    assert result.loops == []
+    assert result.reason.startswith("No trailhead in range reaches a network that long")
+
+
+def _pieces(region: Region, seed: int, count: int):
+    """Small connected pieces of a real network: a breadth-first ball of edges
+    around a random junction, a random start in it and a random target."""
+    rng = random.Random(seed)
+    graph = region.graph
+    nodes = sorted(graph.nodes)
+    for _ in range(count):
+        centre = rng.choice(nodes)
+        want = rng.randint(12, 40)
+        seen, frontier, edges = {centre}, [centre], set()
+        while frontier and len(edges) < want:
+            u = frontier.pop(0)
+            for _, v, k in sorted(graph.edges(u, keys=True), key=str):
+                edges.add((u, v, k))
+                if v not in seen:
+                    seen.add(v)
+                    frontier.append(v)
+        piece = graph.edge_subgraph(edges).copy()
+        start = rng.choice(sorted(piece.nodes))
+        total = sum(d["length"] for *_, d in piece.edges(data=True))
+        yield piece, Start(start, "t", "T", 0.0), rng.uniform(0.1, 0.7) * total
+
+
+@pytest.mark.parametrize("region_name", ["andorra", "colorado"])
+@pytest.mark.parametrize("stems", [False, True])
+def test_its_first_pick_is_optimal_on_small_random_pieces(request, region_name, stems):
+    region = request.getfixturevalue(region_name)
+    compared = 0
+    for piece, start, target in _pieces(region, seed=len(region_name), count=25):
+        try:
+            best = exhaustive(piece, start, target, allow_stems=stems, time_limit_s=3)
+        except Timeout:
+            continue
+        result = solve(piece, [start], target, allow_stems=stems, budget_s=3)
+        assert result.stats["exhaustive"] is True
+        if best is None:
+            assert result.loops == []
+        else:
+            assert result.loops, (target, best)
+            assert same_rank(key_of(result.loops[0], target), best.key)
+        compared += 1
+    assert compared >= 20

@@ -1,0 +1,154 @@
+"""The hiker's pages and downloads, end to end through the test client."""
+
+import gpxpy
+import pytest
+from django.urls import reverse
+
+from trails.geo import METRES_PER_MILE
+from trails.models import Trail
+
+pytestmark = pytest.mark.django_db
+
+TRIP = {"start": "Andorra la Vella", "drive": "20", "hike": "12"}
+
+
+@pytest.fixture
+def world(andorra_db, places):
+    return andorra_db
+
+
+def page(client, **params):
+    return client.get(reverse("planner:plan"), params)
+
+
+def test_the_home_page_offers_the_trip_form_with_labels(client, world):
+    html = client.get(reverse("planner:home")).content.decode()
+    for label in ("Start from", "Drive at most", "Hike about", "Days", "Units"):
+        assert f">{label}</label>" in html
+    assert 'action="/plan"' in html and 'method="get"' in html
+    assert "© OpenStreetMap contributors" in html
+
+
+def test_a_plan_page_shows_the_loop_summary_stages_and_cue_sheet(client, world):
+    response = page(client, **TRIP, days="2")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "12.0 mi over 2 days from Andorra la Vella, Andorra" in html
+    assert html.count('<article class="loop"') == 3
+    assert "Naismith" in html and "Cue sheet" in html
+    assert "Day 1:" in html and "Day 2:" in html
+    assert "straight-line" in html
+    assert 'id="map-data"' in html
+    assert "© OpenStreetMap contributors" in html
+
+
+def test_kilometres_are_used_on_the_page_when_picked(client, world):
+    html = page(client, start="Andorra la Vella", drive="30", hike="16", units="km")
+    html = html.content.decode()
+    assert "16.0 km from Andorra la Vella" in html
+    assert " mi<" not in html
+
+
+def test_the_gpx_download_reads_back_with_the_same_length(client, world):
+    api = client.get(
+        reverse("planner:api_plan"),
+        {"place": "Andorra la Vella", "drive_miles": "20", "hike_miles": "12"},
+    ).json()
+    for n, loop in enumerate(api["loops"], start=1):
+        response = client.get(reverse("planner:plan_gpx"), {**TRIP, "loop": n})
+        assert response["Content-Type"] == "application/gpx+xml"
+        assert "attachment" in response["Content-Disposition"]
+        gpx = gpxpy.parse(response.content.decode())
+        miles = gpx.length_2d() / METRES_PER_MILE
+        assert miles == pytest.approx(loop["length_miles"], abs=0.02)
+        assert gpx.waypoints[0].name == loop["trailhead"]["name"]
+
+
+def test_the_geojson_download_is_a_closed_line(client, world):
+    response = client.get(reverse("planner:plan_geojson"), {**TRIP, "loop": "1"})
+    data = response.json()
+    line = data["features"][0]["geometry"]["coordinates"]
+    assert line[0] == line[-1]
+    assert data["features"][1]["properties"]["role"] == "trailhead"
+
+
+def test_a_missing_loop_number_is_a_404_not_a_crash(client, world):
+    for loop in ("9", "0", "two"):
+        response = client.get(reverse("planner:plan_gpx"), {**TRIP, "loop": loop})
+        assert response.status_code == 404
+
+
+def test_an_ambiguous_town_lists_links_that_keep_the_rest_of_the_trip(client, world):
+    response = page(client, start="Springfield", drive="20", hike="12")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Springfield, Illinois, United States" in html
+    assert "drive=20" in html and "hike=12" in html and "lat=" in html
+
+
+@pytest.fixture
+def square(osm_file, places):
+    """A lone square of paths (about 1.33 km round) with a car park at one corner,
+    far from Andorra: the only loop there is the square itself."""
+    from trails.importers import import_file
+
+    lon, lat, d = 10.0, 45.0, 0.003
+    nodes = {
+        1: (lon, lat, {"amenity": "parking", "name": "Square car park"}),
+        2: (lon + d * 1.414, lat, {}),
+        3: (lon + d * 1.414, lat + d, {}),
+        4: (lon, lat + d, {}),
+    }
+    way = {"id": 1, "nodes": [1, 2, 3, 4, 1], "tags": {"highway": "path"}}
+    import_file(osm_file(nodes, [way]), "square")
+    return {"lat": f"{lat - 0.01}", "lon": f"{lon}"}
+
+
+def test_no_loop_of_that_length_offers_the_closest_length_as_a_link(client, square):
+    response = page(client, **square, drive="10", hike="3", stems="no")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="notice"' in html and "<article" not in html
+    assert "Closest lengths that do exist" in html
+    assert "0.8 mi</a>" in html  # the square, offered as a link
+    follow = page(client, **square, drive="10", hike="0.83", stems="no")
+    assert "Square car park" in follow.content.decode()
+    assert follow.content.decode().count('<article class="loop"') == 1
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({**TRIP, "hike": "-3"}, "Hike length must be more than 0 miles."),
+        ({**TRIP, "hike": "10000"}, "Hike length can be at most 250 miles."),
+        ({**TRIP, "hike": "twelve"}, "Enter a number, like 12 or 12.5."),
+        ({**TRIP, "drive": "0"}, "Drive distance must be more than 0 miles."),
+        ({**TRIP, "days": "30"}, "less than or equal to 14"),
+        ({**TRIP, "start": ""}, "Say where you start"),
+        ({**TRIP, "start": "Atlantis-under-the-sea"}, "No place called"),
+        ({**TRIP, "start": "95, 10"}, "atitude"),
+        ({**TRIP, "start": "y" * 300}, "at most 200 characters"),
+        ({**TRIP, "units": "furlongs"}, "Select a valid choice"),
+    ],
+)
+def test_bad_input_shows_a_message_next_to_the_field(client, world, params, message):
+    response = page(client, **params)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert 'class="error" role="alert"' in html
+
+
+def test_a_trail_name_with_a_script_tag_is_shown_as_text(client, world):
+    Trail.objects.filter(source=world, name="GR-11").update(
+        name="<script>alert(1)</script>"
+    )
+    html = page(client, start="Andorra la Vella", drive="30", hike="20").content
+    assert b"<script>alert(1)</script>" not in html
+
+
+def test_the_same_plan_twice_is_served_from_the_cache(client, world, caplog):
+    page(client, **TRIP)
+    with caplog.at_level("INFO", logger="loopgenie.plans"):
+        page(client, **TRIP)
+    assert not [r for r in caplog.records if r.message.startswith("plan ")]

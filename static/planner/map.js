@@ -1,0 +1,146 @@
+// LoopGenie's one map script. The page is complete without it: the summary, cue
+// sheet and downloads are server-rendered. This adds the map: on the home page a
+// click (or "use my location") fills the start; on a plan page it draws the loops,
+// their direction, day stages and trailhead, and switches between alternatives.
+"use strict";
+(function () {
+  var dataEl = document.getElementById("map-data");
+  var mapEl = document.getElementById("map");
+  if (!dataEl || !mapEl || typeof L === "undefined") return;
+  var data = JSON.parse(dataEl.textContent) || {};
+
+  var map = L.map(mapEl, { scrollWheelZoom: false });
+  L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
+    maxZoom: 19,
+    attribution:
+      '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+  }).addTo(map);
+
+  var form = document.querySelector(".trip-form");
+  var startInput = form && form.querySelector("[name=start]");
+  var latInput = form && form.querySelector("[name=lat]");
+  var lonInput = form && form.querySelector("[name=lon]");
+  var startMarker = null;
+
+  function setStart(lat, lon, label) {
+    if (!startInput) return;
+    latInput.value = lat.toFixed(5);
+    lonInput.value = lon.toFixed(5);
+    startInput.value = label || lat.toFixed(5) + ", " + lon.toFixed(5);
+    if (startMarker) startMarker.setLatLng([lat, lon]);
+    else startMarker = L.marker([lat, lon], { title: "Start" }).addTo(map);
+  }
+
+  if (startInput) {
+    // Typing a new start replaces a clicked one.
+    startInput.addEventListener("input", function () {
+      latInput.value = "";
+      lonInput.value = "";
+    });
+    map.on("click", function (e) {
+      setStart(e.latlng.lat, e.latlng.lng);
+    });
+    var locate = document.getElementById("use-location");
+    if (locate && navigator.geolocation) {
+      locate.hidden = false;
+      locate.addEventListener("click", function () {
+        navigator.geolocation.getCurrentPosition(function (pos) {
+          setStart(pos.coords.latitude, pos.coords.longitude, "My location");
+          map.setView([pos.coords.latitude, pos.coords.longitude], 11);
+        });
+      });
+    }
+  }
+
+  var start = data.start;
+  if (start) {
+    startMarker = L.marker([start.lat, start.lon], { title: "Start: " + start.label })
+      .bindTooltip("You start here")
+      .addTo(map);
+  }
+
+  var loops = data.loops || [];
+  if (!loops.length) {
+    if (start) map.setView([start.lat, start.lon], 10);
+    else if (data.center) map.setView(data.center, data.zoom || 10);
+    else map.setView([20, 0], 2);
+    return;
+  }
+
+  function bearing(a, b) {
+    var toRad = Math.PI / 180;
+    var y = Math.sin((b[0] - a[0]) * toRad) * Math.cos(b[1] * toRad);
+    var x =
+      Math.cos(a[1] * toRad) * Math.sin(b[1] * toRad) -
+      Math.sin(a[1] * toRad) * Math.cos(b[1] * toRad) * Math.cos((b[0] - a[0]) * toRad);
+    return (Math.atan2(y, x) * 180) / Math.PI;
+  }
+
+  function arrows(coords) {
+    // A few arrowheads along the line show the walking direction.
+    var group = [];
+    var every = Math.max(1, Math.floor(coords.length / 8));
+    for (var i = every; i < coords.length - 1; i += every) {
+      var angle = bearing(coords[i - 1], coords[i]);
+      group.push(
+        L.marker([coords[i][1], coords[i][0]], {
+          interactive: false,
+          keyboard: false,
+          icon: L.divIcon({
+            className: "lg-arrow",
+            html: '<span style="transform: rotate(' + (angle - 90) + 'deg)">&#x27A4;</span>',
+            iconSize: [16, 16],
+          }),
+        })
+      );
+    }
+    return group;
+  }
+
+  var layers = loops.map(function (loop) {
+    var latlngs = loop.coords.map(function (c) {
+      return [c[1], c[0]];
+    });
+    var parts = [L.polyline(latlngs, { color: "#c2185b", weight: 5, opacity: 0.85 })];
+    parts = parts.concat(arrows(loop.coords));
+    var th = loop.trailhead;
+    parts.push(
+      L.circleMarker([th.lat, th.lon], { radius: 9, color: "#1d6b45", fillOpacity: 0.9 })
+        .bindTooltip("Trailhead: " + th.name)
+    );
+    loop.stages.forEach(function (end, i) {
+      parts.push(
+        L.circleMarker([end.lat, end.lon], { radius: 7, color: "#ef6c00", fillOpacity: 0.9 })
+          .bindTooltip("End of day " + (i + 1) + ": " + end.name)
+      );
+    });
+    return L.featureGroup(parts);
+  });
+
+  var articles = document.querySelectorAll("article.loop");
+  var buttons = document.querySelectorAll(".loop-switch button");
+
+  function show(index) {
+    layers.forEach(function (layer, i) {
+      if (i === index) layer.addTo(map);
+      else map.removeLayer(layer);
+    });
+    articles.forEach(function (el, i) {
+      el.hidden = i !== index;
+    });
+    buttons.forEach(function (b, i) {
+      b.setAttribute("aria-pressed", i === index ? "true" : "false");
+    });
+    map.fitBounds(layers[index].getBounds(), { padding: [20, 20] });
+    mapEl.dataset.shownLoop = String(index + 1);
+  }
+
+  buttons.forEach(function (b, i) {
+    b.addEventListener("click", function () {
+      show(i);
+    });
+  });
+  var switcher = document.querySelector(".loop-switch");
+  if (switcher) switcher.hidden = false;
+  show(0);
+})();

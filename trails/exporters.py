@@ -1,0 +1,186 @@
+"""Write the network back out as GeoJSON, in a shape `import_trails` reads back as
+the same network.
+
+Every segment is its own LineString feature, keyed by its external id, with its
+trail's id, name, kind and difficulty, its closure, elevation as z, and the ids of
+the junctions at its ends; trailheads and campsites are Points naming the junction
+they attach to. Importing the file into an empty database therefore rebuilds the
+same segments, lengths and attachments (see `trails/geojson.py`), without snapping
+or merging anything by position. The collection's top-level `properties` carry the
+source's name, attribution and licence.
+
+One feature per line: a diff of two exports shows what changed, and the file is
+written as it is read from the database, never held in memory whole.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from trails.models import Campsite, Junction, Segment, Source, Trailhead
+
+CHUNK = 2000
+
+
+@dataclass
+class ExportReport:
+    sources: list[str]
+    segments: int = 0
+    trailheads: int = 0
+    campsites: int = 0
+    closed: int = 0
+    with_elevation: int = 0
+    km: float = 0.0
+
+    def lines(self) -> list[str]:
+        return [
+            f"Exported {', '.join(map(repr, self.sources)) or 'nothing'}: "
+            f"{self.segments:,} segments ({self.km:,.1f} km, {self.closed:,} closed, "
+            f"{self.with_elevation:,} with elevation), {self.trailheads:,} "
+            f"trailheads and {self.campsites:,} campsites."
+        ]
+
+
+def write_geojson(out: IO[str], sources: Sequence[Source]) -> ExportReport:
+    """Write `sources` as one FeatureCollection to the text stream `out`.
+
+    With several sources, ids are prefixed with the source's id so that two
+    sources' junctions never merge on the way back in.
+    """
+    report = ExportReport([s.name for s in sources])
+    out.write('{"type": "FeatureCollection",\n"properties": ')
+    out.write(_dumps(_collection_properties(sources)))
+    out.write(',\n"features": [')
+    first = True
+    for feature in _features(sources, report):
+        out.write("\n" if first else ",\n")
+        out.write(_dumps(feature))
+        first = False
+    out.write("\n]}\n")
+    report.km = round(report.km / 1000, 1)
+    return report
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _collection_properties(sources: Sequence[Source]) -> dict[str, Any]:
+    props: dict[str, Any] = {"generator": "LoopGenie export_trails"}
+    if len(sources) == 1:
+        props["source"] = sources[0].name
+    for key in ("attribution", "licence"):
+        values = dict.fromkeys(getattr(s, key) for s in sources if getattr(s, key))
+        if values:
+            props[key] = "; ".join(values)
+    return props
+
+
+def _features(
+    sources: Sequence[Source], report: ExportReport
+) -> Iterator[dict[str, Any]]:
+    prefixed = len(sources) > 1
+    for source in sources:
+        prefix = f"{source.pk}:" if prefixed else ""
+        yield from _segment_features(source, prefix, report)
+        for model in (Trailhead, Campsite):
+            yield from _place_features(source, model, prefix, report)
+
+
+def _segment_features(
+    source: Source, prefix: str, report: ExportReport
+) -> Iterator[dict[str, Any]]:
+    junctions = dict(
+        Junction.objects.filter(source=source).values_list("id", "external_id")
+    )
+    rows = (
+        Segment.objects.filter(source=source)
+        .order_by("id")
+        .values_list(
+            "external_id",
+            "geometry",
+            "length_m",
+            "ascent_m",
+            "descent_m",
+            "is_open",
+            "closed_reason",
+            "start_id",
+            "end_id",
+            "trail__external_id",
+            "trail__name",
+            "trail__kind",
+            "trail__difficulty",
+        )
+    )
+    for row in rows.iterator(chunk_size=CHUNK):
+        (sid, geometry, length, ascent, descent, is_open, reason) = row[:7]
+        start, end, trail, name, kind, difficulty = row[7:]
+        props: dict[str, Any] = {
+            "trail": prefix + trail,
+            "name": name,
+            "kind": kind,
+            "difficulty": difficulty,
+            "start_junction": prefix + junctions[start],
+            "end_junction": prefix + junctions[end],
+            # For people and GIS tools; the importer measures these itself.
+            "length_m": length,
+            "ascent_m": ascent,
+            "descent_m": descent,
+        }
+        if not is_open:
+            props["closed_reason"] = reason or "closed"
+            report.closed += 1
+        report.segments += 1
+        report.km += length
+        report.with_elevation += any(len(p) > 2 for p in geometry)
+        yield {
+            "type": "Feature",
+            "id": prefix + sid,
+            "geometry": {"type": "LineString", "coordinates": geometry},
+            "properties": props,
+        }
+
+
+def _place_features(
+    source: Source,
+    model: type[Trailhead | Campsite],
+    prefix: str,
+    report: ExportReport,
+) -> Iterator[dict[str, Any]]:
+    rows = (
+        model.objects.filter(source=source)
+        .order_by("id")
+        .values_list(
+            "id",
+            "external_id",
+            "name",
+            "kind",
+            "lon",
+            "lat",
+            "elevation",
+            "junction__source_id",
+            "junction__external_id",
+        )
+    )
+    noun = model._meta.model_name
+    for pk, external_id, name, kind, lon, lat, ele, *junction in rows:
+        position = [lon, lat] if ele is None else [lon, lat, ele]
+        props: dict[str, Any] = {"name": name, "kind": kind}
+        # Staff may have moved a point onto another source's trail: that junction
+        # is not in this file, so the importer attaches it to the nearest one.
+        if junction[0] == source.pk:
+            props["junction"] = prefix + junction[1]
+        if model is Trailhead:
+            report.trailheads += 1
+        else:
+            report.campsites += 1
+        yield {
+            "type": "Feature",
+            # Points staff added in the admin have no external id yet.
+            "id": prefix + (external_id or f"{noun}-{pk}"),
+            "geometry": {"type": "Point", "coordinates": position},
+            "properties": props,
+        }

@@ -34,6 +34,17 @@ DATABASES = {
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://loopgenie")}
 SECURE = env.bool("SECURE", default=not DEBUG)
+# Fresh (uncached) plans one client may ask for per window: "COUNT/SECONDS".
+_rate = env("PLAN_RATE_LIMIT", default="30/60")
+try:
+    PLAN_RATE_LIMIT = tuple(int(part) for part in _rate.split("/"))
+    assert len(PLAN_RATE_LIMIT) == 2 and min(PLAN_RATE_LIMIT) > 0
+except (ValueError, AssertionError):
+    raise ImproperlyConfigured(
+        f"PLAN_RATE_LIMIT must look like 30/60 (plans per seconds), not {_rate!r}."
+    ) from None
+# How many proxies in front of the app append to X-Forwarded-For (0: none).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Largest upload staff may send through the admin, in MiB. Reading GeoJSON takes
 # many times the file's size in memory, so bigger files go through manage.py.
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=25)
@@ -52,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "loopgenie.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -127,6 +139,20 @@ if SECURE:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Our own scripts and styles only; map tiles from OpenStreetMap. Leaflet styles
+# elements through the CSSOM, which style-src does not restrict.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", "https://tile.openstreetmap.org"],
+    "connect-src": ["'self'"],
+    "font-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

@@ -5,6 +5,7 @@ SQLite and on PostgreSQL.
 """
 
 import os
+import uuid
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 
@@ -16,3 +17,9 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
 WHITENOISE_AUTOREFRESH = True
+# Each test session gets its own cache namespace, so a shared Redis (CI runs the
+# suite against one) never serves a plan cached by an earlier run's database.
+CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"  # noqa: F405
+# The suite asks for many fresh plans from one address; the rate-limit tests set
+# their own small limit.
+PLAN_RATE_LIMIT = (100_000, 60)

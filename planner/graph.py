@@ -4,9 +4,9 @@ Nodes are junction ids with `lon`, `lat`, `ele` (metres or None).
 Edges are keyed by segment id and carry:
 
 - `segment_id`, `length` (metres), `start` (the node where `coords` begins),
-  `coords` (list of (lon, lat) from `start` to the other end);
+  `coords` (list of (lon, lat) or (lon, lat, ele) from `start` to the other end,
+  kept as stored: copying every vertex of a region is most of a cold load);
 - `ascent`, `descent`: metres climbed walking from `start` to the other end, or None;
-- `eles`: elevation in metres of each of `coords`, or None when unknown;
 - `trail` (name, may be ""), `trail_id`, `kind` (path, footway, track, bridleway,
   steps or road), `connector` (True for roads that hikers walk only when they must),
   `difficulty` (1..6 or None).
@@ -56,8 +56,7 @@ def build_graph(
             segment_id=e.segment_id,
             start=e.start,
             length=e.length,
-            coords=[(c[0], c[1]) for c in e.coords],
-            eles=_elevations(e.coords),
+            coords=e.coords,
             ascent=e.ascent,
             descent=e.descent,
             trail=e.trail,
@@ -67,12 +66,6 @@ def build_graph(
             difficulty=e.difficulty,
         )
     return graph
-
-
-def _elevations(coords: list) -> list[float] | None:
-    if coords and all(len(c) > 2 and c[2] is not None for c in coords):
-        return [float(c[2]) for c in coords]
-    return None
 
 
 def graph_from_network(network: Network) -> nx.MultiGraph:

@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -57,17 +58,34 @@ class TripQuery:
         return "plan:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def make_plan(query: TripQuery) -> dict[str, Any]:
-    """The plan document for `query`, from the cache when it is there."""
+def make_plan(
+    query: TripQuery, before_solving: Callable[[], None] | None = None
+) -> dict[str, Any]:
+    """The plan document for `query`, from the cache when it is there.
+
+    `before_solving` runs only when the plan must be computed (the rate limit:
+    a cached plan costs no solver time, so it is never refused).
+    """
     version = DataVersion.current()
     key = query.cache_key(version)
     plan = cache.get(key)
     if plan is not None:
         plan["stats"]["cache"] = "hit"
+        log.info("plan %s cache=hit", _describe(query))
         return plan
+    if before_solving:
+        before_solving()
     plan = _plan(query, version)
     cache.set(key, plan, PLAN_CACHE_SECONDS)
     return plan
+
+
+def _describe(query: TripQuery) -> str:
+    return (
+        f"lat={query.lat:.4f} lon={query.lon:.4f} drive_m={query.drive_m:.0f} "
+        f"hike_m={query.hike_m:.0f} days={query.days} tol={query.tolerance:g} "
+        f"stems={query.allow_stems} difficulty={query.max_difficulty}"
+    )
 
 
 def _plan(query: TripQuery, version: int) -> dict[str, Any]:
@@ -137,16 +155,13 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         starts=len(starts),
     )
     log.info(
-        "plan lat=%.4f lon=%.4f drive_m=%.0f hike_m=%.0f days=%d loops=%d "
-        "solve_s=%.3f nodes=%d",
-        query.lat,
-        query.lon,
-        query.drive_m,
-        query.hike_m,
-        query.days,
+        "plan %s cache=miss loops=%d solve_s=%.3f total_s=%.3f nodes=%d edges=%d",
+        _describe(query),
         len(plan["loops"]),
         plan["stats"]["solve_s"],
+        plan["stats"]["total_s"],
         graph.number_of_nodes(),
+        graph.number_of_edges(),
     )
     return plan
 
@@ -267,7 +282,12 @@ def _network(box: tuple, version: int) -> tuple[Prepared, Any]:
 
 def _oriented(graph, step) -> tuple[list, list | None]:
     data = graph.edges[step.from_node, step.to_node, step.segment_id]
-    coords, eles = data["coords"], data.get("eles")
+    coords = [(c[0], c[1]) for c in data["coords"]]
+    eles = (
+        [c[2] for c in data["coords"]]
+        if all(len(c) > 2 for c in data["coords"])
+        else None
+    )
     if data["start"] != step.from_node:
         coords = coords[::-1]
         eles = eles[::-1] if eles else None

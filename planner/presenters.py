@@ -8,6 +8,7 @@ small JSON island through `json_script`.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from django.urls import reverse
@@ -71,13 +72,34 @@ def message_for(doc: dict[str, Any], query: TripQuery) -> str | None:
             f"{near['drive_m'] / per_unit:.0f} {unit} away."
         )
     if doc["status"] == "no_loop":
-        return doc["message"] or "No loop of that length fits the trails in range."
-    if doc["timed_out"]:
+        reason = doc["message"] or "No loop of that length fits the trails in range."
+        return reason if query.units == "km" else _km_to_miles(reason)
+    if doc["timed_out"] and not _clean(doc["loops"][0], query):
         return (
             "The search ran out of time; these are the best loops it found, "
             "and a better one may exist."
         )
     return None
+
+
+KM = re.compile(r"(\d+(?:\.\d+)?) km\b")
+
+
+def _km_to_miles(text: str) -> str:
+    """The solver explains itself in km; say it in miles for a hiker who asked so."""
+    return KM.sub(
+        lambda m: f"{float(m.group(1)) * 1000 / METRES_PER_MILE:.1f} mi", text
+    )
+
+
+def _clean(loop: dict[str, Any], query: TripQuery) -> bool:
+    """Nothing a longer search could improve: on length (within 0.5%), no trail
+    walked twice, no road."""
+    return (
+        abs(loop["error_m"]) <= 0.005 * query.hike_m
+        and loop["repeated_m"] == 0
+        and loop["connector_m"] == 0
+    )
 
 
 def api_plan_doc(doc: dict[str, Any], query: TripQuery) -> dict[str, Any]:

@@ -7,22 +7,70 @@ same form with a message next to each field, or a 400 with the fields for the AP
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from dataclasses import replace
 
 from django.db.models import Avg
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import condition, require_GET
 
 from planner import exports
 from planner.forms import TripForm
+from planner.limits import RateLimited, check_plan_rate
 from planner.places import GEONAMES_ATTRIBUTION
 from planner.plans import ESTIMATOR, make_plan, trailheads_in_range
 from planner.presenters import api_plan_doc, page_context, trailhead_api_doc
 from trails.geo import METRES_PER_MILE
-from trails.models import Source, Trailhead
+from trails.models import DataVersion, Source, Trailhead
+
+PLAN_MAX_AGE = 60  # seconds browsers and proxies may reuse a plan unasked
+
+
+def _plan_etag(request, *args, **kwargs) -> str:
+    """Same question, same data: same answer. A 304 costs one small query."""
+    raw = f"{request.path}?{request.META.get('QUERY_STRING', '')}"
+    return hashlib.sha256(f"{raw}|{DataVersion.current()}".encode()).hexdigest()[:32]
+
+
+def plan_response(view):
+    """GET only, with an ETag and a short max-age; a client over its rate limit
+    gets a 429 with Retry-After (a page, or JSON for the API)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+        except RateLimited as limited:
+            response = _too_many(request, limited)
+        else:
+            if response.status_code == 200:
+                patch_cache_control(response, public=True, max_age=PLAN_MAX_AGE)
+        return response
+
+    return require_GET(condition(etag_func=_plan_etag)(wrapped))
+
+
+def _too_many(request, limited: RateLimited):
+    message = (
+        "You have asked for many new plans in a short time. Please wait "
+        f"{limited.retry_after} seconds and try again."
+    )
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"errors": {"rate": [message]}}, status=429)
+    else:
+        response = render(request, "planner/429.html", {"message": message}, status=429)
+    response["Retry-After"] = str(limited.retry_after)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+def _planned(request, query):
+    return make_plan(query, before_solving=lambda: check_plan_rate(request))
 
 
 def _sources():
@@ -50,7 +98,7 @@ def home(request):
     return render(request, "planner/home.html", context)
 
 
-@require_GET
+@plan_response
 def plan(request):
     form = TripForm(request.GET)
     if not form.is_valid():
@@ -63,7 +111,7 @@ def plan(request):
         }
         return render(request, "planner/home.html", context, status=400)
     query = form.trip_query()
-    doc = make_plan(query)
+    doc = _planned(request, query)
     context = page_context(doc, query, request.GET)
     context.update(form=form, geonames=GEONAMES_ATTRIBUTION)
     return render(request, "planner/plan.html", context)
@@ -89,7 +137,7 @@ def _download(request, render_file, content_type: str, extension: str):
     if not form.is_valid():
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     query = form.trip_query()
-    doc = make_plan(query)
+    doc = _planned(request, query)
     try:
         index = int(request.GET.get("loop", "1")) - 1
     except ValueError:
@@ -106,12 +154,12 @@ def _download(request, render_file, content_type: str, extension: str):
     return response
 
 
-@require_GET
+@plan_response
 def plan_gpx(request):
     return _download(request, exports.gpx, "application/gpx+xml", "gpx")
 
 
-@require_GET
+@plan_response
 def plan_geojson(request):
     return _download(request, exports.geojson, "application/geo+json", "geojson")
 
@@ -188,13 +236,13 @@ def _api_errors(form: TripForm, extra: dict[str, list[str]]) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=400)
 
 
-@require_GET
+@plan_response
 def api_plan(request):
     form, extra = _api_form(request)
     if not form.is_valid() or extra:
         return _api_errors(form, extra)
     query = form.trip_query()
-    doc = make_plan(query)
+    doc = _planned(request, query)
     return JsonResponse(api_plan_doc(doc, replace(query, units=form.echo_units)))
 
 

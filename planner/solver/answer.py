@@ -17,8 +17,10 @@ MAX_BUDGET_S = 5.0
 MIN_BUDGET_S = 0.01
 MAX_STARTS = 12  # trailheads searched per query; the rest only re-root loops
 MAX_CHECKED = 36  # trailheads whose reach is measured, at most, to choose those
-STEMS_AFTER = 0.25  # share of the budget after which lollipops join an unfilled answer
-BUILD_RESERVE = 0.05  # share of the budget kept for building the answer
+# loop-search steps after which lollipops join an answer still short of loops (a
+# count, not a time, so that the answer does not depend on the machine's speed)
+STEMS_AFTER = 6000
+BUILD_RESERVE = 0.05  # share of the budget (at least 5 ms) kept to build the answer
 CAMP_REACH = 0.25  # a stage may end at a campsite this far (x stage) from the ideal
 
 
@@ -104,7 +106,7 @@ def _solve(
         alternatives=alternatives,
         minimise_road=minimise_road,
         max_difficulty=max_difficulty,
-        deadline=t0 + budget * (1 - BUILD_RESERVE),
+        deadline=t0 + budget - min(max(BUILD_RESERVE * budget, 0.005), budget / 2),
         t0=t0,
     )
     loop_tasks, stem_tasks, skipped = _tasks(search, allow_stems)
@@ -117,7 +119,7 @@ def _solve(
             stem_tasks
             and not stems_on
             and len(search.picks) < alternatives
-            and (not active or time.perf_counter() - t0 >= STEMS_AFTER * budget)
+            and (not active or sum(t.pushes for t in loop_tasks) >= STEMS_AFTER)
         ):
             active += stem_tasks
             stems_on = True

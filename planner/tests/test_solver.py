@@ -108,6 +108,22 @@ def test_it_walks_a_figure_eight_through_a_shared_junction():
     assert len({s.segment_id for s in loop.steps}) == 8
 
 
+def test_it_can_pass_its_own_trailhead_half_way():
+    petals = SQUARE + [
+        ("a", "e", 1000),
+        ("e", "f", 1000),
+        ("f", "g", 1000),
+        ("g", "a", 1000),
+    ]
+
+    result = solve(draw(*petals), [at("a")], 8000, alternatives=1)
+
+    [loop] = result.loops
+    assert loop.length_m == pytest.approx(8000)
+    assert [s.to_node for s in loop.steps].count("a") == 2
+    assert loop.repeated_m == 0
+
+
 def test_it_uses_both_of_two_parallel_trails():
     graph = draw(("a", "b", 1000), ("a", "b", 1300), ("b", "c", 400), ("c", "a", 500))
 

@@ -9,7 +9,6 @@ from dataclasses import asdict
 
 import pytest
 
-from conftest import SHARED_DATA
 from planner.graph import graph_from_network
 from planner.solver import Start, prepare, solve
 from planner.solver.network import loop_reach_m
@@ -18,7 +17,6 @@ from planner.solver.reference import Timeout, exhaustive
 from trails.formats import read_network
 from trails.geo import METRES_PER_MILE
 
-COLORADO = SHARED_DATA / "colorado-state-forest"
 TRAILHEAD_KINDS = ("trailhead", "parking")
 
 
@@ -46,10 +44,17 @@ def andorra(andorra_network) -> Region:
 
 @pytest.fixture(scope="module")
 def colorado(shared_data) -> Region:
+    folder = shared_data / "colorado-state-forest"
     parsed = read_network(
-        COLORADO / "trails.geojson", trailheads=COLORADO / "rec-symbols.geojson"
+        folder / "trails.geojson", trailheads=folder / "rec-symbols.geojson"
     )
     return Region(parsed.network)
+
+
+# The solver stops within 10% of its budget (bench/solver_bench.py measures it on a
+# quiet machine). Tests share two cores with other suites, and a descheduled thread
+# is not the solver overrunning, so wall-clock checks here allow this much more.
+SLACK_S = 0.08
 
 
 def key_of(loop, target_m: float) -> tuple:
@@ -84,7 +89,7 @@ def test_it_closes_a_loop_within_one_percent_from_a_well_connected_andorra_trail
     walked = [(s.segment_id, s.from_node) for s in loop.steps]
     assert len({seg for seg, _ in walked}) == len(walked)  # no trail walked twice
     assert loop.length_m == pytest.approx(sum(s.length_m for s in loop.steps))
-    assert result.stats["elapsed_s"] <= 1.1 * result.stats["budget_s"]
+    assert result.stats["elapsed_s"] <= 1.1 * result.stats["budget_s"] + SLACK_S
 
 
 def test_it_keeps_to_its_budget_on_a_long_andorra_loop(andorra):
@@ -93,7 +98,8 @@ def test_it_keeps_to_its_budget_on_a_long_andorra_loop(andorra):
     result = solve(andorra.prepared, starts, 40 * METRES_PER_MILE, budget_s=0.2)
 
     assert result.loops
-    assert result.stats["elapsed_s"] <= 0.22
+    # It stops when the budget runs out (unbounded, this search runs for minutes).
+    assert result.stats["elapsed_s"] <= 0.22 + SLACK_S
 
 
 def test_it_leaves_out_a_parking_lot_on_an_island_of_paths(andorra):
@@ -109,6 +115,17 @@ def test_it_leaves_out_a_parking_lot_on_an_island_of_paths(andorra):
     assert andorra.reach[island.key] < 0.9 * 10 * METRES_PER_MILE
     assert result.stats["starts_searched"] == 1
     assert result.loops[0].start.name == "Big"
+
+
+def test_a_complete_andorra_search_gives_the_same_answer_every_time(andorra):
+    start = andorra.start(andorra.trailheads[0])
+    target = 5 * METRES_PER_MILE
+
+    first = solve(andorra.prepared, [start], target, budget_s=5)
+    again = solve(andorra.prepared, [start], target, budget_s=5)
+
+    assert first.stats["exhaustive"] is True
+    assert [asdict(x) for x in first.loops] == [asdict(x) for x in again.loops]
 
 
 def test_it_solves_colorado_exactly_and_deterministically(colorado):

@@ -109,6 +109,8 @@ def test_no_loop_of_that_length_offers_the_closest_length_as_a_link(client, squa
     html = response.content.decode()
     assert response.status_code == 200
     assert 'class="notice"' in html and "<article" not in html
+    notice = html.split('class="notice"')[1].split("</p>")[0]
+    assert " mi" in notice and " km" not in notice  # the hiker asked in miles
     assert "Closest lengths that do exist" in html
     assert "0.8 mi</a>" in html  # the square, offered as a link
     follow = page(client, **square, drive="10", hike="0.83", stems="no")
@@ -151,4 +153,5 @@ def test_the_same_plan_twice_is_served_from_the_cache(client, world, caplog):
     page(client, **TRIP)
     with caplog.at_level("INFO", logger="loopgenie.plans"):
         page(client, **TRIP)
-    assert not [r for r in caplog.records if r.message.startswith("plan ")]
+    lines = [r.message for r in caplog.records if r.message.startswith("plan ")]
+    assert len(lines) == 1 and lines[0].endswith("cache=hit")

@@ -81,16 +81,16 @@
     var group = [];
     var every = Math.max(1, Math.floor(coords.length / 8));
     for (var i = every; i < coords.length - 1; i += every) {
-      var angle = bearing(coords[i - 1], coords[i]);
+      // The arrow is styled through the DOM, not an inline style attribute,
+      // which the Content-Security-Policy forbids.
+      var arrow = document.createElement("span");
+      arrow.textContent = "\u27A4";
+      arrow.style.transform = "rotate(" + (bearing(coords[i - 1], coords[i]) - 90) + "deg)";
       group.push(
         L.marker([coords[i][1], coords[i][0]], {
           interactive: false,
           keyboard: false,
-          icon: L.divIcon({
-            className: "lg-arrow",
-            html: '<span style="transform: rotate(' + (angle - 90) + 'deg)">&#x27A4;</span>',
-            iconSize: [16, 16],
-          }),
+          icon: L.divIcon({ className: "lg-arrow", html: arrow, iconSize: [16, 16] }),
         })
       );
     }

@@ -1,0 +1,150 @@
+"""What keeps the site up on a busy day: rate limits, conditional GET, health."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from conftest import BASE_DIR
+
+pytestmark = pytest.mark.django_db
+
+API = {"place": "Andorra la Vella", "drive_miles": "20", "hike_miles": "6"}
+
+
+@pytest.fixture
+def world(andorra_db, places):
+    return andorra_db
+
+
+@pytest.fixture
+def two_per_minute(settings):
+    settings.PLAN_RATE_LIMIT = (2, 60)
+    cache.clear()
+
+
+def test_a_client_asking_for_too_many_new_plans_gets_a_429_with_retry_after(
+    client, world, two_per_minute
+):
+    url = reverse("planner:api_plan")
+    for hike in ("5", "6"):
+        assert client.get(url, {**API, "hike_miles": hike}).status_code == 200
+    refused = client.get(url, {**API, "hike_miles": "7"})
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert "rate" in refused.json()["errors"]
+    page = client.get(
+        reverse("planner:plan"), {"start": "Ordino", "drive": "9", "hike": "4"}
+    )
+    assert page.status_code == 429
+    assert "Too many new plans" in page.content.decode()
+
+
+def test_plans_already_made_are_still_served_past_the_limit(
+    client, world, two_per_minute
+):
+    url = reverse("planner:api_plan")
+    first = client.get(url, API)
+    client.get(url, {**API, "hike_miles": "5"})
+    assert client.get(url, {**API, "hike_miles": "7"}).status_code == 429
+    again = client.get(url, API)
+    assert again.status_code == 200
+    assert again.json()["loops"] == first.json()["loops"]
+
+
+def test_each_client_address_has_its_own_limit(client, world, two_per_minute):
+    url = reverse("planner:api_plan")
+    for hike in ("5", "6", "7"):
+        client.get(url, {**API, "hike_miles": hike}, REMOTE_ADDR="10.0.0.1")
+    other = client.get(url, {**API, "hike_miles": "8"}, REMOTE_ADDR="10.0.0.2")
+    assert other.status_code == 200
+
+
+def test_an_unchanged_plan_is_a_304_with_its_etag(client, world):
+    url = reverse("planner:api_plan")
+    first = client.get(url, API)
+    assert first.status_code == 200 and first["ETag"]
+    assert "max-age=60" in first["Cache-Control"]
+    again = client.get(url, API, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
+def test_an_admin_edit_changes_the_etag(client, world):
+    from trails.models import DataVersion
+
+    url = reverse("planner:plan")
+    params = {"start": "Andorra la Vella", "drive": "20", "hike": "6"}
+    before = client.get(url, params)["ETag"]
+    DataVersion.bump()
+    after = client.get(url, params, HTTP_IF_NONE_MATCH=before)
+    assert after.status_code == 200 and after["ETag"] != before
+
+
+def test_healthz_reports_database_and_cache(client, world):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+def test_healthz_is_503_when_the_cache_is_down(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        }
+    }
+    from django.core.cache import caches
+
+    caches._settings = None  # let the cache handler see the new settings
+    try:
+        del caches._connections.default
+    except AttributeError:
+        pass
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["cache"].startswith("error")
+    assert response.json()["database"] == "ok"
+
+
+def test_pages_carry_a_content_security_policy(client, world):
+    response = client.get(reverse("planner:home"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "'unsafe-inline'" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "a-long-random-production-key-" + "x9Q2" * 10,
+        "ALLOWED_HOSTS": "loopgenie.example.org",
+        "DJANGO_SETTINGS_MODULE": "loopgenie.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update(DEBUG="0", DJANGO_SETTINGS_MODULE="loopgenie.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", "import loopgenie.wsgi"],  # what gunicorn loads
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr

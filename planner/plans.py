@@ -71,7 +71,7 @@ def make_plan(
     plan = cache.get(key)
     if plan is not None:
         plan["stats"]["cache"] = "hit"
-        log.info("plan %s cache=hit", _describe(query))
+        log.info("plan %s cache=plan-hit", _describe(query))
         return plan
     if before_solving:
         before_solving()

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 from dataclasses import replace
 
+from django.core.cache import cache
 from django.db.models import Avg
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -23,33 +25,67 @@ from planner import exports
 from planner.forms import TripForm
 from planner.limits import RateLimited, check_plan_rate
 from planner.places import GEONAMES_ATTRIBUTION
-from planner.plans import ESTIMATOR, make_plan, trailheads_in_range
+from planner.plans import (
+    ESTIMATOR,
+    PLAN_CACHE_SECONDS,
+    make_plan,
+    trailheads_in_range,
+)
 from planner.presenters import api_plan_doc, page_context, trailhead_api_doc
 from trails.geo import METRES_PER_MILE
 from trails.models import DataVersion, Source, Trailhead
 
+log = logging.getLogger("loopgenie.plans")
 PLAN_MAX_AGE = 60  # seconds browsers and proxies may reuse a plan unasked
+
+
+def _question_key(request) -> str:
+    """The question (path and query string) and the data version it was answered
+    against: the same key means the same answer. Computed once per request."""
+    if not hasattr(request, "_lg_question"):
+        raw = f"{request.path}?{request.META.get('QUERY_STRING', '')}"
+        version = DataVersion.current()
+        request._lg_question = hashlib.sha256(f"{raw}|{version}".encode()).hexdigest()
+    return request._lg_question
 
 
 def _plan_etag(request, *args, **kwargs) -> str:
     """Same question, same data: same answer. A 304 costs one small query."""
-    raw = f"{request.path}?{request.META.get('QUERY_STRING', '')}"
-    return hashlib.sha256(f"{raw}|{DataVersion.current()}".encode()).hexdigest()[:32]
+    return _question_key(request)[:32]
+
+
+CACHED_HEADERS = ("Content-Type", "Content-Disposition")
 
 
 def plan_response(view):
-    """GET only, with an ETag and a short max-age; a client over its rate limit
+    """GET only, with an ETag and a short max-age. A question already answered
+    against the same data is served from the shared cache as rendered, without
+    planning or rendering again; a client over its rate limit for new questions
     gets a 429 with Retry-After (a page, or JSON for the API)."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        try:
-            response = view(request, *args, **kwargs)
-        except RateLimited as limited:
-            response = _too_many(request, limited)
+        key = f"response:{_question_key(request)}"
+        cached = cache.get(key)
+        if cached is not None:
+            log.info("plan %s cache=hit", request.get_full_path()[:300])
+            response = HttpResponse(cached["content"])
+            for name, value in cached["headers"].items():
+                response[name] = value
         else:
+            try:
+                response = view(request, *args, **kwargs)
+            except RateLimited as limited:
+                return _too_many(request, limited)
             if response.status_code == 200:
-                patch_cache_control(response, public=True, max_age=PLAN_MAX_AGE)
+                headers = {h: response[h] for h in CACHED_HEADERS if h in response}
+                cache.set(
+                    key,
+                    {"content": response.content, "headers": headers},
+                    PLAN_CACHE_SECONDS,
+                )
+        if response.status_code == 200:
+            patch_cache_control(response, public=True, max_age=PLAN_MAX_AGE)
         return response
 
     return require_GET(condition(etag_func=_plan_etag)(wrapped))

@@ -150,8 +150,23 @@ def test_a_trail_name_with_a_script_tag_is_shown_as_text(client, world):
 
 
 def test_the_same_plan_twice_is_served_from_the_cache(client, world, caplog):
-    page(client, **TRIP)
+    trip = {**TRIP, "hike": "12.3"}  # a question no other test asks
     with caplog.at_level("INFO", logger="loopgenie.plans"):
-        page(client, **TRIP)
+        first = page(client, **trip)
+        again = page(client, **trip)
     lines = [r.message for r in caplog.records if r.message.startswith("plan ")]
-    assert len(lines) == 1 and lines[0].endswith("cache=hit")
+    assert len(lines) == 2
+    assert "cache=miss" in lines[0] and "solve_s=" in lines[0] and "nodes=" in lines[0]
+    assert lines[1].endswith("cache=hit") and "hike=12.3" in lines[1]
+    assert again.content == first.content
+
+
+def test_an_edit_to_the_data_is_shown_at_once_not_a_cached_page(client, world):
+    from trails.models import DataVersion
+
+    trip = {**TRIP, "hike": "12.4"}
+    assert "Edited credit line" not in page(client, **trip).content.decode()
+    world.attribution = "Edited credit line"  # shown on every plan of the region
+    world.save()
+    DataVersion.bump()  # what every admin save does
+    assert "Edited credit line" in page(client, **trip).content.decode()

@@ -11,11 +11,6 @@ pytestmark = pytest.mark.django_db
 TEN_MILES = {"place": "Andorra la Vella", "drive_miles": "20", "hike_miles": "10"}
 
 
-@pytest.fixture
-def world(andorra_db, places):
-    return andorra_db
-
-
 def api(client, **params):
     return client.get(reverse("planner:api_plan"), params)
 

@@ -16,11 +16,6 @@ API = {"place": "Andorra la Vella", "drive_miles": "20", "hike_miles": "6"}
 
 
 @pytest.fixture
-def world(andorra_db, places):
-    return andorra_db
-
-
-@pytest.fixture
 def two_per_minute(settings):
     settings.PLAN_RATE_LIMIT = (2, 60)
     cache.clear()

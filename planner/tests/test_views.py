@@ -12,11 +12,6 @@ pytestmark = pytest.mark.django_db
 TRIP = {"start": "Andorra la Vella", "drive": "20", "hike": "12"}
 
 
-@pytest.fixture
-def world(andorra_db, places):
-    return andorra_db
-
-
 def page(client, **params):
     return client.get(reverse("planner:plan"), params)
 

@@ -163,31 +163,60 @@ def _short_budget(params: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
+# Good values too, so that many examples get past the form and reach the solver.
+GOOD = {
+    "start": ["Andorra la Vella", "Encamp", "42.51, 1.52", "Springfield"],
+    "place": ["Andorra la Vella", "Encamp", "42.51, 1.52", "Springfield"],
+    "lat": ["42.5", "42.55", "42.4"],
+    "lon": ["1.5", "1.6", "1.45"],
+    "drive": ["5", "20", "60", "500"],
+    "drive_miles": ["5", "20", "60", "500"],
+    "hike": ["0.5", "3", "12", "40", "250"],
+    "hike_miles": ["0.5", "3", "12", "40", "250"],
+    "units": ["mi", "km"],
+    "days": ["1", "2", "3", "14"],
+    "tolerance": ["2", "5", "10", "20", "0.05"],
+    "stems": ["yes", "no"],
+    "allow_stems": ["true", "false", "0", "1"],
+    "difficulty": ["", "1", "3", "6"],
+    "max_difficulty": ["1", "3", "6"],
+    "alternatives": ["1", "3", "5"],
+    "budget": ["0.05", "0.08"],
+    "loop": ["1", "2", "3", "0", "4"],
+}
+
+
+def values(name: str) -> st.SearchStrategy[str]:
+    return st.sampled_from(GOOD.get(name, ["1"])) | VALUES
+
+
+def some(strategy, max_size: int):
+    """Often none at all: a query with one bad part says more than one with five."""
+    return st.just([]) | st.lists(strategy, min_size=1, max_size=max_size)
+
+
 @st.composite
 def query_strings(draw, trips: list[dict], names: list[str], extra=()) -> str:
     names = names + list(extra)
     params = dict(draw(st.sampled_from(trips)))
-    for name in draw(st.lists(st.sampled_from(names), max_size=4, unique=True)):
-        params[name] = draw(VALUES)
-    for name in draw(st.lists(st.sampled_from(names), max_size=2, unique=True)):
-        if draw(st.booleans()):
-            params.pop(name, None)
+    for name in draw(some(st.sampled_from(names), 3)):
+        params[name] = draw(values(name))
+    for name in draw(some(st.sampled_from(names), 2)):
+        params.pop(name, None)
     pairs = list(params.items())
-    for name in draw(st.lists(st.sampled_from(names), max_size=2)):
-        pairs.append((name, draw(VALUES)))  # the same key twice
+    for name in draw(some(st.sampled_from(names), 2)):
+        pairs.append((name, draw(values(name))))  # the same key twice
     unknown = st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=12)
-    pairs += draw(st.lists(st.tuples(unknown, VALUES), max_size=2))
+    pairs += draw(some(st.tuples(unknown, VALUES), 2))
     pairs = draw(st.permutations(_short_budget(pairs)))
     parts = [f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in pairs]
-    parts += draw(st.lists(st.sampled_from(RAW_PIECES), max_size=2))
+    parts += draw(some(st.sampled_from(RAW_PIECES), 2))
     return "&".join(draw(st.permutations(parts)))
 
 
 def get(client, name: str, query: str):
     cache.clear()  # a fresh solve every time; also resets any per-client rate limit
-    r = client.get(f"{reverse(name)}?{query}")
-    print("STATUS", name, r.status_code, r.content[:300] if r.status_code == 200 and b"loops" in r.content[:10] else "")
-    return r
+    return client.get(f"{reverse(name)}?{query}")
 
 
 def strict_json(body: bytes):
@@ -215,7 +244,7 @@ def test_any_query_string_on_the_plan_page_gets_a_page_never_a_crash(
 
 @HYPOTHESIS
 @given(
-    query=query_strings([PAGE_TRIP, PAGE_COORDS], PAGE_NAMES, ["loop"] * 3),
+    query=query_strings([PAGE_TRIP, PAGE_COORDS], PAGE_NAMES, ["loop"]),
     download=st.sampled_from(["planner:plan_gpx", "planner:plan_geojson"]),
 )
 def test_any_query_string_on_the_downloads_gets_a_file_or_a_reason(

@@ -27,6 +27,7 @@ import os
 import re
 import sys
 import zipfile
+import zlib
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -227,14 +228,24 @@ def _unzip(data: bytes) -> tuple[bytes, str]:
         member = members[0]
         if member.file_size not in SIZES:
             raise ParseError(
-                f"{member.filename} is {member.file_size:,} bytes, not an SRTM size "
-                "(2,884,802 or 25,934,402)"
+                f"{member.filename:.80} is {member.file_size:,} bytes, not an SRTM "
+                "size (2,884,802 or 25,934,402)"
             )
         with archive.open(member) as fh:
             # Trust the inflated length, not the header's claim.
             content = fh.read(member.file_size + 1)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        OSError,
+        zlib.error,
+    ) as exc:
         raise ParseError(f"not a readable ZIP file ({exc})") from None
+    except RuntimeError:  # zipfile's word for "encrypted"
+        raise ParseError("the ZIP is encrypted; unzip it first") from None
+    except NotImplementedError:
+        raise ParseError("the ZIP is compressed in a way Python cannot read") from None
     return content, member.filename
 
 

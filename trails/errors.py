@@ -11,6 +11,11 @@ import os
 from pathlib import Path
 
 MAX_BYTES = 200 * 1024 * 1024
+# The most vertices one line may have. A day's GPS track at a point a second is
+# about 40,000; a line of a million vertices would be one segment that every plan
+# through it carries whole (tens of megabytes on a page), so it is refused with a
+# request to simplify it rather than imported.
+MAX_LINE_VERTICES = 100_000
 
 Source = str | os.PathLike[str] | bytes
 
@@ -40,6 +45,14 @@ def read_source(source: Source, max_bytes: int = MAX_BYTES) -> bytes:
     if not data.strip():
         raise ParseError("the file is empty")
     return data
+
+
+def too_many_vertices(count: int) -> ParseError:
+    return ParseError(
+        f"a line has {count:,} vertices, over the limit of {MAX_LINE_VERTICES:,}; "
+        "simplify it first (e.g. ogr2ogr -simplify 0.00001, or gpsbabel -x "
+        "simplify,error=0.001k)"
+    )
 
 
 def _check_size(size: int, max_bytes: int) -> None:

@@ -3,14 +3,25 @@
 The format comes from the file's first bytes, not its name, so a GPX file renamed
 `.json` is still read as GPX and a text file renamed `.pbf` is refused with a reason.
 A separate file of trailheads goes with GeoJSON or GPX trails, in either format.
+
+Whatever the format, what a parser hands over is then made safe for the database
+(no control characters or broken Unicode in text, ids that fit their columns,
+elevations a trail can have), and a file whose lines all have no length is refused:
+importing it would empty the source.
 """
 
 from __future__ import annotations
 
 import bz2
+import codecs
 import gzip
+import hashlib
+import re
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from trails.errors import ParseError
 from trails.geojson import parse_geojson, parse_geojson_places
@@ -20,6 +31,15 @@ from trails.osm import Progress, parse_osm
 from trails.snapping import snap_line_ends
 
 FORMATS = ("pbf", "osm", "osm.gz", "osm.bz2", "geojson", "gpx")
+# Ids go into columns of 100 characters, and a segment adds "/<n>" to its line's.
+MAX_ID = 80
+MAX_METADATA = 1000  # characters of attribution or licence a file may bring
+# Metres: below the Dead Sea shore or above Everest is not a trail's elevation.
+ELEVATION_RANGE_M = (-500.0, 9000.0)
+CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+XML_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+XML_START_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 SNAP_M = 15.0  # T-junctions in digitised data are off by a few metres
 HEAD_BYTES = 65_536
 
@@ -47,35 +67,68 @@ def detect_format(path: str | Path) -> str:
     if head[4:64].find(b"OSMHeader") >= 0:
         return "pbf"
     if head.startswith(b"\x1f\x8b"):
-        with gzip.open(path, "rb") as fh:
-            return _compressed_xml(fh.read(HEAD_BYTES), "osm.gz")
+        return _compressed_xml(gzip.open, path, "gzip", "osm.gz")
     if head.startswith(b"BZh"):
-        with bz2.open(path, "rb") as fh:
-            return _compressed_xml(fh.read(HEAD_BYTES), "osm.bz2")
+        return _compressed_xml(bz2.open, path, "bzip2", "osm.bz2")
     return _text_format(head)
 
 
-def _compressed_xml(head: bytes, fmt: str) -> str:
+def _compressed_xml(
+    open_: Callable[..., IO[bytes]], path: Path, what: str, fmt: str
+) -> str:
+    try:
+        with open_(path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ParseError(f"a broken {what} file ({exc})") from None
     if _text_format(head) != "osm":
         raise ParseError("a compressed file that is not OpenStreetMap XML")
     return fmt
 
 
 def _text_format(head: bytes) -> str:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        head = head.decode("utf-16", "replace").encode()
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text:
         raise ParseError("the file is empty")
     if text.startswith(b"{"):
         return "geojson"
     if text.startswith(b"<"):
-        if b"<osm" in head:
+        root, prolog = _root_element(text)
+        if root == b"osm":
+            _refuse_doctype(prolog)
             return "osm"
-        if b"<gpx" in head:
+        if root == b"gpx":
             return "gpx"
     raise ParseError(
         "not a supported format (expected OpenStreetMap .osm.pbf or .osm, "
         "GeoJSON or GPX)"
     )
+
+
+def _root_element(text: bytes) -> tuple[bytes | None, bytes]:
+    """The root element's local name, and what comes before it (the prolog).
+
+    Not the first "<osm" anywhere: a GPX file from OsmAnd has <osmand:...> elements.
+    """
+    uncommented = XML_COMMENT.sub(b"", text)
+    match = XML_START_TAG.search(uncommented)
+    if match is None:
+        return None, uncommented
+    return match.group(1).rsplit(b":", 1)[-1], uncommented[: match.start()]
+
+
+def _refuse_doctype(prolog: bytes) -> None:
+    """OpenStreetMap XML never has a document type declaration; one is how entity
+    bombs and external entities get in. (libosmium refuses entities too, but only
+    once it meets one, with a less useful message.)"""
+    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+        raise ParseError(
+            "the XML has a document type declaration (<!DOCTYPE>), which "
+            "OpenStreetMap XML never has; it is refused because it can hide entity "
+            "bombs and external entities"
+        )
 
 
 def read_network(
@@ -112,8 +165,90 @@ def read_network(
                 )
     if not ways and not points:
         raise ParseError("the file holds no trails or trailheads")
+    _make_safe(ways, points, metadata, warnings, ids=fmt in ("geojson", "gpx"))
     network = build_network(ways, points, attach_m)
+    if ways and not network.segments:
+        # Importing an empty network would delete the source's trails.
+        raise ParseError(
+            f"none of its {len(ways):,} lines has any length: every vertex of each "
+            "is the same point"
+        )
+    if network.skipped_ways:
+        warnings.append(
+            f"skipped {network.skipped_ways:,} lines of no length (every vertex at "
+            "one point)"
+        )
     return Parsed(network, fmt, warnings, metadata)
+
+
+def _make_safe(
+    ways: list[RawWay],
+    points: list[RawPoint],
+    metadata: dict[str, str],
+    warnings: list[str],
+    ids: bool,
+) -> None:
+    """Make what a file says fit the database, in place.
+
+    Text loses control characters (PostgreSQL refuses NUL) and unpaired surrogates
+    (no database can encode them); ids over the columns' length, or with such
+    characters, become a readable prefix and a hash of the whole, so that distinct
+    ids stay distinct and the same file gives the same ids again. Elevations
+    outside what land on Earth has (a file in feet, or junk) are dropped: an
+    elevation of 1e308 would make the climb infinite. `ids` is False for OSM,
+    whose ids are numbers.
+    """
+    dropped = 0
+    for way in ways:
+        way.name = safe_text(way.name)
+        way.closed_reason = safe_text(way.closed_reason)
+        if ids:
+            way.source_id = fit_id(way.source_id)
+            if way.trail_id is not None:
+                way.trail_id = fit_id(way.trail_id)
+            if way.vertex_ids is not None:
+                way.vertex_ids = [fit_id(v) for v in way.vertex_ids]
+        if way.elevations:
+            kept = [e if _plausible(e) else None for e in way.elevations]
+            dropped += sum(e != k for e, k in zip(way.elevations, kept))
+            way.elevations = kept if any(e is not None for e in kept) else None
+    for point in points:
+        point.name = safe_text(point.name)
+        if ids:
+            point.source_id = fit_id(point.source_id)
+            if point.junction is not None:
+                point.junction = fit_id(point.junction)
+        if point.ele is not None and not _plausible(point.ele):
+            point.ele = None
+            dropped += 1
+    for key, value in metadata.items():
+        metadata[key] = safe_text(value)[:MAX_METADATA]
+    if dropped:
+        low, high = ELEVATION_RANGE_M
+        warnings.append(
+            f"ignored {dropped:,} elevations outside {low:,.0f} to {high:,.0f} m "
+            "(not metres above sea level)"
+        )
+
+
+def safe_text(text: str) -> str:
+    """Text without control characters or unpaired surrogates."""
+    if text.isprintable():
+        return text
+    return SURROGATE.sub("\ufffd", CONTROL.sub(" ", text)).strip()
+
+
+def fit_id(value: str) -> str:
+    """An id that fits the columns and holds only printable text."""
+    if len(value) <= MAX_ID and value.isprintable():
+        return value
+    digest = hashlib.sha1(value.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{safe_text(value)[: MAX_ID - 13]}~{digest}"
+
+
+def _plausible(elevation: float | None) -> bool:
+    low, high = ELEVATION_RANGE_M
+    return elevation is None or low <= elevation <= high
 
 
 def _parse_digitised(

@@ -23,7 +23,9 @@ top-level `properties` may give the data's `attribution` and `licence`.
 Only WGS 84 longitude/latitude is accepted: a `crs` member naming anything else, or
 coordinates outside the longitude/latitude range, means the file is projected, and
 guessing a projection would put the trails in the wrong place. The stdlib json module
-reads the file; NaN and Infinity, which it would accept by default, are refused.
+reads the file; NaN and Infinity, which it would accept by default, are refused, as are
+text that is not UTF-8, nesting too deep to parse, and a line of more than
+`MAX_LINE_VERTICES` vertices (see `trails/errors.py`).
 """
 
 from __future__ import annotations
@@ -37,7 +39,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from trails.errors import MAX_BYTES, ParseError, Source, read_source
+from trails.errors import (
+    MAX_BYTES,
+    MAX_LINE_VERTICES,
+    ParseError,
+    Source,
+    read_source,
+    too_many_vertices,
+)
 from trails.network import PLACE_KINDS, TRAIL_KINDS, RawPoint, RawWay
 
 # Property names tried in order (case-insensitive) when the caller names none.
@@ -193,12 +202,20 @@ def _load(source: Source, max_bytes: int) -> dict[str, Any]:
     except ParseError:
         raise
     except RecursionError:
-        raise ParseError("the JSON is nested too deeply") from None
+        raise ParseError(
+            "the JSON is nested too deeply (GeoJSON needs a few levels, not thousands)"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ParseError(
+            f"the text is not UTF-8, which GeoJSON must be (byte "
+            f"0x{exc.object[exc.start]:02X} at position {exc.start:,}); save the "
+            "file as UTF-8"
+        ) from None
     except ValueError as exc:  # JSONDecodeError, bad UTF-8, 10,000-digit numbers
         raise ParseError(f"not valid JSON ({exc})") from None
     found = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
     if found not in ("FeatureCollection", "Feature"):
-        raise ParseError(f"not a GeoJSON FeatureCollection or Feature ({found!r})")
+        raise ParseError(f"not a GeoJSON FeatureCollection or Feature ({found!r:.60})")
     _check_crs(doc)
     return doc
 
@@ -216,7 +233,7 @@ def _check_crs(doc: dict[str, Any]) -> None:
     if isinstance(name, str) and LONLAT_CRS.search(name.strip()):
         return
     raise ParseError(
-        f"the file is in the coordinate system {name or crs!r}, not WGS 84 "
+        f"the file is in the coordinate system {(name or crs)!r:.80}, not WGS 84 "
         "longitude/latitude; reproject it first "
         "(e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson)"
     )
@@ -287,6 +304,8 @@ class _Reader:
         for i, part in enumerate(raw_parts):
             if not isinstance(part, list):
                 raise ParseError(f"{gtype} coordinates are not arrays of positions")
+            if len(part) > MAX_LINE_VERTICES:
+                raise too_many_vertices(len(part))
             positions = [self._position(p) for p in part]
             if len(positions) < 2:
                 self.skipped["line parts of fewer than two points"] += 1
@@ -594,6 +613,6 @@ def _geometry_hash(parts: Iterable[list[tuple[float, float]]], *extra: str) -> s
 
 
 def _examples(counts: Counter[str]) -> str:
-    shown = ", ".join(f"{what} {n}" for what, n in counts.most_common(MAX_EXAMPLES))
+    shown = ", ".join(f"{what:.60} {n}" for what, n in counts.most_common(MAX_EXAMPLES))
     more = len(counts) - MAX_EXAMPLES
     return shown + (f" and {more} more" if more > 0 else "")

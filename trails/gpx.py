@@ -11,7 +11,10 @@ bogus ones read the same.
 A GPX file is untrusted XML. Before gpxpy (which would hand it to the stdlib
 parser, and that expands entities) sees it, defusedxml parses it with document type
 declarations, entities and external references forbidden: GPX never needs them, and
-they are how "billion laughs" bombs and local-file disclosure work.
+they are how "billion laughs" bombs and local-file disclosure work. Text in an
+encoding other than the one declared is refused rather than read as nonsense, and a
+track segment or route over `MAX_LINE_VERTICES` points is refused before gpxpy reads
+it.
 
 Source ids hash the coordinates (`trk-…`, `rte-…`, `wpt-…`), so re-importing the
 same file, or the same tracks in another order, updates rather than duplicates.
@@ -25,6 +28,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
+from xml.etree.ElementTree import Element
 from xml.etree.ElementTree import ParseError as XMLSyntaxError
 
 import defusedxml
@@ -32,7 +36,14 @@ import defusedxml.ElementTree
 import gpxpy
 import gpxpy.gpx
 
-from trails.errors import MAX_BYTES, ParseError, Source, read_source
+from trails.errors import (
+    MAX_BYTES,
+    MAX_LINE_VERTICES,
+    ParseError,
+    Source,
+    read_source,
+    too_many_vertices,
+)
 from trails.geojson import place_kind
 from trails.network import RawPoint, RawWay
 
@@ -52,9 +63,10 @@ def parse_gpx(
     ParseError with the reason when the file cannot be used.
     """
     data = read_source(source, max_bytes)
-    _refuse_unsafe_xml(data)
+    text = _decode(data)
+    _check_line_sizes(_refuse_unsafe_xml(data))
     try:
-        gpx = gpxpy.parse(_decode(data))
+        gpx = gpxpy.parse(text)
     except gpxpy.gpx.GPXException as exc:
         raise ParseError(f"not a readable GPX file ({exc})") from None
 
@@ -69,7 +81,7 @@ def parse_gpx(
     return ways, points, warnings
 
 
-def _refuse_unsafe_xml(data: bytes) -> None:
+def _refuse_unsafe_xml(data: bytes) -> Element:
     try:
         root = defusedxml.ElementTree.fromstring(
             data, forbid_dtd=True, forbid_entities=True, forbid_external=True
@@ -92,26 +104,72 @@ def _refuse_unsafe_xml(data: bytes) -> None:
         raise ParseError(f"not well-formed XML ({exc})") from None
     except LookupError as exc:  # expat meeting an encoding Python does not know
         raise ParseError(f"unknown text encoding ({exc})") from None
-    tag = root.tag.rsplit("}", 1)[-1]
+    tag = _local(root)
     if tag != "gpx":
-        raise ParseError(f"not a GPX file: the root element is <{tag}>, not <gpx>")
+        raise ParseError(f"not a GPX file: the root element is <{tag:.40}>, not <gpx>")
+    return root
+
+
+def _local(element: Element) -> str:
+    return str(element.tag).rsplit("}", 1)[-1]
+
+
+def _check_line_sizes(root: Element) -> None:
+    """Refuse a track segment or route over the vertex limit before gpxpy, which
+    is slow per point, reads it."""
+    for element in root.iter():
+        if len(element) > MAX_LINE_VERTICES and _local(element) in ("trkseg", "rte"):
+            count = sum(_local(child) in ("trkpt", "rtept") for child in element)
+            if count > MAX_LINE_VERTICES:
+                raise too_many_vertices(count)
 
 
 def _decode(data: bytes) -> str:
-    """Text for gpxpy, which would decode bytes as UTF-8 whatever the file says."""
+    """Text for gpxpy, which would decode bytes as UTF-8 whatever the file says.
+
+    A file whose bytes are not in the encoding it declares (or, declaring none,
+    not in UTF-8) is refused, and so is one that declares a legacy encoding but is
+    UTF-8: read as declared, every accent would turn into two wrong letters.
+    """
+    declared = None
     if data.startswith(codecs.BOM_UTF8):
         encoding, data = "utf-8", data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
     else:
-        declared = XML_ENCODING.match(data)
-        encoding = declared.group(1).decode("ascii") if declared else "utf-8"
+        match = XML_ENCODING.match(data)
+        declared = match.group(1).decode("ascii") if match else None
+        encoding = declared or "utf-8"
     try:
-        return data.decode(encoding)
+        text = data.decode(encoding)
     except LookupError:
         raise ParseError(f"unknown text encoding {encoding!r}") from None
     except UnicodeDecodeError as exc:
-        raise ParseError(f"the text is not valid {encoding} ({exc.reason})") from None
+        said = "its XML declaration names" if declared else "XML assumes"
+        raise ParseError(
+            f"the text is not {encoding.upper()}, the encoding {said} (byte "
+            f"0x{exc.object[exc.start]:02X} at position {exc.start:,}); save the "
+            "file as UTF-8, or declare the encoding it is in"
+        ) from None
+    if declared and not codecs.lookup(declared).name.startswith("utf"):
+        _refuse_misdeclared_utf8(data, declared)
+    return text
+
+
+def _refuse_misdeclared_utf8(data: bytes, declared: str) -> None:
+    if data.isascii():
+        return
+    try:
+        utf8 = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return  # not UTF-8: the declaration may well be right
+    word = re.search(r"\w*[^\x00-\x7f]\w*", utf8)
+    right = word.group(0)[:30] if word else ""
+    wrong = right.encode("utf-8").decode(declared, "replace")
+    raise ParseError(
+        f"the XML declaration says {declared}, but the text is UTF-8: it would read "
+        f"{wrong!r} for {right!r}; change the declaration to UTF-8"
+    )
 
 
 def _ways(gpx: gpxpy.gpx.GPX, warnings: list[str]) -> list[RawWay]:

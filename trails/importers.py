@@ -106,13 +106,19 @@ def import_file(
     """
     path = Path(path)
     label = label or str(path)
+    longest = Source._meta.get_field("name").max_length
+    if source_name and len(source_name) > longest:
+        raise ImportFailed(
+            f"{label}: the source name is {len(source_name):,} characters long, over "
+            f"the limit of {longest}"
+        )
     try:
         parsed = read_network(path, progress=progress, **options)
     except ParseError as exc:
         raise ImportFailed(f"{label}: {exc}") from exc
     except OSError as exc:
         raise ImportFailed(f"{label}: cannot be read ({exc.strerror or exc})") from exc
-    name = source_name or Path(label).name.split(".")[0]
+    name = source_name or Path(label).name.split(".")[0][:longest]
     return import_network(parsed, name, attribution, licence, dry_run, progress)
 
 

@@ -6,7 +6,9 @@ mountain networks join up through them, and the planner walks them only when it 
 Ways a hiker may not use (access=private/no without a foot permission, foot=no,
 areas) are left out. Ways keep their OSM node ids, so junctions are exactly the
 shared nodes. Trailheads are `highway=trailhead` nodes and parking areas (nodes, or
-closed ways by their centre); campsites, huts and shelters likewise.
+closed ways by their centre); campsites, huts and shelters likewise. A file that
+holds one of these objects twice under the same id (two extracts joined by hand) is
+refused: which copy is right cannot be told.
 """
 
 from __future__ import annotations
@@ -106,11 +108,21 @@ class _Reader(osmium.SimpleHandler):
         self.route_names: dict[int, str] = {}
         self.progress = progress
         self.seen = 0
+        self.ids: set[str] = set()
+        self.repeated: list[str] = []
+
+    def _first_time(self, source_id: str) -> bool:
+        """Whether this is the first object with this id; repeats are noted."""
+        if source_id in self.ids:
+            self.repeated.append(source_id)
+            return False
+        self.ids.add(source_id)
+        return True
 
     def node(self, n: osmium.osm.Node) -> None:
         tags = n.tags
         kind = place_kind(tags)
-        if kind and n.location.valid():
+        if kind and n.location.valid() and self._first_time(f"n{n.id}"):
             ele = _float(tags.get("ele"))
             self.points.append(
                 RawPoint(
@@ -130,7 +142,7 @@ class _Reader(osmium.SimpleHandler):
                 if ref.location.valid():  # extracts cut ways at their border
                     coords.append((ref.location.lon, ref.location.lat))
                     ids.append(f"n{ref.ref}")
-            if len(coords) >= 2:
+            if len(coords) >= 2 and self._first_time(f"w{w.id}"):
                 self.ways.append(
                     RawWay(
                         source_id=f"w{w.id}",
@@ -145,7 +157,7 @@ class _Reader(osmium.SimpleHandler):
         place = place_kind(tags)
         if place and w.is_closed():
             centre = _centre(w)
-            if centre:
+            if centre and self._first_time(f"w{w.id}"):
                 self.points.append(RawPoint(f"w{w.id}", *centre, _name(tags), place))
 
     def relation(self, r: osmium.osm.Relation) -> None:
@@ -195,7 +207,17 @@ def parse_osm(
             filters=[osmium.filter.KeyFilter(*WANTED_KEYS)],
         )
     except (RuntimeError, ValueError, osmium.InvalidLocationError) as exc:
-        raise ParseError(f"not a readable OpenStreetMap file ({exc})") from exc
+        hint = "; the file ends early: download it again" if "EOF" in str(exc) else ""
+        raise ParseError(f"not a readable OpenStreetMap file ({exc}{hint})") from exc
+    if reader.repeated:
+        first, more = reader.repeated[0], len(reader.repeated) - 1
+        kind = "node" if first[0] == "n" else "way"
+        raise ParseError(
+            f"{kind} {first[1:]} is in the file twice"
+            + (f" (and {more:,} more ids repeat)" if more else "")
+            + "; an OpenStreetMap file holds each object once: merge extracts "
+            "with osmium merge rather than joining the files"
+        )
     for way in reader.ways:
         if not way.name:
             way.name = reader.route_names.get(int(way.source_id[1:]), "")

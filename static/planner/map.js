@@ -52,6 +52,14 @@
     }
   }
 
+  // Leaflet puts a string tooltip in as HTML; names come from map data anyone can
+  // edit, so they go in as text.
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value;
+    return span;
+  }
+
   var start = data.start;
   if (start) {
     startMarker = L.marker([start.lat, start.lon], { title: "Start: " + start.label })
@@ -106,12 +114,12 @@
     var th = loop.trailhead;
     parts.push(
       L.circleMarker([th.lat, th.lon], { radius: 9, color: "#1d6b45", fillOpacity: 0.9 })
-        .bindTooltip("Trailhead: " + th.name)
+        .bindTooltip(text("Trailhead: " + th.name))
     );
     loop.stages.forEach(function (end, i) {
       parts.push(
         L.circleMarker([end.lat, end.lon], { radius: 7, color: "#ef6c00", fillOpacity: 0.9 })
-          .bindTooltip("End of day " + (i + 1) + ": " + end.name)
+          .bindTooltip(text("End of day " + (i + 1) + ": " + end.name))
       );
     });
     return L.featureGroup(parts);

@@ -102,7 +102,7 @@ def run(repeat: int) -> None:
                     ("page", "/plan", page),
                     ("api", "/api/plan", api),
                 ):
-                    plans.GRAPHS.items.clear()
+                    plans.GRAPHS.clear()
                     cache.clear()
                     timed(kind, "cold", url, params)
                     cache.clear()

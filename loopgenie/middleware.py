@@ -1,6 +1,24 @@
-"""Security headers Django 5.2 does not set by itself."""
+"""Security headers Django 5.2 does not set by itself, and the health check."""
 
 from django.conf import settings
+
+from loopgenie.health import healthz
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz before the host check and the HTTPS redirect.
+
+    Load balancers probe with an internal address as Host and plain HTTP; the
+    answer says nothing secret, so it need not pass either check.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            return healthz(request)
+        return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:

@@ -12,7 +12,6 @@ import hashlib
 import logging
 from dataclasses import replace
 
-from django.core.cache import cache
 from django.db.models import Avg
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -21,7 +20,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import condition, require_GET
 
-from planner import exports
+from planner import caching, exports
 from planner.forms import TripForm
 from planner.limits import RateLimited, check_plan_rate
 from planner.places import GEONAMES_ATTRIBUTION
@@ -66,7 +65,7 @@ def plan_response(view):
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         key = f"response:{_question_key(request)}"
-        cached = cache.get(key)
+        cached = caching.get(key)
         if cached is not None:
             log.info("plan %s cache=hit", request.get_full_path()[:300])
             response = HttpResponse(cached["content"])
@@ -79,7 +78,7 @@ def plan_response(view):
                 return _too_many(request, limited)
             if response.status_code == 200:
                 headers = {h: response[h] for h in CACHED_HEADERS if h in response}
-                cache.set(
+                caching.set(
                     key,
                     {"content": response.content, "headers": headers},
                     PLAN_CACHE_SECONDS,

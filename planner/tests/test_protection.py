@@ -104,24 +104,41 @@ def test_healthz_reports_database_and_cache(client, world):
     assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
-def test_healthz_is_503_when_the_cache_is_down(client, settings):
+@pytest.fixture
+def cache_down(settings):
+    """The shared cache unreachable (nothing listens on port 1)."""
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
-    from django.core.cache import caches
 
-    caches._settings = None  # let the cache handler see the new settings
-    try:
-        del caches._connections.default
-    except AttributeError:
-        pass
+
+def test_healthz_is_503_when_the_cache_is_down(client, cache_down):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["cache"].startswith("error")
     assert response.json()["database"] == "ok"
+
+
+def test_plans_are_still_answered_when_the_cache_is_down(client, world, cache_down):
+    response = client.get(reverse("planner:api_plan"), new_question())
+    assert response.status_code == 200
+    assert response.json()["loops"]
+    page = client.get(
+        reverse("planner:plan"), {"start": "Encamp", "drive": "9", "hike": "5"}
+    )
+    assert page.status_code == 200 and '<article class="loop"' in page.content.decode()
+
+
+def test_healthz_answers_a_load_balancer_probe_over_plain_http(client, world, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.ALLOWED_HOSTS = ["loopgenie.example.org"]
+    probe = client.get("/healthz", HTTP_HOST="10.1.2.3:8000")
+    assert probe.status_code == 200
+    assert client.get("/", HTTP_HOST="10.1.2.3:8000").status_code == 400
+    assert client.get("/", HTTP_HOST="loopgenie.example.org").status_code == 301
 
 
 def test_pages_carry_a_content_security_policy(client, world):

@@ -93,12 +93,12 @@ def _km_to_miles(text: str) -> str:
 
 
 def _clean(loop: dict[str, Any], query: TripQuery) -> bool:
-    """Nothing a longer search could improve: on length (within 0.5%), no trail
-    walked twice, no road."""
+    """Nothing a longer search could noticeably improve: within 1% of the length,
+    no trail walked twice, at most 5% on roads."""
     return (
-        abs(loop["error_m"]) <= 0.005 * query.hike_m
+        abs(loop["error_m"]) <= 0.01 * query.hike_m
         and loop["repeated_m"] == 0
-        and loop["connector_m"] == 0
+        and loop["connector_m"] <= 0.05 * loop["length_m"]
     )
 
 

@@ -72,6 +72,7 @@ def server(tmp_path_factory, shared_data):
         "--attribution",
         "© OpenStreetMap contributors",
     )
+    _manage(env, "add_elevation", str(shared_data / "dem" / "N42E001.hgt.zip"))
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -128,12 +129,17 @@ def test_a_hiker_plans_a_loop_switches_alternatives_and_downloads_the_gpx(server
     page.get_by_role("button", name="Find loops").click()
     page.wait_for_selector("article.loop")
 
-    # The loop is drawn on the map (Leaflet's SVG paths), with its trailhead.
+    # The loop is drawn on the map (Leaflet's SVG paths), with its trailhead. The
+    # summary is server-rendered, so wait for the script to have drawn.
+    page.wait_for_selector("#map path.leaflet-interactive")
     assert page.locator("#map path.leaflet-interactive").count() >= 2
     first = page.locator("article#loop-1")
     assert first.is_visible()
     assert " mi" in first.locator("dd.length").inner_text()
     assert first.locator("table.cues tbody tr").count() >= 2
+    # Climb from the elevation tile, and its profile drawn.
+    assert " ft / " in first.locator("dl.summary").inner_text()
+    assert first.locator("figure.profile polyline").count() == 1
 
     assert page.csp_violations == []  # the map works under the page's policy
 

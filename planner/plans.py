@@ -23,6 +23,7 @@ from planner import caching
 from planner.drive import StraightLineEstimator
 from planner.regions import load_graph
 from planner.solver import DEFAULT_BUDGET_S, Loop, Prepared, Start, prepare, solve
+from trails.dem import climb
 from trails.geo import degrees_for_metres, haversine_m
 from trails.models import Campsite, DataVersion, Source, Trailhead
 
@@ -378,6 +379,10 @@ def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, 
                 profile.append((d, e))
         walked += step.length_m
     ascent, descent = loop.ascent_m, loop.descent_m
+    if have_profile and line_eles:
+        # Over the whole walk at once: per-segment sums drop small rises at segment
+        # ends unevenly, and a loop must climb exactly what it descends.
+        ascent, descent = climb(line_eles)
     hours = loop.length_m / 1000 / WALK_KMH + (ascent or 0) / CLIMB_M_PER_HOUR
     return {
         "rank": loop.rank,

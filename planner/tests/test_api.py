@@ -154,3 +154,16 @@ def test_kilometres_are_used_in_the_query_echo(client, world):
     assert body["query"]["units"] == "km"
     assert body["query"]["hike"] == pytest.approx(16.093, abs=0.001)
     assert body["loops"][0]["length_miles"] == pytest.approx(10, abs=0.1)
+
+
+def test_a_loop_climbs_what_it_descends(client, world, shared_data):
+    from django.core.management import call_command
+
+    call_command("add_elevation", str(shared_data / "dem" / "N42E001.hgt.zip"))
+    loops = api(client, **{**TEN_MILES, "hike_miles": "10.2"}).json()["loops"]
+    for loop in loops:
+        if loop["kind"] == "loop":
+            assert loop["ascent_ft"] > 500
+            # Equal up to the 10 m noise band `climb` ignores at a profile's ends
+            # (summing segments instead left 50 m between them).
+            assert loop["ascent_ft"] == pytest.approx(loop["descent_ft"], abs=33)

@@ -6,7 +6,7 @@ ADDR ?= 127.0.0.1:8000
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test check lint format install superuser browser
+.PHONY: run test check lint format install superuser browser hostile bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,18 @@ superuser: install
 test: install browser lint
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
+
+## The hostile-input corpus alone: bad files for every import path, property tests
+## of the form and API, script-tag names (also part of `make test`).
+hostile: install browser
+	$(BIN)/python -m pytest trails/tests/test_hostile_files.py planner/tests/test_hostile_input.py
+
+## The benchmarks (figures in docs/benchmarks.md); the load run needs PostgreSQL and Redis.
+bench: install
+	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/solver_bench.py
+	$(BIN)/python bench/plan_bench.py
+	$(BIN)/python bench/load/run.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -22,7 +22,15 @@ from typing import Any
 from planner import caching
 from planner.drive import StraightLineEstimator
 from planner.regions import load_graph
-from planner.solver import DEFAULT_BUDGET_S, Loop, Prepared, Start, prepare, solve
+from planner.solver import (
+    DEFAULT_BUDGET_S,
+    Loop,
+    Prepared,
+    Stage,
+    Start,
+    prepare,
+    solve,
+)
 from trails.dem import climb
 from trails.geo import degrees_for_metres, haversine_m
 from trails.models import Campsite, DataVersion, Source, Trailhead
@@ -197,12 +205,13 @@ def nearest_trailhead(lat: float, lon: float) -> dict[str, Any] | None:
             default=None,
         )
         if best is not None:
-            return _trailhead_doc(best, ESTIMATOR.drive_m(lat, lon, best.lat, best.lon))
+            return trailhead_doc(best, ESTIMATOR.drive_m(lat, lon, best.lat, best.lon))
         radius *= 4
     return None
 
 
-def _trailhead_doc(th: Trailhead, drive_m: float) -> dict[str, Any]:
+def trailhead_doc(th: Trailhead, drive_m: float) -> dict[str, Any]:
+    """A trailhead in a plan document (metres), for every audience to render."""
     return {
         "id": th.id,
         "name": th.name or th.get_kind_display(),
@@ -388,7 +397,7 @@ def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, 
         "rank": loop.rank,
         "kind": loop.kind,
         "trailhead": {
-            **_trailhead_doc(th, loop.start.drive_m),
+            **trailhead_doc(th, loop.start.drive_m),
             "name": th.name or _unnamed_trailhead(th, loop),
         },
         "length_m": round(loop.length_m, 1),
@@ -444,8 +453,10 @@ def _unnamed_trailhead(th: Trailhead, loop: Loop) -> str:
 
 
 def _stages(loop: Loop, graph) -> list[dict[str, Any]]:
+    """One entry per day; a day hike is one day that ends back at the trailhead."""
+    stages = loop.stages or [Stage(1, loop.length_m, loop.start.node, None)]
     out = []
-    for stage in loop.stages:
+    for stage in stages:
         j = graph.nodes[stage.end_node]
         out.append(
             {

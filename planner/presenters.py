@@ -29,17 +29,6 @@ def _feet(metres: float | None) -> int | None:
     return None if metres is None else round(metres * FEET_PER_METRE)
 
 
-def trailhead_api_doc(th, drive_m: float) -> dict[str, Any]:
-    return {
-        "id": th.id,
-        "name": th.name or th.get_kind_display(),
-        "kind": th.kind,
-        "lat": th.lat,
-        "lon": th.lon,
-        "drive_miles": _miles(drive_m),
-    }
-
-
 def _query_echo(query: TripQuery) -> dict[str, Any]:
     per_unit = METRES_PER_MILE if query.units == "mi" else 1000.0
     return {
@@ -110,7 +99,7 @@ def api_plan_doc(doc: dict[str, Any], query: TripQuery) -> dict[str, Any]:
             {
                 "rank": loop["rank"],
                 "kind": loop["kind"],
-                "trailhead": trailhead_api_doc_from(loop["trailhead"]),
+                "trailhead": trailhead_api_doc(loop["trailhead"]),
                 "length_miles": _miles(loop["length_m"]),
                 "repeated_miles": _miles(loop["repeated_m"]),
                 "road_miles": _miles(loop["connector_m"]),
@@ -143,18 +132,20 @@ def api_plan_doc(doc: dict[str, Any], query: TripQuery) -> dict[str, Any]:
         "status": doc["status"],
         "timed_out": doc["timed_out"],
         "closest_miles": [_miles(m) for m in doc["closest_lengths_m"]],
-        "nearest_trailhead": trailhead_api_doc_from(doc["nearest_trailhead"]),
+        "nearest_trailhead": trailhead_api_doc(doc["nearest_trailhead"]),
         "drive_note": doc["drive_note"],
         "attribution": [a["attribution"] for a in doc["attributions"]],
     }
 
 
-def trailhead_api_doc_from(th: dict[str, Any] | None) -> dict[str, Any] | None:
+def trailhead_api_doc(th: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A plan document's trailhead as the API shows it (miles)."""
     if th is None:
         return None
     return {
         "id": th["id"],
         "name": th["name"],
+        "kind": th["kind"],
         "lat": th["lat"],
         "lon": th["lon"],
         "drive_miles": _miles(th["drive_m"]),

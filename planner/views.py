@@ -28,6 +28,7 @@ from planner.plans import (
     ESTIMATOR,
     PLAN_CACHE_SECONDS,
     make_plan,
+    trailhead_doc,
     trailheads_in_range,
 )
 from planner.presenters import api_plan_doc, page_context, trailhead_api_doc
@@ -301,6 +302,8 @@ def api_trailheads(request):
                 "drive_miles": d["drive"],
             },
             "drive_note": ESTIMATOR.describe(),
-            "trailheads": [trailhead_api_doc(th, drive) for th, drive in found],
+            "trailheads": [
+                trailhead_api_doc(trailhead_doc(th, drive)) for th, drive in found
+            ],
         }
     )

@@ -57,6 +57,15 @@ def test_alternatives_are_materially_different(client, world):
             assert shared <= 0.5 * loops[i]["length_miles"] + 0.01
 
 
+def test_a_day_hike_is_one_day_that_ends_back_at_the_trailhead(client, world):
+    loop = api(client, **TEN_MILES).json()["loops"][0]
+    (day,) = loop["days"]
+    assert day["miles"] == pytest.approx(loop["length_miles"], abs=0.01)
+    assert day["ends_at"]["name"] == "Back at the trailhead"
+    start = loop["geometry"]["coordinates"][0]
+    assert (day["ends_at"]["lon"], day["ends_at"]["lat"]) == pytest.approx(start)
+
+
 def test_days_split_the_loop_into_stages_that_add_up(client, world):
     body = api(client, **TEN_MILES, days="2").json()
     loop = body["loops"][0]

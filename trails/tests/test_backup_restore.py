@@ -29,8 +29,9 @@ from django.conf import settings
 from django.db import connection
 
 from conftest import ANDORRA_PBF, BASE_DIR
-from trails.models import Campsite, Junction, Segment, Source, Trailhead
+from trails.models import Junction, Segment, Source
 from trails.tests.features import line, point
+from trails.tests.snapshots import assert_same_network, network
 
 pytestmark = pytest.mark.django_db
 
@@ -45,47 +46,6 @@ TABLES = [
 ]
 
 
-def network(source: Source) -> dict:
-    """Everything a restore must bring back, keyed by stable ids, not row ids."""
-    segments = {
-        s.external_id: (
-            s.trail.external_id,
-            s.trail.name,
-            s.trail.kind,
-            s.trail.difficulty,
-            s.start.external_id,
-            s.end.external_id,
-            s.geometry,
-            round(s.length_m, 1),
-            s.ascent_m,
-            s.descent_m,
-            s.is_open,
-            s.closed_reason,
-        )
-        for s in Segment.objects.filter(source=source).select_related(
-            "trail", "start", "end"
-        )
-    }
-    junctions = {
-        j.external_id: (j.lat, j.lon, j.elevation)
-        for j in Junction.objects.filter(source=source)
-    }
-    places = {
-        (model.__name__, p.external_id): (
-            p.name,
-            p.kind,
-            p.lat,
-            p.lon,
-            p.elevation,
-            p.junction.external_id if p.junction else None,
-            round(p.attach_m or 0.0),
-        )
-        for model in (Trailhead, Campsite)
-        for p in model.objects.filter(source=source).select_related("junction")
-    }
-    return {"segments": segments, "junctions": junctions, "places": places}
-
-
 def test_an_export_restores_the_same_network_into_an_empty_database(
     andorra_db, command, shared_data, tmp_path
 ):
@@ -97,6 +57,9 @@ def test_an_export_restores_the_same_network_into_an_empty_database(
     name = andorra_db.name
     before = network(andorra_db)
     assert all(len(p) == 3 for v in before["segments"].values() for p in v[6])
+    assert before["junctions"] and all(
+        j[2] is not None for j in before["junctions"].values()
+    )
     counts = (andorra_db.segment_count, andorra_db.trailhead_count, andorra_db.km)
     backup = tmp_path / "backup.geojson"
 
@@ -108,9 +71,7 @@ def test_an_export_restores_the_same_network_into_an_empty_database(
     restored = Source.objects.get(name=name)
     after = network(restored)
     assert len(after["segments"]) == len(before["segments"]) > 6000
-    assert after["segments"] == before["segments"]
-    assert after["junctions"] == before["junctions"]
-    assert after["places"] == before["places"]
+    assert_same_network(before, after)
     assert (restored.segment_count, restored.trailhead_count, restored.km) == counts
     assert restored.attribution == "© OpenStreetMap contributors"
     assert restored.licence == "ODbL 1.0"

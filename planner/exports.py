@@ -13,31 +13,20 @@ from typing import Any
 import gpxpy.gpx
 
 from planner.plans import TripQuery
-from trails.geo import METRES_PER_MILE
-
-
-def _length(metres: float, units: str) -> str:
-    if units == "km":
-        return f"{metres / 1000:.1f} km"
-    return f"{metres / METRES_PER_MILE:.1f} mi"
+from planner.templatetags.units import distance, height
 
 
 def _description(loop: dict[str, Any], query: TripQuery) -> str:
     parts = [
-        f"{_length(loop['length_m'], query.units)} {loop['kind'].replace('_', ' ')} "
+        f"{distance(loop['length_m'], query.units)} {loop['kind'].replace('_', ' ')} "
         f"from {loop['trailhead']['name']}"
     ]
     if loop["ascent_m"] is not None:
-        climb = loop["ascent_m"]
-        parts.append(
-            f"{climb:.0f} m climb"
-            if query.units == "km"
-            else f"{climb * 3.28084:.0f} ft climb"
-        )
+        parts.append(f"{height(loop['ascent_m'], query.units)} climb")
     if len(loop["days"]) > 1:
         parts.append(
             "days: "
-            + ", ".join(_length(d["length_m"], query.units) for d in loop["days"])
+            + ", ".join(distance(d["length_m"], query.units) for d in loop["days"])
         )
     return "; ".join(parts) + ". Planned with LoopGenie."
 

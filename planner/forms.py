@@ -14,9 +14,8 @@ from django import forms
 from planner.places import resolve
 from planner.plans import TripQuery
 from planner.solver import DEFAULT_BUDGET_S, MAX_BUDGET_S
-from trails.geo import METRES_PER_MILE
+from trails.geo import METRES_PER_MILE, UNIT_METRES
 
-UNIT_METRES = {"mi": METRES_PER_MILE, "km": 1000.0}
 UNIT_NAMES = {"mi": "miles", "km": "kilometres"}
 # Limits in miles; shown converted when the hiker picks kilometres.
 MAX_DRIVE_MI = 500

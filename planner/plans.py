@@ -120,7 +120,7 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         return plan
 
     box = _region(trailheads, query.hike_m)
-    prepared, graph = _network(box, version)
+    prepared, graph = GRAPHS.get(box, version)
     starts = [
         Start(th.junction_id, th.id, th.name or th.get_kind_display(), drive)
         for th, drive in trailheads
@@ -321,10 +321,6 @@ class _GraphCache:
 
 
 GRAPHS = _GraphCache()
-
-
-def _network(box: tuple, version: int) -> tuple[Prepared, Any]:
-    return GRAPHS.get(box, version)
 
 
 def _oriented(graph, step) -> tuple[list, list | None]:

@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from planner.plans import TripQuery
-from trails.geo import METRES_PER_MILE
+from trails.geo import FEET_PER_METRE, METRES_PER_MILE, UNIT_METRES
 
-FEET_PER_METRE = 3.28084
 PROFILE_W, PROFILE_H = 600, 120
 
 
@@ -30,7 +29,7 @@ def _feet(metres: float | None) -> int | None:
 
 
 def _query_echo(query: TripQuery) -> dict[str, Any]:
-    per_unit = METRES_PER_MILE if query.units == "mi" else 1000.0
+    per_unit = UNIT_METRES[query.units]
     return {
         "lat": query.lat,
         "lon": query.lon,
@@ -48,9 +47,8 @@ def _query_echo(query: TripQuery) -> dict[str, Any]:
 
 def message_for(doc: dict[str, Any], query: TripQuery) -> str | None:
     """One plain sentence when the answer is not simply 'here are your loops'."""
-    per_unit, unit = (
-        (METRES_PER_MILE, "miles") if query.units == "mi" else (1000.0, "km")
-    )
+    per_unit = UNIT_METRES[query.units]
+    unit = "miles" if query.units == "mi" else "km"
     if doc["status"] == "no_trailhead":
         near = doc["nearest_trailhead"]
         if near is None:
@@ -154,7 +152,7 @@ def trailhead_api_doc(th: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any]:
     base = {k: v for k, v in params.items() if k != "loop"}
-    per_unit = METRES_PER_MILE if query.units == "mi" else 1000.0
+    per_unit = UNIT_METRES[query.units]
     loops = []
     for i, loop in enumerate(doc["loops"], start=1):
         link = urlencode({**base, "loop": i})

@@ -11,6 +11,9 @@ from collections.abc import Iterable, Sequence
 
 EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
 METRES_PER_MILE = 1609.344
+FEET_PER_METRE = 3.28084
+# Metres in one unit of length of each unit system hikers can pick.
+UNIT_METRES = {"mi": METRES_PER_MILE, "km": 1000.0}
 
 LonLat = tuple[float, float]
 

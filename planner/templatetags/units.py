@@ -2,10 +2,9 @@
 
 from django import template
 
-from trails.geo import METRES_PER_MILE
+from trails.geo import FEET_PER_METRE, METRES_PER_MILE
 
 register = template.Library()
-FEET_PER_METRE = 3.28084
 
 
 @register.filter

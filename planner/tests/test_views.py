@@ -165,3 +165,13 @@ def test_an_edit_to_the_data_is_shown_at_once_not_a_cached_page(client, world):
     world.save()
     DataVersion.bump()  # what every admin save does
     assert "Edited credit line" in page(client, **trip).content.decode()
+
+
+def test_the_gpx_description_uses_the_hikers_units(client, world):
+    for units, unit in (("mi", " mi "), ("km", " km ")):
+        params = {**TRIP, "hike": "19.3" if units == "km" else "12", "units": units}
+        gpx = gpxpy.parse(
+            client.get(reverse("planner:plan_gpx"), {**params, "loop": "1"}).content
+        )
+        assert unit in gpx.description
+        assert "Planned with LoopGenie" in gpx.description

@@ -28,6 +28,15 @@ def _description(loop: dict[str, Any], query: TripQuery) -> str:
             "days: "
             + ", ".join(distance(d["length_m"], query.units) for d in loop["days"])
         )
+    if loop["routes"]:
+        parts.append(
+            "follows "
+            + ", ".join(
+                f"{r['label']}{' (' + r['marks'] + ')' if r['marks'] else ''} "
+                f"for {distance(r['length_m'], query.units)}"
+                for r in loop["routes"]
+            )
+        )
     return "; ".join(parts) + ". Planned with LoopGenie."
 
 

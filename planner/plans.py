@@ -347,20 +347,29 @@ def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, 
     walked = 0.0
     line: list[tuple[float, float]] = []
     line_eles: list[float] = []
+    routes = graph.graph.get("routes", {})
+    on_route: dict[Any, float] = {}
     for step in loop.steps:
+        edge = graph.edges[step.from_node, step.to_node, step.segment_id]
+        route_ids = edge.get("routes", ())
+        for r in route_ids:
+            on_route[r] = on_route.get(r, 0.0) + step.length_m
         segments.append(
             {
                 "segment_id": step.segment_id,
                 "trail": step.trail,
+                "other_names": list(edge.get("other_names", ())),
                 "kind": step.kind,
                 "length_m": round(step.length_m, 1),
                 "repeated": step.repeated,
+                "routes": list(route_ids),
             }
         )
         j = node[step.from_node]
         cues.append(
             {
                 "trail": step.trail,
+                "route": routes[route_ids[0]] if route_ids else None,
                 "kind": step.kind,
                 "connector": step.connector,
                 "at_m": walked,
@@ -400,6 +409,12 @@ def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, 
         "error_m": round(loop.error_m, 1),
         "repeated_m": round(loop.repeated_m, 1),
         "connector_m": round(loop.connector_m, 1),
+        "waymarked_m": round(sum(s["length_m"] for s in segments if s["routes"]), 1),
+        # Each route the walk follows, longest stretch first.
+        "routes": [
+            {**routes[r], "length_m": round(m, 1)}
+            for r, m in sorted(on_route.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        ],
         "ascent_m": None if ascent is None else round(ascent),
         "descent_m": None if descent is None else round(descent),
         "hours": round(hours, 2),
@@ -415,13 +430,18 @@ def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, 
 CUE_MIN_M = 100.0  # shorter pieces are junction wiggles, not a turn to announce
 
 
+def _follows(cue: dict[str, Any]) -> Any:
+    """What a hiker follows: a waymarked route's marks, else the trail's name."""
+    return ("route", cue["route"]["id"]) if cue["route"] else ("trail", cue["trail"])
+
+
 def _merge_cues(cues: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One line per trail followed: join steps on the same trail, and fold
-    pieces too short to matter into the line before them."""
+    """One line per trail or waymarked route followed: join steps that follow the
+    same, and fold pieces too short to matter into the line before them."""
     merged: list[dict[str, Any]] = []
     for cue in cues:
         if merged and (
-            cue["trail"] == merged[-1]["trail"] or cue["length_m"] < CUE_MIN_M
+            _follows(cue) == _follows(merged[-1]) or cue["length_m"] < CUE_MIN_M
         ):
             merged[-1]["length_m"] += cue["length_m"]
             merged[-1]["connector"] = merged[-1]["connector"] and cue["connector"]
@@ -429,7 +449,7 @@ def _merge_cues(cues: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if merged and merged[-1]["length_m"] < CUE_MIN_M and len(merged) > 1:
             short = merged.pop()  # a short lead-in joins the line before it
             merged[-1]["length_m"] += short["length_m"]
-            if cue["trail"] == merged[-1]["trail"]:
+            if _follows(cue) == _follows(merged[-1]):
                 merged[-1]["length_m"] += cue["length_m"]
                 continue
         merged.append(dict(cue))

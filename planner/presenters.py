@@ -101,6 +101,18 @@ def api_plan_doc(doc: dict[str, Any], query: TripQuery) -> dict[str, Any]:
                 "length_miles": _miles(loop["length_m"]),
                 "repeated_miles": _miles(loop["repeated_m"]),
                 "road_miles": _miles(loop["connector_m"]),
+                "waymarked_miles": _miles(loop["waymarked_m"]),
+                "routes": [
+                    {
+                        "id": r["id"],
+                        "name": r["name"],
+                        "ref": r["ref"],
+                        "network": r["network"],
+                        "marks": r["marks"],
+                        "miles": _miles(r["length_m"]),
+                    }
+                    for r in loop["routes"]
+                ],
                 "ascent_ft": _feet(loop["ascent_m"]),
                 "descent_ft": _feet(loop["descent_m"]),
                 "hours": loop["hours"],
@@ -116,6 +128,9 @@ def api_plan_doc(doc: dict[str, Any], query: TripQuery) -> dict[str, Any]:
                     {
                         "segment_id": s["segment_id"],
                         "trail": s["trail"],
+                        "other_names": s["other_names"],
+                        "kind": s["kind"],
+                        "routes": s["routes"],
                         "miles": _miles(s["length_m"]),
                     }
                     for s in loop["segments"]

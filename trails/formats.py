@@ -26,8 +26,15 @@ from typing import IO
 from trails.errors import ParseError
 from trails.geojson import parse_geojson, parse_geojson_places
 from trails.gpx import parse_gpx
-from trails.network import DEFAULT_ATTACH_M, Network, RawPoint, RawWay, build_network
-from trails.osm import Progress, parse_osm
+from trails.network import (
+    DEFAULT_ATTACH_M,
+    Network,
+    RawPoint,
+    RawRoute,
+    RawWay,
+    build_network,
+)
+from trails.osm import Progress, read_osm
 from trails.snapping import snap_line_ends
 
 FORMATS = ("pbf", "osm", "osm.gz", "osm.bz2", "geojson", "gpx")
@@ -148,10 +155,11 @@ def read_network(
     fmt = detect_format(path)
     warnings: list[str] = []
     metadata: dict[str, str] = {}
+    routes: list[RawRoute] = []
     if trailheads and fmt not in ("geojson", "gpx"):
         raise ParseError("--trailheads goes with GeoJSON or GPX files")
     if fmt in ("pbf", "osm", "osm.gz", "osm.bz2"):
-        ways, points = parse_osm(path, fmt, progress)
+        ways, points, routes = read_osm(path, fmt, progress)
     else:
         ways, points, warnings = _parse_digitised(path, fmt, properties, metadata)
         if trailheads:
@@ -166,7 +174,8 @@ def read_network(
     if not ways and not points:
         raise ParseError("the file holds no trails or trailheads")
     _make_safe(ways, points, metadata, warnings, ids=fmt in ("geojson", "gpx"))
-    network = build_network(ways, points, attach_m)
+    _make_routes_safe(routes)
+    network = build_network(ways, points, attach_m, routes)
     if ways and not network.segments:
         # Importing an empty network would delete the source's trails.
         raise ParseError(
@@ -201,6 +210,9 @@ def _make_safe(
     dropped = 0
     for way in ways:
         way.name = safe_text(way.name)
+        way.also_names = [safe_text(n) for n in way.also_names]
+        if ids:
+            way.routes = [fit_id(safe_text(r)) for r in way.routes]
         way.closed_reason = safe_text(way.closed_reason)
         if ids:
             way.source_id = fit_id(way.source_id)
@@ -229,6 +241,12 @@ def _make_safe(
             f"ignored {dropped:,} elevations outside {low:,.0f} to {high:,.0f} m "
             "(not metres above sea level)"
         )
+
+
+def _make_routes_safe(routes: list[RawRoute]) -> None:
+    for route in routes:
+        for name in ("name", "ref", "network", "colour", "symbol", "operator"):
+            setattr(route, name, safe_text(getattr(route, name))[:200])
 
 
 def safe_text(text: str) -> str:

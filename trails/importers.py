@@ -35,6 +35,7 @@ from trails.models import (
     Source,
     Trail,
     Trailhead,
+    WalkingRoute,
 )
 from trails.network import CAMP_KINDS, TRAILHEAD_KINDS, Network
 
@@ -67,6 +68,7 @@ class ImportReport:
     tables: dict[str, TableCounts] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
+    flagged: str = ""  # km by reason, e.g. "bike_downhill 27.0 km, private 4.8 km"
 
     def lines(self) -> list[str]:
         s = self.summary
@@ -78,6 +80,13 @@ class ImportReport:
             f"Network: {s['components']} connected components; the largest is "
             f"{s['largest_component_km']} km.",
         ]
+        out.append(
+            f"Waymarked routes: {s['routes']} ({s['route_km']} km of trail); ground "
+            f"mapped by several ways, now one segment each: {s['merged_km']} km; "
+            f"flagged, left out of planning: {s['flagged_km']} km"
+            + (f" ({self.flagged})" if self.flagged else "")
+            + "."
+        )
         if s["trailheads_unattached"] or s["campsites_unattached"]:
             out.append(
                 f"Not attached to the network (too far from any trail): "
@@ -137,6 +146,7 @@ def import_network(
         net.summary(),
         warnings=parsed.warnings,
         dry_run=dry_run,
+        flagged=", ".join(f"{k} {v} km" for k, v in net.flagged_km().items()),
     )
     say = progress or (lambda _msg: None)
     attribution = attribution or parsed.metadata.get("attribution", "")
@@ -161,6 +171,8 @@ def import_network(
             source, net, Trailhead, TRAILHEAD_KINDS
         )
         report.tables["campsites"] = _sync_places(source, net, Campsite, CAMP_KINDS)
+        say("writing waymarked routes")
+        report.tables["routes"] = _sync_routes(source, net)
         _delete(Junction, gone_junctions)
         s = report.summary
         source.format = parsed.format
@@ -285,11 +297,17 @@ def _sync_junctions(source: Source, net: Network, gone: list[int]) -> TableCount
 
 
 def _sync_trails(source: Source, net: Network) -> TableCounts:
+    # flag_override is staff's: never written here, so it survives re-imports.
     wanted = {
-        t.key: {"name": t.name[:300], "kind": t.kind, "difficulty": t.difficulty}
+        t.key: {
+            "name": t.name[:300],
+            "kind": t.kind,
+            "difficulty": t.difficulty,
+            "flag": t.flag,
+        }
         for t in net.trails
     }
-    return _sync(Trail, source, wanted, ["name", "kind", "difficulty"])
+    return _sync(Trail, source, wanted, ["name", "kind", "difficulty", "flag"])
 
 
 def _sync_segments(source: Source, net: Network) -> TableCounts:
@@ -325,8 +343,9 @@ def _sync_segments(source: Source, net: Network) -> TableCounts:
             # once it exists (a re-import never reopens what they closed).
             "is_open": not s.closed_reason,
             "closed_reason": s.closed_reason[:200],
+            "other_names": [name[:300] for name in s.names],
         }
-    fields = ["trail_id", "start_id", "end_id", "length_m", "geometry"]
+    fields = ["trail_id", "start_id", "end_id", "length_m", "geometry", "other_names"]
     fields += ["ascent_m", "descent_m", "min_lon", "min_lat", "max_lon", "max_lat"]
     return _sync(Segment, source, wanted, fields, keep=_keep_line_elevation)
 
@@ -353,6 +372,31 @@ def _sync_places(
     }
     fields = ["name", "kind", "lat", "lon", "elevation", "junction_id", "attach_m"]
     return _sync(model, source, wanted, fields, keep=_keep_elevation)
+
+
+def _sync_routes(source: Source, net: Network) -> TableCounts:
+    """The source's waymarked routes, and which segments each is on: links are
+    added and removed as the file says, two bulk queries whatever the size."""
+    fields = ["name", "ref", "network", "colour", "symbol", "operator"]
+    wanted = {r.source_id: {f: getattr(r, f)[:200] for f in fields} for r in net.routes}
+    counts = _sync(WalkingRoute, source, wanted, fields)
+    route_ids = _ids(WalkingRoute, source)
+    segment_ids = _ids(Segment, source)
+    want = {(route_ids[r], segment_ids[s.key]) for s in net.segments for r in s.routes}
+    Link = WalkingRoute.segments.through
+    links = Link.objects.filter(walkingroute__source=source)
+    have = dict(
+        ((route, segment), pk)
+        for pk, route, segment in links.values_list(
+            "id", "walkingroute_id", "segment_id"
+        )
+    )
+    _delete(Link, [pk for pair, pk in have.items() if pair not in want])
+    Link.objects.bulk_create(
+        [Link(walkingroute_id=r, segment_id=s) for r, s in want if (r, s) not in have],
+        batch_size=BATCH,
+    )
+    return counts
 
 
 @dataclass

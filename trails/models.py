@@ -15,7 +15,8 @@ from django.db import models
 from django.db.models import F, Q
 
 from trails.geo import METRES_PER_MILE, degrees_for_metres, haversine_m
-from trails.network import DEFAULT_ATTACH_M
+from trails.network import DEFAULT_ATTACH_M, FLAGS
+from trails.waymarks import route_label, route_marks
 
 LAT_VALIDATORS = [MinValueValidator(-90.0), MaxValueValidator(90.0)]
 LON_VALIDATORS = [MinValueValidator(-180.0), MaxValueValidator(180.0)]
@@ -91,6 +92,18 @@ class Trail(models.Model):
     difficulty = models.PositiveSmallIntegerField(
         choices=Difficulty.choices, null=True, blank=True
     )
+    # Set by the import from the data's tags; staff decide with flag_override.
+    flag = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=list(FLAGS.items()),
+        help_text="Why hikers should not walk it (from the data).",
+    )
+    flag_override = models.BooleanField(
+        default=False,
+        verbose_name="plan on it despite the flag",
+        help_text="Staff know hikers may walk it; kept across re-imports.",
+    )
 
     class Meta:
         constraints = [
@@ -107,6 +120,11 @@ class Trail(models.Model):
     @property
     def is_connector(self) -> bool:
         return self.kind == self.Kind.ROAD
+
+    @property
+    def is_walkable(self) -> bool:
+        """Whether planning uses it: not flagged, or flagged and overridden."""
+        return not self.flag or self.flag_override
 
 
 class Junction(models.Model):
@@ -143,6 +161,10 @@ class SegmentQuerySet(models.QuerySet):
     def open(self):
         return self.filter(is_open=True)
 
+    def walkable(self):
+        """Open, and not on a flagged trail (unless staff overrode the flag)."""
+        return self.open().filter(Q(trail__flag="") | Q(trail__flag_override=True))
+
 
 class Segment(models.Model):
     source = models.ForeignKey(
@@ -163,6 +185,9 @@ class Segment(models.Model):
     closed_reason = models.CharField(
         max_length=200, blank=True, help_text="For example: washed out, winter only."
     )
+    # The same ground mapped as several ways is one segment; these are the names
+    # of the others (a bike trail drawn on a track, a route drawn twice).
+    other_names = models.JSONField(default=list, blank=True)
     min_lat = models.FloatField()
     min_lon = models.FloatField()
     max_lat = models.FloatField()
@@ -190,6 +215,44 @@ class Segment(models.Model):
     @property
     def miles(self) -> float:
         return self.length_m / METRES_PER_MILE
+
+
+class WalkingRoute(models.Model):
+    """A waymarked walking route (an OSM hiking relation): a hiker can follow its
+    marks, so the planner prefers it and the cue sheet names it."""
+
+    class Network(models.TextChoices):
+        INTERNATIONAL = "iwn", "International"
+        NATIONAL = "nwn", "National"
+        REGIONAL = "rwn", "Regional"
+        LOCAL = "lwn", "Local"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="routes")
+    external_id = models.CharField(max_length=100)
+    name = models.CharField(max_length=200, blank=True)
+    ref = models.CharField(max_length=200, blank=True)
+    network = models.CharField(max_length=3, choices=Network.choices, blank=True)
+    colour = models.CharField(max_length=200, blank=True)
+    symbol = models.CharField(
+        max_length=200, blank=True, help_text="OSM osmc:symbol, e.g. red:white:red_bar"
+    )
+    operator = models.CharField(max_length=200, blank=True)
+    segments = models.ManyToManyField(Segment, related_name="routes", blank=True)
+
+    class Meta:
+        ordering = ["network", "ref", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="route_external_id_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return route_label(self.name, self.ref) or f"Route {self.external_id}"
+
+    @property
+    def marks(self) -> str:
+        return route_marks(self.symbol, self.colour)
 
 
 class PointQuerySet(models.QuerySet):

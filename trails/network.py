@@ -4,10 +4,17 @@ Every file format is parsed into `RawWay` lines and `RawPoint` places (see
 `trails/osm.py` and friends); `build_network` then makes the topology, the same way
 for all of them:
 
-- a vertex is a *junction* where a line ends, where two lines (or one line twice)
-  share it, or where a trailhead or campsite attaches;
+- a vertex is a *junction* where a line ends, where lines meet, cross or part (its
+  distinct neighbours are not exactly two), where the set of lines running over it
+  changes, or where a trailhead or campsite attaches;
 - every line is split at its junctions into *segments*, each an edge between two
   junctions with its own geometry and length in metres;
+- one segment per piece of ground: where lines share consecutive vertices (OSM
+  often maps a bike trail on the nodes of a track, or a marked route twice), the
+  shared stretch becomes one segment. It belongs to the most walkable of the lines
+  (`_walkability`: one not flagged, a foot kind over a road, named, waymarked),
+  carries the other lines' names, the union of their routes, and is flagged only
+  when every line over it is;
 - a closed line that would become a segment from a junction back to itself is split
   once more at its middle vertex, so the graph has no self-loops;
 - places attach to the nearest vertex of any line within a tolerance, which turns
@@ -45,6 +52,19 @@ PLACE_KINDS = TRAILHEAD_KINDS + CAMP_KINDS
 
 DEFAULT_ATTACH_M = 350.0
 
+# Why a line is left out of planning (see trails/osm.py for the tags behind each).
+FLAGS = {
+    "no_foot": "Walking not allowed (foot=no, private or use_sidepath)",
+    "private": "Private or no access, with no exception for walkers",
+    "bike_downhill": "One-way bike or downhill line (bike park)",
+    "invisible": "No trail visible on the ground",
+}
+# Most walkable first: what a stretch that several lines share is walked as.
+KIND_ORDER = {
+    kind: n
+    for n, kind in enumerate(("path", "footway", "steps", "bridleway", "track", "road"))
+}
+
 
 @dataclass
 class RawWay:
@@ -61,6 +81,25 @@ class RawWay:
     # export): the lines are grouped into this trail and keep their own ids.
     trail_id: str | None = None
     closed_reason: str = ""  # non-empty: the line is closed (washed out, ...)
+    # Non-empty: why hikers should not walk it (a key of FLAGS); planning leaves
+    # it out unless staff override it.
+    flag: str = ""
+    routes: list[str] = field(default_factory=list)  # RawRoute.source_id it is on
+    # Other names the same ground goes by (our export writes them).
+    also_names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RawRoute:
+    """A waymarked walking route: an OSM route relation, or a GeoJSON `route`."""
+
+    source_id: str
+    name: str = ""
+    ref: str = ""
+    network: str = ""  # iwn, nwn, rwn or lwn: international .. local
+    colour: str = ""
+    symbol: str = ""  # osmc:symbol, e.g. "red:white:red_bar"
+    operator: str = ""
 
 
 @dataclass
@@ -80,6 +119,7 @@ class Trail:
     name: str
     kind: str
     difficulty: int | None
+    flag: str = ""
 
 
 @dataclass
@@ -100,6 +140,10 @@ class Segment:
     length_m: float
     elevations: list[float | None] | None = None
     closed_reason: str = ""
+    flag: str = ""  # the owning line's: set only when every line here is flagged
+    names: list[str] = field(default_factory=list)  # other lines' names
+    routes: list[str] = field(default_factory=list)  # RawRoute.source_id, sorted
+    shared: int = 1  # how many lines run over this ground
 
 
 @dataclass
@@ -120,6 +164,7 @@ class Network:
     junctions: dict[str, Junction] = field(default_factory=dict)
     segments: list[Segment] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
+    routes: list[RawRoute] = field(default_factory=list)
     skipped_ways: int = 0
 
     @property
@@ -145,7 +190,23 @@ class Network:
             "km": round(self.length_m / 1000, 1),
             "components": len(comps),
             "largest_component_km": round(comps[0][1] / 1000, 1) if comps else 0.0,
+            "routes": len(self.routes),
+            "route_km": _km(s for s in self.segments if s.routes),
+            "merged_km": _km(s for s in self.segments if s.shared > 1),
+            "flagged_km": _km(s for s in self.segments if s.flag),
         }
+
+    def flagged_km(self) -> dict[str, float]:
+        """Kilometres of flagged ground by reason."""
+        by: defaultdict[str, float] = defaultdict(float)
+        for s in self.segments:
+            if s.flag:
+                by[s.flag] += s.length_m
+        return {flag: round(m / 1000, 1) for flag, m in sorted(by.items())}
+
+
+def _km(segments: Iterable[Segment]) -> float:
+    return round(sum(s.length_m for s in segments) / 1000, 1)
 
 
 def components(edges: Iterable[tuple[str, str, float]]) -> list[tuple[int, float]]:
@@ -230,10 +291,18 @@ class _VertexIndex:
         return (best[1], d) if d <= radius_m else None
 
 
+Edge = tuple[str, str]  # a pair of consecutive vertex keys, in sorted order
+
+
+def _edge(a: str, b: str) -> Edge:
+    return (a, b) if a < b else (b, a)
+
+
 def build_network(
     ways: Iterable[RawWay],
     points: Iterable[RawPoint] = (),
     attach_m: float = DEFAULT_ATTACH_M,
+    routes: Iterable[RawRoute] = (),
 ) -> Network:
     """Split `ways` at their junctions and attach `points`; see the module docstring."""
     prepared: list[tuple[RawWay, list[str], list[int]]] = []
@@ -245,25 +314,50 @@ def build_network(
             continue
         prepared.append((way, keys, idx))
 
-    uses: Counter[str] = Counter()
-    junction_keys: set[str] = set()
+    # Which lines run over each piece of ground (a pair of consecutive vertices).
+    carriers: dict[Edge, list[int]] = {}
+    for n, (_, keys, _) in enumerate(prepared):
+        for a, b in zip(keys, keys[1:]):
+            on = carriers.setdefault(_edge(a, b), [])
+            if not on or on[-1] != n:
+                on.append(n)
+    degree: Counter[str] = Counter()
+    for a, b in carriers:
+        degree[a] += 1
+        degree[b] += 1
+
+    junction_keys: set[str] = {k for k, d in degree.items() if d != 2}
     for _, keys, _ in prepared:
-        uses.update(keys)
         junction_keys.add(keys[0])
         junction_keys.add(keys[-1])
-    junction_keys.update(k for k, n in uses.items() if n > 1)
+        # Where the lines over the ground change, one line joins or leaves another.
+        for i in range(1, len(keys) - 1):
+            before = carriers[_edge(keys[i - 1], keys[i])]
+            if len(before) > 1 or len(carriers[_edge(keys[i], keys[i + 1])]) > 1:
+                if before != carriers[_edge(keys[i], keys[i + 1])]:
+                    junction_keys.add(keys[i])
 
     places = _attach_points(prepared, list(points), attach_m, junction_keys)
 
     net = Network(places=places, skipped_ways=skipped)
+    rank = [_walkability(way) for way, _, _ in prepared]
+    emitted: set[Edge] = set()
     trail_keys: set[str] = set()
-    for way, keys, idx in prepared:
+    for n, (way, keys, idx) in enumerate(prepared):
         trail_key = way.trail_id or way.source_id
         if trail_key not in trail_keys:
             trail_keys.add(trail_key)
-            net.trails.append(Trail(trail_key, way.name, way.kind, way.difficulty))
+            net.trails.append(
+                Trail(trail_key, way.name, way.kind, way.difficulty, way.flag)
+            )
         pieces = _pieces(keys, junction_keys)
-        for n, (a, b) in enumerate(pieces):
+        for p, (a, b) in enumerate(pieces):
+            first = _edge(keys[a], keys[a + 1])
+            on = carriers[first]
+            owner = min(on, key=lambda m: rank[m]) if len(on) > 1 else n
+            if owner != n or first in emitted:
+                continue  # another line (or this one, earlier) has this ground
+            emitted.update(_edge(keys[i], keys[i + 1]) for i in range(a, b))
             coords = [way.coords[idx[i]] for i in range(a, b + 1)]
             elevations = (
                 [way.elevations[idx[i]] for i in range(a, b + 1)]
@@ -274,9 +368,10 @@ def build_network(
                 _add_junction(net, keys[i], way, idx[i])
             # A line that is one segment of a trail already has the segment's id.
             whole = way.trail_id is not None and len(pieces) == 1
+            others = [prepared[m][0] for m in on if m != n]
             net.segments.append(
                 Segment(
-                    key=way.source_id if whole else f"{way.source_id}/{n}",
+                    key=way.source_id if whole else f"{way.source_id}/{p}",
                     trail=trail_key,
                     start=keys[a],
                     end=keys[b],
@@ -284,9 +379,43 @@ def build_network(
                     length_m=line_length_m(coords),
                     elevations=elevations,
                     closed_reason=way.closed_reason,
+                    flag=way.flag,
+                    names=_other_names(way, others),
+                    routes=sorted({r for w in (way, *others) for r in w.routes}),
+                    shared=len(on),
                 )
             )
+    net.routes = _routes(prepared, routes)
     return net
+
+
+def _walkability(way: RawWay) -> tuple:
+    """Sort key of the line a shared stretch is walked as: best first."""
+    return (
+        bool(way.flag),
+        KIND_ORDER.get(way.kind, len(KIND_ORDER)),
+        not way.name,
+        not way.routes,
+        way.source_id,
+    )
+
+
+def _other_names(way: RawWay, others: list[RawWay]) -> list[str]:
+    names = dict.fromkeys(way.also_names)
+    for other in others:
+        names.update(dict.fromkeys([other.name, *other.also_names]))
+    names.pop("", None)
+    names.pop(way.name, None)
+    return list(names)
+
+
+def _routes(
+    prepared: list[tuple[RawWay, list[str], list[int]]], routes: Iterable[RawRoute]
+) -> list[RawRoute]:
+    """The routes some line is on: as described, or named by their id alone."""
+    described = {r.source_id: r for r in routes}
+    used = dict.fromkeys(r for way, _, _ in prepared for r in way.routes)
+    return [described.get(key) or RawRoute(key, name=key) for key in used]
 
 
 def _add_junction(net: Network, key: str, way: RawWay, i: int) -> None:

@@ -3,10 +3,27 @@
 What a hiker can walk: paths, footways that are not sidewalks or crossings, tracks,
 bridleways and steps. Minor roads come along as connectors (kind "road"): real
 mountain networks join up through them, and the planner walks them only when it must.
-Ways a hiker may not use (access=private/no without a foot permission, foot=no,
-areas) are left out. Ways keep their OSM node ids, so junctions are exactly the
-shared nodes. Trailheads are `highway=trailhead` nodes and parking areas (nodes, or
-closed ways by their centre); campsites, huts and shelters likewise. A file that
+Areas (a square drawn as a closed way) are left out. Ways keep their OSM node ids,
+so junctions are exactly the shared nodes.
+
+Ways a hiker should not walk are kept but *flagged* (`way_flag`), so staff see them
+and can override the flag per trail; planning leaves flagged ways out. Following
+OSM's access conventions (https://wiki.openstreetmap.org/wiki/Key:access), a more
+specific key wins over a general one, so `foot=*` decides when it is given:
+- `no_foot`: foot=no, private or use_sidepath (walk the sidewalk beside it);
+- `private`: access=no, private, or a use class that excludes walkers (agricultural,
+  forestry, delivery, customers, military), without foot=yes/designated/permissive;
+- `bike_downhill`: a one-way line for bikes (bicycle or mtb designated, an mtb:scale,
+  mtb:type=downhill) without a foot permission. One-way does not bind walkers in
+  OSM, so a one-way line with bikes on it is a bike-park or downhill line: walking
+  it means meeting riders head-on (Skippy Track, Flow, Speed in Andorra);
+- `invisible`: trail_visibility=no or horrible: no path on the ground to follow.
+
+Waymarked routes are route relations with route=hiking, foot or walking (type
+route or superroute); a super-route is on every way its member routes are on.
+
+Trailheads are `highway=trailhead` nodes and parking areas (nodes, or closed ways by
+their centre); campsites, huts and shelters likewise. A file that
 holds one of these objects twice under the same id (two extracts joined by hand) is
 refused: which copy is right cannot be told.
 """
@@ -20,7 +37,7 @@ import osmium
 import osmium.filter
 
 from trails.errors import ParseError
-from trails.network import RawPoint, RawWay
+from trails.network import RawPoint, RawRoute, RawWay
 
 FOOT_HIGHWAYS = {
     "path": "path",
@@ -47,9 +64,15 @@ SAC_SCALE = {
     "demanding_alpine_hiking": 5,
     "difficult_alpine_hiking": 6,
 }
-FOOT_ALLOWED = {"yes", "designated", "permissive"}
-FOOT_FORBIDDEN = {"no", "private"}
+FOOT_ALLOWED = {"yes", "designated", "permissive", "official"}
+FOOT_FORBIDDEN = {"no", "private", "use_sidepath"}
 ACCESS_FORBIDDEN = {"no", "private"}
+# Use classes that, by OSM's access rules, leave walkers out too.
+ACCESS_FOR_OTHERS = {"agricultural", "forestry", "delivery", "customers", "military"}
+ONEWAY = {"yes", "1", "true", "-1"}
+INVISIBLE = {"no", "horrible"}
+ROUTE_KINDS = {"hiking", "foot", "walking"}
+ROUTE_NETWORKS = {"iwn", "nwn", "rwn", "lwn"}
 CAMP_TAGS = {
     ("tourism", "camp_site"): "camp_site",
     ("tourism", "alpine_hut"): "alpine_hut",
@@ -75,12 +98,33 @@ def way_kind(tags: Mapping[str, str]) -> str | None:
         return None
     if tags.get("area") == "yes":
         return None
+    return kind
+
+
+def way_flag(tags: Mapping[str, str]) -> str:
+    """Why hikers should not walk a way with these tags ("" when they may); the
+    module docstring gives the rules."""
     foot = tags.get("foot")
     if foot in FOOT_FORBIDDEN:
-        return None
-    if tags.get("access") in ACCESS_FORBIDDEN and foot not in FOOT_ALLOWED:
-        return None
-    return kind
+        return "no_foot"
+    if foot in FOOT_ALLOWED:
+        allowed = True
+    else:
+        allowed = False
+        access = tags.get("access")
+        if access in ACCESS_FORBIDDEN or access in ACCESS_FOR_OTHERS:
+            return "private"
+    bikes = (
+        tags.get("bicycle") == "designated"
+        or tags.get("mtb") == "designated"
+        or "mtb:scale" in tags
+        or tags.get("mtb:type") == "downhill"
+    )
+    if bikes and tags.get("oneway") in ONEWAY and not allowed:
+        return "bike_downhill"
+    if tags.get("trail_visibility") in INVISIBLE:
+        return "invisible"
+    return ""
 
 
 def place_kind(tags: Mapping[str, str]) -> str | None:
@@ -105,7 +149,7 @@ class _Reader(osmium.SimpleHandler):
         super().__init__()
         self.ways: list[RawWay] = []
         self.points: list[RawPoint] = []
-        self.route_names: dict[int, str] = {}
+        self.relations: dict[int, tuple[RawRoute, list[int], list[int]]] = {}
         self.progress = progress
         self.seen = 0
         self.ids: set[str] = set()
@@ -151,6 +195,7 @@ class _Reader(osmium.SimpleHandler):
                         kind=kind,
                         difficulty=SAC_SCALE.get(tags.get("sac_scale", "")),
                         vertex_ids=ids,
+                        flag=way_flag(tags),
                     )
                 )
             return
@@ -161,17 +206,42 @@ class _Reader(osmium.SimpleHandler):
                 self.points.append(RawPoint(f"w{w.id}", *centre, _name(tags), place))
 
     def relation(self, r: osmium.osm.Relation) -> None:
-        if r.tags.get("type") != "route" or r.tags.get("route") not in (
-            "hiking",
-            "foot",
-        ):
+        tags = r.tags
+        if tags.get("type") not in ("route", "superroute"):
             return
-        name = r.tags.get("name") or r.tags.get("ref")
-        if not name:
+        if tags.get("route") not in ROUTE_KINDS:
             return
-        for m in r.members:
-            if m.type == "w":
-                self.route_names.setdefault(m.ref, name)
+        network = tags.get("network", "")
+        route = RawRoute(
+            source_id=f"r{r.id}",
+            name=tags.get("name", ""),
+            ref=tags.get("ref", ""),
+            network=network if network in ROUTE_NETWORKS else "",
+            colour=tags.get("colour", ""),
+            symbol=tags.get("osmc:symbol", ""),
+            operator=tags.get("operator", ""),
+        )
+        ways = [m.ref for m in r.members if m.type == "w"]
+        children = [m.ref for m in r.members if m.type == "r"]
+        self.relations[r.id] = (route, ways, children)
+
+    def routes(self) -> tuple[list[RawRoute], dict[int, list[str]]]:
+        """The routes, and the routes each way is on (super-routes included)."""
+        on: dict[int, list[str]] = {}
+        for rid, (route, _, _) in self.relations.items():
+            for way_id in self._ways_of(rid, set()):
+                on.setdefault(way_id, []).append(route.source_id)
+        return [route for route, _, _ in self.relations.values()], on
+
+    def _ways_of(self, rid: int, seen: set[int]) -> list[int]:
+        # A relation that (through others) contains itself is walked once.
+        seen.add(rid)
+        _, ways, children = self.relations[rid]
+        out = list(ways)
+        for child in children:
+            if child in self.relations and child not in seen:
+                out += self._ways_of(child, seen)
+        return out
 
 
 def _centre(w: osmium.osm.Way) -> tuple[float, float] | None:
@@ -196,6 +266,14 @@ def parse_osm(
     path: str | Path, fmt: str = "pbf", progress: Progress | None = None
 ) -> tuple[list[RawWay], list[RawPoint]]:
     """Parse an OSM file; `fmt` is osmium's format name ("pbf", "osm", "osm.gz")."""
+    ways, points, _ = read_osm(path, fmt, progress)
+    return ways, points
+
+
+def read_osm(
+    path: str | Path, fmt: str = "pbf", progress: Progress | None = None
+) -> tuple[list[RawWay], list[RawPoint], list[RawRoute]]:
+    """Ways, places and the waymarked walking routes of an OSM file."""
     reader = _Reader(progress)
     try:
         reader.apply_file(
@@ -218,7 +296,12 @@ def parse_osm(
             + "; an OpenStreetMap file holds each object once: merge extracts "
             "with osmium merge rather than joining the files"
         )
+    routes, on = reader.routes()
+    names = {r.source_id: r.name or r.ref for r in routes}
+    used: set[str] = set()
     for way in reader.ways:
+        way.routes = list(dict.fromkeys(on.get(int(way.source_id[1:]), ())))
+        used.update(way.routes)
         if not way.name:
-            way.name = reader.route_names.get(int(way.source_id[1:]), "")
-    return reader.ways, reader.points
+            way.name = next((names[r] for r in way.routes if names[r]), "")
+    return reader.ways, reader.points, [r for r in routes if r.source_id in used]

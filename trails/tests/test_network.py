@@ -118,3 +118,54 @@ def test_a_junction_takes_its_elevation_from_any_line_that_has_one():
     hill = RawWay("hill", [B, C], elevations=[1200.0, 1300.0])
     net = build_network([flat, hill])
     assert net.junctions[position_key(*B)].ele == 1200.0
+
+
+def test_ground_two_lines_share_is_one_segment_with_junctions_where_they_part():
+    # "a" runs A-B-C-D; "b" joins it at B, shares B-C, and leaves at C for E.
+    E = (0.002, 0.001)
+    net = build_network(
+        [
+            RawWay("a", [A, B, C, D], name="Track", kind="track"),
+            RawWay("b", [(0.002, -0.001), B, C, E], name="Path"),
+        ]
+    )
+    shared = [s for s in net.segments if s.shared == 2]
+    assert len(shared) == 1
+    (seg,) = shared
+    assert {seg.start, seg.end} == {position_key(*B), position_key(*C)}
+    # A path is walked before a track; the track's name stays on the ground.
+    assert (seg.trail, seg.names) == ("b", ["Track"])
+    assert len(net.segments) == 5
+    total = sum(
+        haversine_m(*p, *q) for p, q in [(A, B), (B, C), (C, D), ((0.002, -0.001), B)]
+    ) + haversine_m(*C, *E)
+    assert net.length_m == pytest.approx(total)
+
+
+def test_a_road_owns_shared_ground_only_when_every_line_there_is_a_road():
+    ways = [
+        RawWay("road", [A, B, C], kind="road", name="Carretera"),
+        RawWay("track", [A, B, C], kind="track"),
+    ]
+    (seg,) = build_network(ways).segments
+    assert (seg.trail, seg.names) == ("track", ["Carretera"])
+
+
+def test_shared_ground_is_flagged_only_when_every_line_over_it_is():
+    ways = [
+        RawWay("bike", [A, B], kind="path", flag="bike_downhill", routes=["r1"]),
+        RawWay("track", [A, B], kind="track", routes=["r2"]),
+    ]
+    net = build_network(ways)
+    (seg,) = net.segments
+    assert (seg.trail, seg.flag, seg.routes) == ("track", "", ["r1", "r2"])
+    # Every trail stays known (staff can find and override it) even with no
+    # ground of its own.
+    assert {t.key: t.flag for t in net.trails} == {"bike": "bike_downhill", "track": ""}
+
+
+def test_a_line_drawn_back_over_itself_gives_its_ground_once():
+    net = build_network([RawWay("a", [A, B, C, B, D])])
+    assert net.length_m == pytest.approx(
+        haversine_m(*A, *B) + haversine_m(*B, *C) + haversine_m(*B, *D)
+    )

@@ -1,6 +1,6 @@
 """Reading OpenStreetMap files: what is walkable, and the real Andorra extract."""
 
-from collections import defaultdict
+import math
 
 import osmium
 import pytest
@@ -8,7 +8,7 @@ import pytest
 from conftest import ANDORRA_PBF
 from trails.errors import ParseError
 from trails.formats import read_network
-from trails.osm import way_kind
+from trails.osm import way_flag, way_kind
 
 N = {
     1: (1.500, 42.500, {}),
@@ -61,7 +61,7 @@ def test_a_parking_lot_drawn_as_a_closed_way_becomes_a_parking_trailhead(osm_fil
     assert place.junction == "n2"
 
 
-def test_private_ways_and_sidewalks_are_left_out_but_foot_yes_lets_hikers_in(osm_file):
+def test_sidewalks_are_left_out_and_private_ways_are_kept_but_flagged(osm_file):
     ways = [
         path(10, [1, 2], access="private"),
         {
@@ -73,7 +73,70 @@ def test_private_ways_and_sidewalks_are_left_out_but_foot_yes_lets_hikers_in(osm
         path(13, [2, 5], foot="no"),
     ]
     net = read_network(osm_file(N, ways)).network
-    assert [t.key for t in net.trails] == ["w12"]
+    flags = {t.key: t.flag for t in net.trails}
+    assert flags == {"w10": "private", "w12": "", "w13": "no_foot"}
+    assert {s.trail: s.flag for s in net.segments} == flags
+
+
+@pytest.mark.parametrize(
+    "tags, flag",
+    [
+        ({"highway": "path"}, ""),
+        ({"highway": "path", "foot": "use_sidepath"}, "no_foot"),
+        ({"highway": "track", "access": "agricultural"}, "private"),
+        ({"highway": "track", "access": "forestry", "foot": "yes"}, ""),
+        # Andorra's bike park: Skippy Track, Flow, Speed...
+        (
+            {"highway": "path", "oneway": "yes", "bicycle": "designated"},
+            "bike_downhill",
+        ),
+        ({"highway": "path", "oneway": "yes", "mtb:scale": "2"}, "bike_downhill"),
+        # A one-way bike line that walkers may use is theirs too.
+        (
+            {
+                "highway": "path",
+                "oneway": "yes",
+                "bicycle": "designated",
+                "foot": "yes",
+            },
+            "",
+        ),
+        # Two-way with an MTB grade: a shared trail, not a downhill line.
+        ({"highway": "path", "mtb:scale": "2"}, ""),
+        ({"highway": "path", "trail_visibility": "horrible"}, "invisible"),
+        ({"highway": "path", "trail_visibility": "bad"}, ""),
+    ],
+)
+def test_ways_a_hiker_should_not_walk_are_flagged_with_the_reason(tags, flag):
+    assert way_flag(tags) == flag
+
+
+def test_a_bike_trail_drawn_on_a_track_is_one_segment_walked_as_the_track(osm_file):
+    """Andorra's "Commençal Superior" downhill line runs on the nodes of the
+    "Cami Superior" track: one piece of ground, which hikers may walk as the track."""
+    ways = [
+        {
+            "id": 10,
+            "nodes": [1, 2, 3],
+            "tags": {"highway": "track", "name": "Cami Superior"},
+        },
+        path(
+            11,
+            [4, 2, 3, 5],
+            name="Commençal Superior",
+            oneway="yes",
+            bicycle="designated",
+        ),
+    ]
+    net = read_network(osm_file(N, ways)).network
+    shared = [s for s in net.segments if {s.start, s.end} == {"n2", "n3"}]
+    assert len(shared) == 1
+    (seg,) = shared
+    assert (seg.trail, seg.flag, seg.names) == ("w10", "", ["Commençal Superior"])
+    # Where the bike line leaves the track it is its own, flagged ground.
+    own = [s for s in net.segments if s.trail == "w11"]
+    assert len(own) == 2 and all(s.flag == "bike_downhill" for s in own)
+    assert net.summary()["merged_km"] == pytest.approx(seg.length_m / 1000, abs=0.05)
 
 
 @pytest.mark.parametrize(
@@ -83,6 +146,7 @@ def test_private_ways_and_sidewalks_are_left_out_but_foot_yes_lets_hikers_in(osm
         ({"highway": "steps"}, "steps"),
         ({"highway": "residential"}, "road"),
         ({"highway": "track", "access": "private", "foot": "permissive"}, "track"),
+        ({"highway": "track", "access": "private"}, "track"),  # kept, flagged
         ({"highway": "primary"}, None),
         ({"highway": "footway", "footway": "crossing"}, None),
         ({"highway": "pedestrian", "area": "yes"}, None),
@@ -109,6 +173,45 @@ def test_names_come_from_name_then_ref_then_hiking_route(osm_file, tmp_path):
     f.write_text(text)
     names = {t.key: t.name for t in read_network(f).network.trails}
     assert names == {"w10": "Camí Ral", "w11": "GR 11", "w12": "Haute Randonnée"}
+
+
+def route(rel_id, members, **tags):
+    """An OSM route relation; members are ("w", id) or ("r", id)."""
+    refs = "".join(
+        f'<member type="{"way" if t == "w" else "relation"}" ref="{m}" role=""/>'
+        for t, m in members
+    )
+    tags = {"type": "route", "route": "hiking", **tags}
+    text = "".join(f'<tag k="{k}" v="{v}"/>' for k, v in tags.items())
+    return f'<relation id="{rel_id}" version="1">{refs}{text}</relation>'
+
+
+def test_waymarked_routes_and_super_routes_are_read_with_their_marks(osm_file):
+    f = osm_file(N, [path(10, [1, 2]), path(11, [2, 3]), path(12, [4, 2])])
+    relations = [
+        route(
+            90,
+            [("w", 10), ("w", 11)],
+            name="GR 11 E1",
+            ref="GR 11",
+            network="nwn",
+            **{"osmc:symbol": "red:white:red_lower:11:black"},
+        ),
+        route(91, [("r", 90), ("w", 12)], type="superroute", name="Senda Pirenaica"),
+        route(92, [("w", 12)], route="bicycle", name="Not for walkers"),
+    ]
+    f.write_text(f.read_text().replace("</osm>", "".join(relations) + "</osm>"))
+    net = read_network(f).network
+    routes = {r.source_id: r for r in net.routes}
+    assert set(routes) == {"r90", "r91"}
+    gr = routes["r90"]
+    assert (gr.ref, gr.network, gr.symbol) == (
+        "GR 11",
+        "nwn",
+        "red:white:red_lower:11:black",
+    )
+    on = {s.trail: s.routes for s in net.segments}
+    assert on == {"w10": ["r90", "r91"], "w11": ["r90", "r91"], "w12": ["r91"]}
 
 
 def test_sac_scale_becomes_difficulty(osm_file):
@@ -151,15 +254,28 @@ def test_andorra_is_one_large_network_not_dozens_of_islands(andorra_network):
     assert s["campsites"] > 30
 
 
-def test_andorra_segment_lengths_agree_with_an_independent_haversine(andorra_network):
-    """Each way's segments add up to osmium's own haversine length of the way."""
-    ours = defaultdict(float)
-    for seg in andorra_network.segments:
-        ours[seg.trail] += seg.length_m
-    theirs = {}
+def test_andorra_measures_each_piece_of_ground_once_as_osmium_does(andorra_network):
+    """The network's length is osmium's haversine of every distinct pair of
+    consecutive nodes of the ways it holds: ground two ways share counts once."""
+    ways = {seg.trail for seg in andorra_network.segments}
+    ways |= {t.key for t in andorra_network.trails}
+    pairs = {}
     for way in osmium.FileProcessor(str(ANDORRA_PBF)).with_locations():
-        if way.is_way() and f"w{way.id}" in ours:
-            theirs[f"w{way.id}"] = osmium.geom.haversine_distance(way.nodes)
-    assert len(theirs) == len(ours)
-    worst = max(abs(ours[k] - theirs[k]) / max(theirs[k], 1.0) for k in theirs)
-    assert worst < 0.002
+        if way.is_way() and f"w{way.id}" in ways:
+            nodes = [n for n in way.nodes if n.location.valid()]
+            for a, b in zip(nodes, nodes[1:]):
+                if a.ref != b.ref:
+                    key = (min(a.ref, b.ref), max(a.ref, b.ref))
+                    pairs[key] = _haversine(a.location, b.location)
+    theirs = sum(pairs.values())
+    assert andorra_network.length_m == pytest.approx(theirs, rel=0.001)
+
+
+def _haversine(a, b) -> float:
+    """Written out here, independent of trails.geo (osmium's Earth radius)."""
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
+    )
+    return 2 * 6_372_797.56 * math.asin(math.sqrt(h))

@@ -35,6 +35,7 @@ from trails.network import (
     build_network,
 )
 from trails.osm import Progress, read_osm
+from trails.overlap import merge_parallel
 from trails.snapping import snap_line_ends
 
 FORMATS = ("pbf", "osm", "osm.gz", "osm.bz2", "geojson", "gpx")
@@ -48,6 +49,7 @@ SURROGATE = re.compile(r"[\ud800-\udfff]")
 XML_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
 XML_START_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 SNAP_M = 15.0  # T-junctions in digitised data are off by a few metres
+OVERLAP_M = 5.0  # a path drawn twice is a few metres off; see trails/overlap.py
 HEAD_BYTES = 65_536
 
 
@@ -170,6 +172,13 @@ def read_network(
             if snapped:
                 warnings.append(
                     f"{snapped} line ends snapped onto a line within {snap_m:g} m"
+                )
+        if ways:
+            ways, merged_m = merge_parallel(ways, OVERLAP_M)
+            if merged_m >= 1:
+                warnings.append(
+                    f"merged {merged_m:,.0f} m of lines drawn twice within "
+                    f"{OVERLAP_M:g} m"
                 )
     if not ways and not points:
         raise ParseError("the file holds no trails or trailheads")

@@ -1,0 +1,270 @@
+"""Merging lines drawn twice, on tiny hand-drawn lines whose right answer you can
+see, and on the real Colorado State Forest network. No database.
+
+The current `build_network` makes a junction of every shared vertex and does not yet
+make one segment of a stretch two lines share, so these tests look at shared vertex
+keys and junction positions, not at segment counts."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+
+import pytest
+
+from trails.formats import read_network
+from trails.geo import LonLat, line_length_m
+from trails.geojson import parse_geojson
+from trails.network import RawWay, build_network, position_key
+from trails.overlap import merge_parallel
+from trails.snapping import snap_line_ends
+
+LON0, LAT0 = 10.0, 45.0
+METRES_PER_DEGREE = 111_195.0
+
+
+def m(x: float, y: float) -> LonLat:
+    """A position `x` metres east and `y` metres north of a fixed origin."""
+    kx = METRES_PER_DEGREE * math.cos(math.radians(LAT0))
+    return LON0 + x / kx, LAT0 + y / METRES_PER_DEGREE
+
+
+def xy(p: LonLat) -> tuple[float, float]:
+    """Back to metres east and north, rounded to a centimetre."""
+    kx = METRES_PER_DEGREE * math.cos(math.radians(LAT0))
+    return round((p[0] - LON0) * kx, 2), round((p[1] - LAT0) * METRES_PER_DEGREE, 2)
+
+
+def keys(way: RawWay) -> list[str]:
+    return [position_key(*p) for p in way.coords]
+
+
+def pairs(way: RawWay) -> set[frozenset[str]]:
+    """The consecutive vertex pairs of a line: what the new build_network merges."""
+    k = keys(way)
+    return {frozenset(ab) for ab in zip(k, k[1:])}
+
+
+# A trail along the x axis with a vertex every 10 m, and a second drawing of it:
+# vertices every 7 m, 1-2 m to either side, as a GPS track of the same path is.
+TRAIL = RawWay("trail", [m(x, 0) for x in range(0, 301, 10)])
+TWICE = RawWay(
+    "twice", [m(x + 3, (1.5, -1.0, 2.0)[n % 3]) for n, x in enumerate(range(0, 295, 7))]
+)
+
+
+def test_a_path_drawn_twice_becomes_one_stretch_of_the_first_lines_vertices():
+    (trail, twice), merged = merge_parallel([TRAIL, TWICE])
+    assert merged == pytest.approx(300, abs=0.1)
+    # The first line is untouched; the second now is the first, vertex for vertex.
+    assert trail.coords == TRAIL.coords
+    assert twice.coords == trail.coords
+    assert pairs(twice) == pairs(trail)
+    net = build_network([trail, twice])
+    assert set(net.junctions) == set(keys(trail))
+
+
+def test_a_line_that_touches_another_for_10_m_is_unchanged():
+    brush = RawWay("brush", [m(100, 50), m(140, 3), m(150, 2), m(160, 3), m(200, 50)])
+    (_, after), merged = merge_parallel([TRAIL, brush])
+    assert merged == 0
+    assert after.coords == brush.coords
+
+
+def test_two_trails_meeting_at_a_shallow_angle_are_not_merged():
+    # 10 degrees apart from a shared vertex: within 5 m for 29 m, a junction.
+    angle = math.radians(10)
+    branch = RawWay(
+        "branch", [m(100 + d * math.cos(angle), d * math.sin(angle)) for d in (0, 200)]
+    )
+    (_, after), merged = merge_parallel([TRAIL, branch])
+    assert merged == 0
+    assert after.coords == branch.coords
+
+
+def test_two_parallel_trails_20_m_apart_are_unchanged():
+    beside = RawWay("road", [m(x, 20) for x in range(0, 301, 25)])
+    ways, merged = merge_parallel([TRAIL, beside])
+    assert merged == 0
+    assert [w.coords for w in ways] == [TRAIL.coords, beside.coords]
+
+
+def test_a_line_that_joins_a_trail_for_200_m_enters_and_leaves_at_vertices_on_it():
+    trail = RawWay("trail", [m(0, 0), m(500, 0)])
+    joiner = RawWay(
+        "joiner",
+        [m(100, 80), m(150, 2), m(200, 1.5), m(250, 2.5), m(300, 1), m(350, 2)]
+        + [m(400, 80)],
+    )
+    (trail, joiner), merged = merge_parallel([trail, joiner])
+    # It comes within 5 m of the trail at x = 148.1 and leaves at 351.9; the
+    # stretch starts and ends at the first and last step (of 2.5 m) within that.
+    assert len(trail.coords) == 4
+    (entry_x, entry_y), (exit_x, exit_y) = xy(trail.coords[1]), xy(trail.coords[2])
+    assert entry_y == exit_y == 0
+    assert 148.1 <= entry_x < 150 and 350 < exit_x <= 351.9
+    assert joiner.coords == [m(100, 80), *trail.coords[1:3], m(400, 80)]
+    assert merged == pytest.approx(exit_x - entry_x, abs=0.01)
+    net = build_network([trail, joiner])
+    junctions = {xy((j.lon, j.lat)) for j in net.junctions.values()}
+    ends = {(0, 0), (500, 0), (100, 80), (400, 80)}
+    assert junctions == ends | {(entry_x, 0), (exit_x, 0)}
+
+
+def test_a_crossing_line_does_not_cut_a_stretch_drawn_twice_in_two():
+    cross = RawWay("cross", [m(150, -100), m(150, 0), m(150, 100)])
+    (trail, cross, twice), merged = merge_parallel([TRAIL, cross, TWICE])
+    assert merged == pytest.approx(300, abs=0.1)
+    assert twice.coords == trail.coords
+    assert cross.coords == [m(150, -100), m(150, 0), m(150, 100)]
+
+
+def test_a_junction_on_the_second_drawing_moves_onto_the_first_with_it():
+    # A side trail ends on the second drawing's vertex at x = 143, 2 m north of
+    # the trail: when that vertex goes, the side trail's end goes to the trail.
+    side_end = TWICE.coords[20]
+    side = RawWay("side", [m(143, 100), side_end])
+    (trail, twice, side), merged = merge_parallel([TRAIL, TWICE, side])
+    assert twice.coords == trail.coords
+    assert side.coords[-1] in trail.coords
+    assert xy(side.coords[-1]) == (143, 0)
+    net = build_network([trail, twice, side])
+    assert len(net.components()) == 1
+
+
+def test_the_replaced_vertices_take_the_first_lines_elevations():
+    trail = RawWay(
+        "trail",
+        [m(0, 0), m(100, 0), m(200, 0), m(300, 0)],
+        elevations=[1000.0, 1100.0, 1200.0, 1300.0],
+    )
+    joiner = RawWay(
+        "joiner",
+        [m(150, 100), m(150, 2), m(200, 1), m(250, 2), m(250, 100)],
+        elevations=[900.0, 1155.0, 1195.0, 1245.0, 900.0],
+    )
+    (trail, joiner), _ = merge_parallel([trail, joiner])
+    assert [xy(p) for p in joiner.coords] == [
+        (150, 100),
+        (150, 0),
+        (200, 0),
+        (250, 0),
+        (250, 100),
+    ]
+    assert joiner.elevations == pytest.approx([900, 1150, 1200, 1250, 900])
+    assert len(trail.elevations) == len(trail.coords) == 6
+    # A first line without elevations gives none to the vertices it lends.
+    (_, bare), _ = merge_parallel(
+        [
+            RawWay("trail", trail.coords),
+            RawWay("j", joiner.coords, elevations=[1.0] * 5),
+        ]
+    )
+    assert bare.elevations == [1.0, None, None, None, 1.0]
+
+
+def test_ways_with_vertex_ids_are_not_merged():
+    trail = RawWay("a", TRAIL.coords, vertex_ids=[str(n) for n in range(31)])
+    twice = RawWay("b", TWICE.coords, vertex_ids=[f"b{n}" for n in range(43)])
+    ways, merged = merge_parallel([trail, twice])
+    assert merged == 0
+    assert [w.coords for w in ways] == [TRAIL.coords, TWICE.coords]
+
+
+def test_a_line_is_never_merged_with_itself():
+    there_and_back = RawWay("out-and-back", [m(0, 0), m(300, 0), m(300, 2), m(0, 2)])
+    (after,), merged = merge_parallel([there_and_back])
+    assert merged == 0
+    assert after.coords == there_and_back.coords
+
+
+def test_merging_leaves_its_input_alone_and_gives_the_same_answer_every_time():
+    ways = [TRAIL, TWICE]
+    before = [list(w.coords) for w in ways]
+    first, _ = merge_parallel(ways)
+    second, _ = merge_parallel(ways)
+    assert [w.coords for w in ways] == before
+    assert [w.coords for w in first] == [w.coords for w in second]
+
+
+@pytest.fixture(scope="module")
+def colorado(shared_data):
+    ways, _, _ = parse_geojson(shared_data / "colorado-state-forest/trails.geojson")
+    snapped, _ = snap_line_ends(ways, 15.0)
+    return snapped
+
+
+def gps_track(coords: list[LonLat], every_m: float = 8.0) -> list[LonLat]:
+    """A GPS track of a line: a vertex every `every_m` metres, 0.5-2 m to either
+    side of it."""
+    offsets = (1.5, -1.0, 2.0, -0.5)
+    track: list[LonLat] = []
+    carry = 0.0
+    for a, b in zip(coords, coords[1:]):
+        kx = math.cos(math.radians(a[1])) * METRES_PER_DEGREE
+        dx, dy = (b[0] - a[0]) * kx, (b[1] - a[1]) * METRES_PER_DEGREE
+        length = math.hypot(dx, dy)
+        s = carry
+        while s < length:
+            o = offsets[len(track) % len(offsets)]
+            x, y = (dx * s - dy * o) / length, (dy * s + dx * o) / length
+            track.append((a[0] + x / kx, a[1] + y / METRES_PER_DEGREE))
+            s += every_m
+        carry = s - length
+    return [*track, coords[-1]]
+
+
+def test_colorado_draws_no_trail_twice_and_goes_through_in_under_two_seconds(
+    colorado,
+):
+    started = time.perf_counter()
+    ways, merged = merge_parallel(colorado)
+    assert time.perf_counter() - started < 2.0
+    # Measured: no two of its lines stay within 5 m of each other for more than
+    # 24 m, so nothing merges and every line comes back as it went in.
+    assert merged == 0
+    assert [w.coords for w in ways] == [w.coords for w in colorado]
+    # Within 8 m, a shallow junction (Mendenhall Rd leaving Government Creek Rd)
+    # would already be taken for a road drawn twice: why the tolerance is 5 m.
+    assert 30 < merge_parallel(colorado, 8.0)[1] < 40
+
+
+def test_a_gps_track_of_a_colorado_trail_merges_onto_it_and_changes_nothing_else(
+    colorado,
+):
+    blue_lake = next(w for w in colorado if w.name == "Blue Lake")
+    track = RawWay("track", gps_track(blue_lake.coords))
+    ways, merged = merge_parallel([*colorado, track])
+    length = line_length_m(blue_lake.coords)  # 9.9 km
+    assert merged == pytest.approx(length, abs=1)
+    assert len(ways) == len(colorado) + 1
+    # Every other line keeps its geometry; the track loses its wobble: a 1.5 m
+    # stub at its start, where another line is nearer, and then the trail itself.
+    assert [w.coords for w in ways[:-1]] == [w.coords for w in colorado]
+    merged_track = ways[-1]
+    assert merged_track.coords[1:] == blue_lake.coords
+    assert line_length_m(merged_track.coords) == pytest.approx(length + 1.5, abs=0.1)
+    assert line_length_m(track.coords) - length > 400  # the wobble it had
+
+
+def test_reading_a_geojson_file_merges_a_path_drawn_twice_and_says_so(tmp_path):
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": way.source_id},
+            "geometry": {"type": "LineString", "coordinates": way.coords},
+        }
+        for way in (TRAIL, TWICE)
+    ]
+    path = tmp_path / "twice.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    parsed = read_network(path)
+    # Snapping runs first and pulls the first line's ends onto the second's (they
+    # are 3 m off), so a little less than the whole 300 m is left to merge.
+    assert parsed.warnings[-1] == "merged 294 m of lines drawn twice within 5 m"
+    keys = {t.name: t.key for t in parsed.network.trails}
+    segments = parsed.network.segments
+    trail = {p for s in segments if s.trail == keys["trail"] for p in s.coords}
+    twice = {p for s in segments if s.trail == keys["twice"] for p in s.coords}
+    assert twice == trail

@@ -8,7 +8,7 @@ from collections.abc import Hashable, Mapping, Sequence
 
 import networkx as nx
 
-from planner.solver.network import Prepared, loop_reach_m, prepare
+from planner.solver.network import Layer, Prepared, dijkstra, loop_reach_m, prepare
 from planner.solver.result import Loop, SolveResult, Stage, Start, Step
 from planner.solver.search import Cand, Search, Task
 
@@ -21,6 +21,9 @@ MAX_CHECKED = 36  # trailheads whose reach is measured, at most, to choose those
 # count, not a time, so that the answer does not depend on the machine's speed)
 STEMS_AFTER = 6000
 BUILD_RESERVE = 0.05  # share of the budget (at least 5 ms) kept to build the answer
+# A trailhead off the loop-bearing network walks at most this far to reach it.
+APPROACH_FRACTION = 0.1
+MAX_APPROACH_M = 1500.0
 CAMP_REACH = 0.25  # a stage may end at a campsite this far (x stage) from the ideal
 
 
@@ -225,8 +228,13 @@ def _dedupe(starts: list[Start]) -> list[Start]:
 def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], int]:
     """Which trailheads to search, chosen by the network they reach.
 
-    A loop of length L stays within L/2 of its trailhead and walks only trail that
-    lies on cycles, so a trailhead with less such trail than the shortest length
+    A trailhead off the loop-bearing network (most car parks: at the end of a
+    road or a spur) starts its loops with an approach: the shortest way to the
+    nearest junction on a cycle, walked there and back, when it is short
+    (`APPROACH_FRACTION` of the target, at most `MAX_APPROACH_M`).
+
+    A loop of length L stays within L/2 of its start and walks only trail that
+    lies on cycles, so a start with less such trail than the shortest length
     wanted within that reach is left out. The others are taken one per
     cycle-bearing part of the network in order of drive, then a second per part,
     and so on, so a parking lot on a little island of paths cannot crowd out a
@@ -235,26 +243,41 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
     layer = search.layer
     prep = search.prep
     order = sorted(range(len(search.starts)), key=lambda i: search.starts[i].drive_m)
+    # An approach is walked twice: a stem, which the hiker may have ruled out.
+    longest = min(MAX_APPROACH_M, APPROACH_FRACTION * search.target)
+    if not allow_stems:
+        longest = 0.0
     ranked: list[tuple[int, float, int]] = []
     per_part: dict[int, int] = {}
+    approach: dict[int, tuple] = {}
+    seen_pivots: set[int] = set()
     for i in order:
-        part = layer.cycle_part[prep.index[search.starts[i].node]]
-        if part != -1:
-            per_part[part] = per_part.get(part, 0) + 1
-            ranked.append((per_part[part], search.starts[i].drive_m, i))
+        node = prep.index[search.starts[i].node]
+        pivot, hops, metres, road = _approach(layer, prep, node, longest, search.lo)
+        if pivot is None or pivot in seen_pivots:
+            continue  # no loop from here, or a nearer trailhead starts the same
+        seen_pivots.add(pivot)
+        approach[i] = (pivot, hops, metres, road)
+        part = layer.cycle_part[pivot]
+        per_part[part] = per_part.get(part, 0) + 1
+        ranked.append((per_part[part], search.starts[i].drive_m + 2 * metres, i))
     ranked.sort()
     chosen: list[int] = []
     small: list[int] = []
-    for checked, (_, _, i) in enumerate(ranked):
+    checked = 0
+    for _, _, i in ranked:
         if len(chosen) == MAX_STARTS or checked == MAX_CHECKED:
             break
-        part = layer.cycle_part[prep.index[search.starts[i].node]]
-        if layer.cycle_part_m[part] < search.lo or (
-            loop_reach_m(
-                prep, search.starts[i].node, search.hi / 2, search.max_difficulty
-            )
-            < search.lo
-        ):
+        pivot, _, metres, _ = approach[i]
+        part = layer.cycle_part[pivot]
+        if layer.cycle_part_m[part] + 2 * metres < search.lo:
+            small.append(i)  # known at once: its whole network is too short
+            continue
+        checked += 1
+        reach = loop_reach_m(
+            prep, prep.nodes[pivot], search.hi / 2, search.max_difficulty
+        )
+        if reach + 2 * metres < search.lo:
             small.append(i)
         else:
             chosen.append(i)
@@ -265,8 +288,12 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
         chosen = small[:MAX_STARTS]
     loop_tasks = []
     for i in chosen:
-        task = Task(i, prep.index[search.starts[i].node], "loop")
-        task.gen = search.loop_task(task)
+        pivot, hops, metres, road = approach[i]
+        task = Task(i, pivot, "loop")
+        if hops:
+            task.gen = search.approach_task(task, hops, metres, road)
+        else:
+            task.gen = search.loop_task(task)
         loop_tasks.append(task)
     stem_tasks = []
     if allow_stems:
@@ -276,6 +303,33 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
             stem_tasks.append(task)
         skipped = max(skipped, len(order) - MAX_STARTS)
     return loop_tasks, stem_tasks, skipped
+
+
+def _approach(
+    layer: Layer, prep: Prepared, node: int, longest: float, loop_m: float
+) -> tuple[int | None, tuple, float, float]:
+    """(pivot, hops, metres, road metres) of the shortest way from `node` to a
+    part of the loop-bearing network with `loop_m` of trail, or (None, ...) when
+    there is none within `longest` (then the nearest part of any size)."""
+    part = layer.cycle_part[node]
+    if part != -1 and (layer.cycle_part_m[part] >= loop_m or longest <= 0):
+        return node, (), 0.0, 0.0
+    dist, prev, order = dijkstra(
+        layer.all_adj, node, radius=longest, road_tiebreak=1e-7
+    )
+    some = [v for v in order if layer.cycle_part[v] != -1]
+    big = [v for v in some if layer.cycle_part_m[layer.cycle_part[v]] >= loop_m]
+    for v in (big or some)[:1]:
+        hops = []
+        u = v
+        while u != node:
+            w, lid, fwd = prev[u]  # type: ignore[misc]
+            hops.append((lid, fwd))
+            u = w
+        hops.reverse()
+        road = sum(prep.links[lid].road for lid, _ in hops)
+        return v, tuple(hops), dist[v], road
+    return None, (), 0.0, 0.0
 
 
 # -- building the answer --------------------------------------------------------
@@ -342,6 +396,11 @@ def _build(
         ascent_m=ascent,
         descent_m=descent,
         stages=_stages(steps, days, campsites),
+        cost=round(cand.cost, 3),
+        turns=sum(
+            a.trail != b.trail or (not a.trail and a.kind != b.kind)
+            for a, b in zip(steps, steps[1:])
+        ),
     )
 
 

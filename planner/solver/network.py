@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from planner.solver.costs import follow_key, metre_cost
+
 INF = math.inf
 
 # (link id, other end, length m, road m, walked forward) as seen from one node.
@@ -37,6 +39,14 @@ class Link:
     road: float
     difficulty: int | None  # the hardest segment's, None when none is rated
     edges: tuple[OrigEdge, ...]  # original segments in order from a to b
+    # What a hiker makes of it (planner/solver/costs.py): metres x metre cost,
+    # the trail followed at each end, changes of trail inside it, metres on
+    # waymarked routes.
+    weighted: float = 0.0
+    head: str = ""
+    tail: str = ""
+    turns: int = 0
+    marked: float = 0.0
 
 
 @dataclass
@@ -83,7 +93,8 @@ def prepare(graph: nx.MultiGraph, keep: Iterable[Hashable] = ()) -> Prepared:
 
     def walk(u: Hashable, v: Hashable, key: Hashable) -> None:
         edges: list[OrigEdge] = []
-        length = road = 0.0
+        length = road = weighted = marked = 0.0
+        keys: list[str] = []
         difficulty: int | None = None
         prev, cur, k = u, v, key
         while True:
@@ -91,6 +102,12 @@ def prepare(graph: nx.MultiGraph, keep: Iterable[Hashable] = ()) -> Prepared:
             data = graph.edges[prev, cur, k]
             edges.append((prev, cur, k))
             length += data["length"]
+            weighted += data["length"] * metre_cost(data)
+            if data.get("routes"):
+                marked += data["length"]
+            key_here = follow_key(data)
+            if not keys or keys[-1] != key_here:
+                keys.append(key_here)
             if data.get("connector"):
                 road += data["length"]
             rated = data.get("difficulty")
@@ -107,7 +124,20 @@ def prepare(graph: nx.MultiGraph, keep: Iterable[Hashable] = ()) -> Prepared:
             prev, (cur, k) = cur, nxt
         lid = len(links)
         links.append(
-            Link(lid, node_id(u), node_id(cur), length, road, difficulty, tuple(edges))
+            Link(
+                lid,
+                node_id(u),
+                node_id(cur),
+                length,
+                road,
+                difficulty,
+                tuple(edges),
+                weighted,
+                keys[0],
+                keys[-1],
+                len(keys) - 1,
+                marked,
+            )
         )
 
     def contract_from(u: Hashable) -> None:

@@ -1,18 +1,18 @@
 """What "best" means, in one place: the ranking key and "materially different".
 
-A loop's key, smaller is better, compared left to right:
+A walk's key, smaller is better, compared left to right:
 
-1. the share of the walk that repeats trail, in whole percent (a lollipop's stem,
-   walked twice; 0 for a loop; 50 for an out-and-back), so that among walks that
-   repeat about as much, the one closest to the target wins;
-2. band: 0 when the length is within 1% of the target, else 1;
-3. in band 0, road metres rounded to `road_quantum_m` (0.5% of the target, at
-   least 10 m: a few metres of road should not outweigh closing the length), then
-   the length error; in band 1 the length error, then the road;
-4. drive distance to the trailhead; then stable tie-breakers.
+1. 1 for an out-and-back (no loop at all), else 0: an out-and-back is offered only
+   when no loop or lollipop fits;
+2. the walk's hiker cost (`planner/solver/costs.py`): metres weighed by what they
+   are (waymarked, named, unnamed, road, walked twice), changes of trail, length
+   missed beyond 1% and the drive, normalised to the target length;
+3. the drive to the trailhead; then stable tie-breakers.
 
-Alternatives are chosen greedily down that order, skipping any loop that shares
-more than half of its own length with a loop already chosen.
+Alternatives are chosen greedily down that order, skipping any walk that shares
+more than half of its own length with a walk already chosen; a walk from a
+trailhead already chosen weighs `SAME_TRAILHEAD` more, so that alternatives come
+from other trailheads or areas where they are nearly as good.
 """
 
 from __future__ import annotations
@@ -45,22 +45,9 @@ def repeated_percent(repeated_m: float, length_m: float) -> int:
 
 
 def rank_key(
-    *,
-    target_m: float,
-    length_m: float,
-    repeated_m: float,
-    road_m: float,
-    drive_m: float,
-    minimise_road: bool = True,
-    tie: tuple = (),
+    *, cost: float, out_and_back: bool, drive_m: float, tie: tuple = ()
 ) -> Key:
-    err = abs(length_m - target_m)
-    band = 0 if err <= NEAR_FRACTION * target_m else 1
-    road = road_bucket(road_m, target_m) if minimise_road else 0
-    repeated = repeated_percent(repeated_m, length_m)
-    if band == 0:
-        return (repeated, 0, road, err, drive_m, *tie)
-    return (repeated, 1, err, road, drive_m, *tie)
+    return (1 if out_and_back else 0, round(cost, 3), drive_m, *tie)
 
 
 class Candidate(Protocol):
@@ -80,11 +67,43 @@ def is_different(a: Candidate, better: Candidate, link_m: Sequence[float]) -> bo
 def pick_different(
     ranked: Iterable[Candidate], k: int, link_m: Sequence[float]
 ) -> list[Candidate]:
-    """The first `k` candidates, in order, that each differ from all picked before."""
+    """Up to `k` candidates that each differ from all picked before, best first.
+
+    `ranked` is in key order. A candidate from a trailhead already picked weighs
+    `SAME_TRAILHEAD` more; out-and-backs come only when there is no loop at all.
+    """
+    pool = list(ranked)
+    if any(not _out_and_back(c) for c in pool):
+        pool = [c for c in pool if not _out_and_back(c)]
     picks: list[Candidate] = []
-    for cand in ranked:
-        if all(is_different(cand, p, link_m) for p in picks):
-            picks.append(cand)
-            if len(picks) == k:
-                break
+    while len(picks) < k:
+        used = {getattr(p, "start", None) for p in picks}
+        best = None
+        best_key = None
+        for cand in pool:
+            if cand in picks or not all(is_different(cand, p, link_m) for p in picks):
+                continue
+            key = _weighed(cand, used)
+            if best_key is None or key < best_key:
+                best, best_key = cand, key
+        if best is None:
+            break
+        picks.append(best)
     return picks
+
+
+SAME_TRAILHEAD = 0.03  # 3% of the cost: another trailhead's loop nearly as good wins
+
+
+def _out_and_back(cand: Candidate) -> bool:
+    key = getattr(cand, "key", None)
+    return bool(key) and key[0] == 1
+
+
+def _weighed(cand: Candidate, used: set) -> tuple:
+    key = getattr(cand, "key", None)
+    if not key:
+        return ()
+    start = getattr(cand, "start", None)
+    factor = 1 + SAME_TRAILHEAD if start in used else 1.0
+    return (key[0], key[1] * factor, *key[2:])

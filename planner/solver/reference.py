@@ -2,7 +2,8 @@
 
 It enumerates every closed walk the solver may return, on the original
 (uncontracted) networkx graph, with nothing but a shortest-distance-home bound, and
-ranks them with the same key (`ranking.rank_key`). Lollipops follow the solver's
+ranks them with the same key (`ranking.rank_key` of the hiker's cost,
+`costs.walk_cost`, counted here edge by edge). Lollipops follow the solver's
 definition: the stem is the shortest path from the trailhead to a junction (a node
 of degree other than 2, or one the network was prepared to keep, such as another
 trailhead), and the loop at its end uses no stem
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from planner.solver import costs
 from planner.solver.ranking import Key, rank_key
 from planner.solver.result import Start
 
@@ -59,31 +61,52 @@ def exhaustive(
     for u, v, k, data in graph.edges(keys=True, data=True):
         rated = data.get("difficulty")
         if max_difficulty is None or rated is None or rated <= max_difficulty:
-            usable.add_edge(u, v, key=k, length=data["length"], road=_road(data))
+            usable.add_edge(
+                u,
+                v,
+                key=k,
+                length=data["length"],
+                road=_road(data),
+                weighted=data["length"] * costs.metre_cost(data),
+                follow=costs.follow_key(data),
+            )
     best: list[Best] = []
     walks = 0
 
-    def consider(length: float, road: float, repeated: float) -> None:
+    def consider(
+        length: float,
+        road: float,
+        repeated: float,
+        weighted: float,
+        turns: int,
+        circuit: bool,
+    ) -> None:
         nonlocal walks
         if not lo <= length <= hi:
             return
         walks += 1
-        key = rank_key(
-            target_m=target_m,
-            length_m=length,
-            repeated_m=repeated,
-            road_m=road,
-            drive_m=start.drive_m,
-            minimise_road=minimise_road,
-        )
+        if minimise_road:
+            cost = costs.walk_cost(
+                weighted_m=weighted,
+                length_m=length,
+                turns=turns,
+                repeated_m=repeated,
+                target_m=target_m,
+                drive_m=start.drive_m,
+            )
+        else:
+            cost = target_m + abs(length - target_m) + costs.REPEATED * repeated
+        key = rank_key(cost=cost, out_and_back=not circuit, drive_m=start.drive_m)
         if not best or key < best[0].key:
             best[:] = [Best(key, length, repeated, road, 0)]
 
     node = start.node
     if node not in usable:
         return None
-    for length, road in _closed_trails(usable, node, hi, set(), deadline):
-        consider(length, road, 0.0)
+    for length, road, weighted, turns, _, _ in _closed_trails(
+        usable, node, hi, set(), deadline
+    ):
+        consider(length, road, 0.0, weighted, turns, True)
     if allow_stems:
         # of equally short stems, the one with less road (as the solver does)
         dist, paths = nx.single_source_dijkstra(usable, node, weight=_stem_weight)
@@ -95,10 +118,23 @@ def exhaustive(
             if 2 * p > hi:
                 continue
             stem_road = sum(usable.edges[e]["road"] for e in stem)
-            consider(2 * p, 2 * stem_road, p)
+            stem_w = sum(usable.edges[e]["weighted"] for e in stem)
+            keys = [usable.edges[e]["follow"] for e in stem]
+            stem_turns = sum(a != b for a, b in zip(keys, keys[1:]))
+            consider(2 * p, 2 * stem_road, p, 2 * stem_w, 2 * stem_turns, False)
             closed = {(frozenset(e[:2]), e[2]) for e in stem}
-            for length, road in _closed_trails(usable, v, hi - 2 * p, closed, deadline):
-                consider(2 * p + length, 2 * stem_road + road, p)
+            for length, road, weighted, turns, first, last in _closed_trails(
+                usable, v, hi - 2 * p, closed, deadline
+            ):
+                joins = (first != keys[-1]) + (last != keys[-1])
+                consider(
+                    2 * p + length,
+                    2 * stem_road + road,
+                    p,
+                    2 * stem_w + weighted,
+                    2 * stem_turns + turns + joins,
+                    True,
+                )
     if not best:
         return None
     best[0].walks = walks
@@ -130,7 +166,8 @@ def _closed_trails(
     closed: set,
     deadline: float | None,
 ):
-    """(length, road) of every closed walk from `root` using each edge at most once.
+    """(length, road, weighted metres, changes of trail, first and last trail
+    followed) of every closed walk from `root` using each edge at most once.
 
     Each walk is produced once per direction; that does not change the best key.
     """
@@ -139,10 +176,21 @@ def _closed_trails(
     )
     used = set(closed)
     walked: list[tuple] = []  # the edge ids on the current walk
-    stack = [(root, 0.0, 0.0, iter(list(graph.edges(root, keys=True, data=True))))]
+    stack = [
+        (
+            root,
+            0.0,
+            0.0,
+            0.0,
+            0,
+            None,
+            None,
+            iter(list(graph.edges(root, keys=True, data=True))),
+        )
+    ]
     steps = 0
     while stack:
-        u, d, r, edges = stack[-1]
+        u, d, r, w, t, first, last, edges = stack[-1]
         edge = next(edges, None)
         if edge is None:
             stack.pop()
@@ -157,8 +205,12 @@ def _closed_trails(
         if v not in home or nd + home[v] > max_length:
             continue
         nr = r + data["road"]
+        nw = w + data["weighted"]
+        follow = data["follow"]
+        nt = t + (last is not None and follow != last)
+        nfirst = follow if first is None else first
         if v == root:
-            yield nd, nr
+            yield nd, nr, nw, nt, nfirst, follow
         steps += 1
         if (
             deadline is not None
@@ -168,4 +220,15 @@ def _closed_trails(
             raise Timeout
         used.add(eid)
         walked.append(eid)
-        stack.append((v, nd, nr, iter(list(graph.edges(v, keys=True, data=True)))))
+        stack.append(
+            (
+                v,
+                nd,
+                nr,
+                nw,
+                nt,
+                nfirst,
+                follow,
+                iter(list(graph.edges(v, keys=True, data=True))),
+            )
+        )

@@ -60,6 +60,8 @@ class Loop:
     ascent_m: float | None  # None when any segment's elevation is unknown
     descent_m: float | None
     stages: list[Stage]
+    cost: float = 0.0  # the hiker's cost it was ranked by (planner/solver/costs.py)
+    turns: int = 0  # changes of trail followed (name, else kind of way)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from heapq import heappop, heappush
 
+from planner.solver import costs
 from planner.solver.network import INF, Arc, Layer, Prepared, dijkstra
 from planner.solver.ranking import (
     MAX_SHARED_FRACTION,
@@ -22,16 +23,19 @@ from planner.solver.ranking import (
     is_different,
     pick_different,
     rank_key,
-    repeated_percent,
-    road_quantum_m,
 )
 from planner.solver.result import Start
 
 SLICE_PUSHES = 128  # DFS steps between returns to the scheduler (~1 ms)
 FIRST_EPISODE_PUSHES = 1500  # node cap of the first dive; doubles every restart
 POOL_PER_PICK = 8  # candidates kept per wanted alternative
-ROAD_WEIGHT = 0.5  # ordering: a road metre weighs like this many metres of error
 PICKED_WEIGHT = 1.0  # ordering: extra weight per metre shared with a current pick
+# ordering: how much a link's hiker cost beyond its length (and a change of trail)
+# weighs against metres of length error
+COST_WEIGHT = 1.0
+# A walk this close to the ideal (all waymarked, few turns, exact) cannot be
+# told apart from a better one: the search may stop when every pick is this good.
+IDEAL_COST = 1.03
 LONGER_FACTOR = 2.0  # look this far beyond the target for "closest longer" hints
 PIVOTS_AT_ONCE = 4  # lollipop pivots searched side by side
 # shares of the target at which a walk's ways home are computed again around it
@@ -57,6 +61,7 @@ class Cand:
     links: frozenset[int]
     distinct_m: float
     sig: tuple
+    cost: float = 0.0
 
 
 @dataclass
@@ -111,8 +116,14 @@ class Search:
         self.hi_longer = max(self.hi, LONGER_FACTOR * self.target)
         self.near = NEAR_FRACTION * self.target
         self.exact_m = max(0.5, 1e-4 * self.target)
-        self.road_quantum = road_quantum_m(self.target)
         self.link_m = [link.length for link in self.prep.links]
+        links = self.prep.links
+        # With minimise_road off the search looks at length alone (a baseline).
+        weight = COST_WEIGHT if self.minimise_road else 0.0
+        self.link_extra = [weight * (x.weighted - x.length) for x in links]
+        # the trail a hiker follows entering and leaving a link, walked forward
+        self.link_head = [x.head for x in links]
+        self.link_tail = [x.tail for x in links]
         self.penalty = bytearray(len(self.prep.links))
         # the nearest-drive start at each node, to re-root loops passing several
         self.best_start_at: dict[int, int] = {}
@@ -160,13 +171,11 @@ class Search:
             start, circuit = self._reroot(start, circuit, nodes)
             pivot = self.prep.index[self.starts[start].node]
         sig = (tuple(sorted(lid for lid, _ in circuit)), tuple(lid for lid, _ in stem))
+        cost = self.walk_cost(start, stem, circuit, length, repeated)
         key = rank_key(
-            target_m=self.target,
-            length_m=length,
-            repeated_m=repeated,
-            road_m=road,
+            cost=cost,
+            out_and_back=not circuit,
             drive_m=self.starts[start].drive_m,
-            minimise_road=self.minimise_road,
             tie=(start, sig),
         )
         limit = self.alternatives * POOL_PER_PICK
@@ -185,6 +194,7 @@ class Search:
             links,
             sum(self.link_m[i] for i in links),
             sig,
+            cost,
         )
         # The pool holds no walk that a better one in it makes redundant (shares
         # more than half its length), so it stays a pool of real alternatives.
@@ -203,6 +213,41 @@ class Search:
         del self.pool[limit:]
         if len(self.picks) < self.alternatives or key < self.picks[-1].key:
             self._repick()
+
+    def walk_cost(
+        self,
+        start: int,
+        stem: Sequence[Hop],
+        circuit: Sequence[Hop],
+        length: float,
+        repeated: float,
+    ) -> float:
+        """What the walk costs a hiker (planner/solver/costs.py); with
+        minimise_road off, only what it misses of the length and repeats."""
+        if not self.minimise_road:
+            error = abs(length - self.target)
+            return self.target + error + costs.REPEATED * repeated
+        links = self.prep.links
+        back = [(lid, not fwd) for lid, fwd in reversed(stem)]
+        weighted = 0.0
+        turns = 0
+        last = None
+        for lid, fwd in [*stem, *circuit, *back]:
+            link = links[lid]
+            weighted += link.weighted
+            turns += link.turns
+            enter, leave = (link.head, link.tail) if fwd else (link.tail, link.head)
+            if last is not None and enter != last:
+                turns += 1
+            last = leave
+        return costs.walk_cost(
+            weighted_m=weighted,
+            length_m=length,
+            turns=turns,
+            repeated_m=repeated,
+            target_m=self.target,
+            drive_m=self.starts[start].drive_m,
+        )
 
     def _reroot(
         self, start: int, circuit: Sequence[Hop], nodes: Sequence[int]
@@ -240,51 +285,40 @@ class Search:
     # -- pruning ---------------------------------------------------------------
 
     def caps(self, repeated: float) -> Caps | None:
-        """Limits for walks with this much repeated trail; None: none can win."""
+        """Limits for walks with this much repeated trail: the length window (the
+        hiker's cost of a walk is only known once it closes)."""
         if self.hint:
             longest = self.hi_longer
             if self.shortest_above is not None:
                 longest = min(longest, self.shortest_above[0])
             return Caps(longest, INF, INF, longest)
-        if len(self.picks) < self.alternatives:
-            return Caps(self.hi, INF, INF, self.hi)
-        # to matter, a walk must beat the last pick
-        return self.caps_to_beat(self.picks[-1].key, repeated)
+        return Caps(self.hi, INF, INF, self.hi)
 
     def caps_to_beat(self, k: Key, repeated: float) -> Caps | None:
-        """Limits a walk with this much repeated trail must keep to rank above `k`."""
-        if repeated > 0:
-            # a stem of this length repeats a share that depends on the final
-            # length: between these two
-            least = repeated_percent(repeated, self.hi)
-            most = repeated_percent(repeated, self.lo)
-            if least > k[0]:
-                return None
-            if least < k[0] or most > k[0]:
-                return Caps(self.hi, INF, INF, self.hi)  # maybe better: window only
-        elif k[0] > 0:
-            return Caps(self.hi, INF, INF, self.hi)
-        if k[1] == 0:
-            tight = self.target + k[3]
-            if not self.minimise_road:
-                return Caps(tight, INF, INF, tight)
-            return Caps(
-                self.target + self.near,
-                (k[2] + 0.5) * self.road_quantum,
-                (k[2] - 0.5) * self.road_quantum,
-                tight,
+        return self.caps(repeated)
+
+    def stem_hopeless(self, stem_m: float, stem_weighted: float) -> bool:
+        """Whether every walk with this stem costs more than the last pick: the
+        stem is paid twice, the rest costs at least a metre a metre."""
+        if len(self.picks) < self.alternatives:
+            return False
+        length = self.hi
+        least = (
+            (
+                2 * stem_weighted
+                + costs.REPEATED * stem_m
+                + costs.WAYMARKED * (length - 2 * stem_m)
             )
-        return Caps(self.target + k[2], INF, INF, self.target + k[2])
+            / length
+            * self.target
+        )
+        return least >= self.picks[-1].cost
 
     def good_enough(self) -> bool:
         """Every wanted alternative is already as good as a hiker could tell."""
         if len(self.picks) < self.alternatives:
             return False
-        for p in self.picks:
-            k = p.key
-            if k[0] > 0 or k[1] != 0 or k[2] != 0 or k[3] > self.exact_m:
-                return False
-        return True
+        return all(p.circuit and p.cost <= IDEAL_COST * self.target for p in self.picks)
 
     def out_of_time(self) -> bool:
         return time.perf_counter() >= self.deadline
@@ -296,6 +330,17 @@ class Search:
         home = Home(self.layer.loop_adj, task.node, self.hi, frozenset())
         yield
         yield from self.dives(task, home, 0.0, 0.0, 0.0, ())
+
+    def approach_task(
+        self, task: Task, hops: tuple[Hop, ...], metres: float, road: float
+    ) -> Generator[None, None, None]:
+        """Loops from a trailhead off the loop-bearing network (a car park at the
+        end of a spur): walk the approach `hops` to the pivot `task.node`, a loop
+        there, and the approach back. Its links are closed to the loop."""
+        closed = frozenset(lid for lid, _ in hops)
+        home = Home(self.layer.loop_adj, task.node, self.hi - 2 * metres, closed)
+        yield
+        yield from self.dives(task, home, 2 * metres, 2 * road, metres, hops)
 
     def hint_task(self, task: Task) -> Generator[None, None, None]:
         """After a complete search found nothing: the shortest loop that is too long."""
@@ -392,7 +437,7 @@ class Search:
         while active or more:
             while more and len(active) < PIVOTS_AT_ONCE:
                 v = next(pivots, None)
-                if v is None or self.caps(dist[v]) is None:
+                if v is None or self.stem_hopeless(dist[v], dist[v]):
                     more = False  # pivots come nearest first: no farther one wins
                     break
                 hops, metres, road = stem_to(v)
@@ -441,7 +486,9 @@ class Search:
         for lid in home.closed:
             used[lid] = 1
         penalty = self.penalty
-        road_w = ROAD_WEIGHT if self.minimise_road else 0.0
+        extra = self.link_extra
+        heads, tails = self.link_head, self.link_tail
+        turn = COST_WEIGHT * costs.TURN if self.minimise_road else 0.0
         jitter = None if seed is None else random.Random(seed).random
         version = -1
         caps: Caps | None = None
@@ -459,6 +506,11 @@ class Search:
 
         def children(u: int, d: float, r: float) -> list[tuple]:
             out = []
+            if hops:
+                last, forward = hops[-1]
+                follows = tails[last] if forward else heads[last]
+            else:
+                follows = None
             for lid, v, ln, rl, fwd in adj[u]:
                 if used[lid]:
                     continue
@@ -476,7 +528,12 @@ class Search:
                     continue
                 if lbr >= cap_road or (lbr >= tight_from and lb > tight_len):
                     continue
-                score = abs(target - lb) + road_w * rl
+                # head out until the shortest way home would close the length,
+                # on the ground a hiker prefers, keeping to the trail followed
+                score = abs(target - lb) + extra[lid]
+                enters = heads[lid] if fwd else tails[lid]
+                if follows is not None and enters != follows:
+                    score += turn
                 if penalty[lid]:
                     score += PICKED_WEIGHT * ln
                 if jitter:

@@ -8,19 +8,27 @@ from collections.abc import Hashable, Mapping, Sequence
 
 import networkx as nx
 
-from planner.solver.network import Layer, Prepared, dijkstra, loop_reach_m, prepare
+from planner.solver import costs
+from planner.solver.network import Layer, Prepared, prepare, reach_worth
 from planner.solver.result import Loop, SolveResult, Stage, Start, Step
 from planner.solver.search import Cand, Search, Task
+from planner.solver.trees import link_arrays, tree_loops
+from trails.geo import haversine_m
 
 DEFAULT_BUDGET_S = 0.25
 MAX_BUDGET_S = 5.0
 MIN_BUDGET_S = 0.01
 MAX_STARTS = 12  # trailheads searched per query; the rest only re-root loops
-MAX_CHECKED = 36  # trailheads whose reach is measured, at most, to choose those
+# Searched trailheads whose loops start this near each other give the same loops.
+MIN_APART_M = 300.0
+APART_FRACTION = 0.05
 # loop-search steps after which lollipops join an answer still short of loops (a
 # count, not a time, so that the answer does not depend on the machine's speed)
 STEMS_AFTER = 6000
 BUILD_RESERVE = 0.05  # share of the budget (at least 5 ms) kept to build the answer
+# Share of the budget for loops from shortest-path trees, and their rounds at most.
+TREE_SHARE = 0.3
+TREE_ROUNDS = 12
 # A trailhead off the loop-bearing network walks at most this far to reach it.
 APPROACH_FRACTION = 0.1
 MAX_APPROACH_M = 1500.0
@@ -113,6 +121,7 @@ def _solve(
         t0=t0,
     )
     loop_tasks, stem_tasks, skipped = _tasks(search, allow_stems)
+    _tree_loops(search, loop_tasks, t0 + TREE_SHARE * budget)
     stems_on = False
     stopped_early = False
     longest_step = 0.0  # the scheduler's blind spot: what overruns the budget
@@ -226,19 +235,23 @@ def _dedupe(starts: list[Start]) -> list[Start]:
 
 
 def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], int]:
-    """Which trailheads to search, chosen by the network they reach.
+    """Which trailheads to search, chosen by the loops they can give.
 
     A trailhead off the loop-bearing network (most car parks: at the end of a
     road or a spur) starts its loops with an approach: the shortest way to the
-    nearest junction on a cycle, walked there and back, when it is short
-    (`APPROACH_FRACTION` of the target, at most `MAX_APPROACH_M`).
+    nearest junction of a part of the network big enough for the loop, walked
+    there and back, when it is short (`APPROACH_FRACTION` of the target, at most
+    `MAX_APPROACH_M`; none when the hiker rules out stems).
 
     A loop of length L stays within L/2 of its start and walks only trail that
-    lies on cycles, so a start with less such trail than the shortest length
-    wanted within that reach is left out. The others are taken one per
-    cycle-bearing part of the network in order of drive, then a second per part,
-    and so on, so a parking lot on a little island of paths cannot crowd out a
-    further one on the big network.
+    lies on cycles. So for every start, at once, the trail on cycles within
+    that reach is measured (`reach_worth`): a start with less of it than the
+    shortest length wanted is left out, and the others are ranked by what that
+    trail is worth to a hiker (waymarked, named, unnamed, road: `costs.goodness`,
+    up to twice the target), less the approach walked twice and the drive. The
+    best are taken, skipping one whose pivot is near a better one already taken
+    (it would give the same loops), so the searched trailheads spread over the
+    whole drive radius.
     """
     layer = search.layer
     prep = search.prep
@@ -247,8 +260,6 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
     longest = min(MAX_APPROACH_M, APPROACH_FRACTION * search.target)
     if not allow_stems:
         longest = 0.0
-    ranked: list[tuple[int, float, int]] = []
-    per_part: dict[int, int] = {}
     approach: dict[int, tuple] = {}
     seen_pivots: set[int] = set()
     for i in order:
@@ -258,38 +269,42 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
             continue  # no loop from here, or a nearer trailhead starts the same
         seen_pivots.add(pivot)
         approach[i] = (pivot, hops, metres, road)
-        part = layer.cycle_part[pivot]
-        per_part[part] = per_part.get(part, 0) + 1
-        ranked.append((per_part[part], search.starts[i].drive_m + 2 * metres, i))
-    ranked.sort()
-    chosen: list[int] = []
-    small: list[int] = []
-    checked = 0
-    for _, _, i in ranked:
-        if len(chosen) == MAX_STARTS or checked == MAX_CHECKED:
-            break
-        pivot, _, metres, _ = approach[i]
-        part = layer.cycle_part[pivot]
-        if layer.cycle_part_m[part] + 2 * metres < search.lo:
-            small.append(i)  # known at once: its whole network is too short
-            continue
-        checked += 1
-        reach = loop_reach_m(
-            prep, prep.nodes[pivot], search.hi / 2, search.max_difficulty
-        )
-        if reach + 2 * metres < search.lo:
-            small.append(i)
+    candidates = list(approach)
+    pivots = [approach[i][0] for i in candidates]
+    reach, worth = reach_worth(prep, layer, pivots, search.hi / 2)
+    scored: list[tuple[float, int]] = []
+    small: list[tuple[float, int]] = []
+    for k, i in enumerate(candidates):
+        metres = approach[i][2]
+        penalty = (
+            2 * costs.REPEATED * metres + costs.DRIVE * search.starts[i].drive_m
+        ) / search.target
+        score = min(worth[k], 2 * search.target) / search.target - penalty
+        if reach[k] + 2 * metres < search.lo:
+            small.append((-reach[k], i))
         else:
-            chosen.append(i)
-    skipped = len(ranked) - len(chosen) - len(small)
+            scored.append((-score, i))
+    scored.sort()
+    chosen: list[int] = []
+    apart = max(MIN_APART_M, APART_FRACTION * search.target)
+    for _, i in scored:
+        if len(chosen) == MAX_STARTS:
+            break
+        node = prep.graph.nodes[prep.nodes[approach[i][0]]]
+        if any(_near(node, prep, approach[j][0], apart) for j in chosen):
+            continue
+        chosen.append(i)
+    skipped = len(scored) - len(chosen)
     if not chosen:
         # no network is long enough: still search the small ones, so the answer
         # can name the longest loop there is
-        chosen = small[:MAX_STARTS]
+        small.sort()
+        chosen = [i for _, i in small[:MAX_STARTS]]
     loop_tasks = []
     for i in chosen:
         pivot, hops, metres, road = approach[i]
         task = Task(i, pivot, "loop")
+        task.approach = (hops, metres, road)
         if hops:
             task.gen = search.approach_task(task, hops, metres, road)
         else:
@@ -305,6 +320,35 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
     return loop_tasks, stem_tasks, skipped
 
 
+def _tree_loops(search: Search, tasks: list[Task], until: float) -> None:
+    """Seed the pool with loops from shortest-path trees (`trees.py`), a round
+    per task at a time, until `until` or `TREE_ROUNDS` rounds."""
+    arrays = link_arrays(search.prep, search.layer)
+    for round_ in range(TREE_ROUNDS):
+        for task in tasks:
+            if time.perf_counter() >= until or search.out_of_time():
+                return
+            stem, metres, road = task.approach
+            seed = 0 if round_ == 0 else round_ * 1_000_003 + task.start
+            for loop in tree_loops(
+                arrays,
+                task.node,
+                search.lo - 2 * metres,
+                search.hi - 2 * metres,
+                seed,
+                closed=frozenset(lid for lid, _ in stem),
+            ):
+                search.offer_hops(task, stem, loop.hops, 2 * metres, 2 * road, metres)
+
+
+def _near(node: dict, prep: Prepared, other: int, metres: float) -> bool:
+    there = prep.graph.nodes[prep.nodes[other]]
+    lon, lat = node.get("lon"), node.get("lat")
+    if lon is None or there.get("lon") is None:
+        return False
+    return haversine_m(lon, lat, there["lon"], there["lat"]) < metres
+
+
 def _approach(
     layer: Layer, prep: Prepared, node: int, longest: float, loop_m: float
 ) -> tuple[int | None, tuple, float, float]:
@@ -314,9 +358,7 @@ def _approach(
     part = layer.cycle_part[node]
     if part != -1 and (layer.cycle_part_m[part] >= loop_m or longest <= 0):
         return node, (), 0.0, 0.0
-    dist, prev, order = dijkstra(
-        layer.all_adj, node, radius=longest, road_tiebreak=1e-7
-    )
+    dist, prev, order = prep.all_paths(layer).run(node, longest)
     some = [v for v in order if layer.cycle_part[v] != -1]
     big = [v for v in some if layer.cycle_part_m[layer.cycle_part[v]] >= loop_m]
     for v in (big or some)[:1]:

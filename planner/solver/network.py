@@ -20,8 +20,11 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra as csgraph_dijkstra
 
-from planner.solver.costs import follow_key, metre_cost
+from planner.solver.costs import follow_key, goodness, metre_cost
 
 INF = math.inf
 
@@ -47,6 +50,7 @@ class Link:
     tail: str = ""
     turns: int = 0
     marked: float = 0.0
+    good: float = 0.0  # metres x costs.goodness: what it adds to a start's worth
 
 
 @dataclass
@@ -57,6 +61,10 @@ class Layer:
     loop_adj: list[list[Arc]]  # usable links that lie on some cycle
     cycle_part: list[int]  # per node: id of its 2-edge-connected part, -1 if none
     cycle_part_m: list[float]  # per part: total length of its links
+    # compiled shortest paths over loop_adj (bounds) and all_adj (stems), built
+    # on first use
+    loop_paths: Paths | None = None
+    all_paths: Paths | None = None
 
 
 @dataclass
@@ -74,6 +82,143 @@ class Prepared:
         if max_difficulty not in self.layers:
             self.layers[max_difficulty] = _make_layer(self, max_difficulty)
         return self.layers[max_difficulty]
+
+    def loop_paths(self, layer: Layer) -> Paths:
+        if layer.loop_paths is None:
+            ids = {arc[0] for arcs in layer.loop_adj for arc in arcs}
+            layer.loop_paths = Paths(self, ids)
+        return layer.loop_paths
+
+    def all_paths(self, layer: Layer) -> Paths:
+        if layer.all_paths is None:
+            ids = {arc[0] for arcs in layer.all_adj for arc in arcs}
+            # of two equally short ways, the one with less road
+            layer.all_paths = Paths(self, ids, road_tiebreak=1e-7)
+        return layer.all_paths
+
+
+class Prev:
+    """(previous node, link id, walked forward) per node on shortest ways from
+    a source, or None: read off a predecessor array when asked."""
+
+    def __init__(self, paths: Paths, pred: np.ndarray, links: np.ndarray):
+        self.paths = paths
+        self.pred = pred
+        self.links = links  # link id into each node, -1 for none
+
+    def __getitem__(self, v: int) -> tuple[int, int, bool] | None:
+        u = int(self.pred[v])
+        if u < 0:
+            return None
+        lid = int(self.links[v])
+        return u, lid, self.paths.start[lid] == u
+
+
+class Paths:
+    """Shortest ways over a set of links, in compiled code (scipy's csgraph).
+
+    The same answers as `dijkstra` (lengths; ties may settle otherwise), for the
+    big searches: a city's network has tens of thousands of links, and a plan
+    asks for dozens of these.
+    """
+
+    def __init__(self, prep: Prepared, link_ids: Iterable[int], road_tiebreak=0.0):
+        ids = np.array(sorted(link_ids), dtype=np.int64)
+        links = prep.links
+        self.n = len(prep.nodes)
+        self.start = {x.id: x.a for x in links}
+        a = np.array([links[i].a for i in ids], dtype=np.int64)
+        b = np.array([links[i].b for i in ids], dtype=np.int64)
+        weight = np.array([links[i].length for i in ids], dtype=float)
+        weight += road_tiebreak * np.array([links[i].road for i in ids], dtype=float)
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        keep = lo != hi  # a self-loop is never on a shortest way
+        # by pair, shortest first: the first link of each pair is the one to use
+        order = np.lexsort((ids[keep], weight[keep], hi[keep], lo[keep]))
+        self.ids = ids[keep][order]
+        self.lo = lo[keep][order]
+        self.hi = hi[keep][order]
+        self.weight = weight[keep][order]
+        self._plain: tuple | None = None
+
+    def _matrix(self, blocked) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
+        if not blocked and self._plain is not None:
+            return self._plain
+        use = np.ones(len(self.ids), dtype=bool)
+        if blocked:
+            use &= ~np.isin(self.ids, np.fromiter(blocked, dtype=np.int64))
+        idx = np.flatnonzero(use)
+        lo, hi = self.lo[idx], self.hi[idx]
+        first = np.ones(len(idx), dtype=bool)
+        first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
+        idx = idx[first]
+        # csgraph ignores weights of zero: a link of no length weighs a micrometre
+        matrix = csr_matrix(
+            (np.maximum(self.weight[idx], 1e-6), (self.lo[idx], self.hi[idx])),
+            shape=(self.n, self.n),
+        )
+        out = (matrix, self.lo[idx] * self.n + self.hi[idx], self.ids[idx])
+        if not blocked:
+            self._plain = out
+        return out
+
+    def run(
+        self, source: int, radius: float = INF, blocked=None
+    ) -> tuple[list[float], Prev, list[int]]:
+        """(distance per node, Prev, nodes in order of distance) from `source`."""
+        matrix, pairs, ids = self._matrix(blocked)
+        dist, pred = csgraph_dijkstra(
+            matrix,
+            directed=False,
+            indices=source,
+            return_predecessors=True,
+            limit=radius,
+        )
+        reached = np.flatnonzero(np.isfinite(dist))
+        order = reached[np.argsort(dist[reached], kind="stable")]
+        into = np.full(self.n, -1, dtype=np.int64)
+        ends = order[1:]
+        if len(ends):
+            u = pred[ends]
+            key = np.minimum(u, ends) * self.n + np.maximum(u, ends)
+            into[ends] = ids[np.searchsorted(pairs, key)]
+        return dist.tolist(), Prev(self, pred, into), order.tolist()
+
+    def many(self, sources: list[int], radius: float) -> tuple[np.ndarray, np.ndarray]:
+        """Distances and predecessors from each of `sources` (a row each)."""
+        matrix, _, _ = self._matrix(None)
+        return csgraph_dijkstra(
+            matrix,
+            directed=False,
+            indices=sources,
+            limit=radius,
+            return_predecessors=True,
+        )
+
+    def link(self, u: int, v: int) -> int:
+        """The link a shortest way takes between neighbours `u` and `v`."""
+        _, pairs, ids = self._matrix(None)
+        key = min(u, v) * self.n + max(u, v)
+        return int(ids[np.searchsorted(pairs, key)])
+
+
+def reach_worth(
+    prep: Prepared, layer: Layer, pivots: list[int], radius: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pivot: metres of loop-bearing trail within `radius` of it (walking),
+    and their worth to a hiker (metres x costs.goodness), all at once."""
+    ids = sorted({arc[0] for arcs in layer.loop_adj for arc in arcs})
+    if not pivots or not ids:
+        return np.zeros(len(pivots)), np.zeros(len(pivots))
+    links = [prep.links[i] for i in ids]
+    a = np.array([x.a for x in links], dtype=np.int64)
+    b = np.array([x.b for x in links], dtype=np.int64)
+    length = np.array([x.length for x in links])
+    good = np.array([x.good for x in links])
+    dist, _ = prep.loop_paths(layer).many(pivots, radius)
+    within = np.isfinite(dist)
+    both = within[:, a] & within[:, b]
+    return both @ length, both @ good
 
 
 def prepare(graph: nx.MultiGraph, keep: Iterable[Hashable] = ()) -> Prepared:
@@ -93,7 +238,7 @@ def prepare(graph: nx.MultiGraph, keep: Iterable[Hashable] = ()) -> Prepared:
 
     def walk(u: Hashable, v: Hashable, key: Hashable) -> None:
         edges: list[OrigEdge] = []
-        length = road = weighted = marked = 0.0
+        length = road = weighted = marked = good = 0.0
         keys: list[str] = []
         difficulty: int | None = None
         prev, cur, k = u, v, key
@@ -103,6 +248,7 @@ def prepare(graph: nx.MultiGraph, keep: Iterable[Hashable] = ()) -> Prepared:
             edges.append((prev, cur, k))
             length += data["length"]
             weighted += data["length"] * metre_cost(data)
+            good += data["length"] * goodness(data)
             if data.get("routes"):
                 marked += data["length"]
             key_here = follow_key(data)
@@ -137,6 +283,7 @@ def prepare(graph: nx.MultiGraph, keep: Iterable[Hashable] = ()) -> Prepared:
                 keys[-1],
                 len(keys) - 1,
                 marked,
+                good,
             )
         )
 
@@ -287,7 +434,7 @@ def loop_reach_m(
     i = prep.index.get(node)
     if i is None or layer.cycle_part[i] == -1:
         return 0.0
-    dist, _, order = dijkstra(layer.loop_adj, i, radius=radius_m)
+    dist, _, order = prep.loop_paths(layer).run(i, radius_m)
     total = 0.0
     for u in order:
         for _, v, length, _, fwd in layer.loop_adj[u]:

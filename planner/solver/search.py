@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from heapq import heappop, heappush
 
 from planner.solver import costs
-from planner.solver.network import INF, Arc, Layer, Prepared, dijkstra
+from planner.solver.network import INF, Arc, Layer, Paths, Prepared
 from planner.solver.ranking import (
     MAX_SHARED_FRACTION,
     NEAR_FRACTION,
@@ -82,6 +82,8 @@ class Task:
     gen: Generator[None, None, None] | None = None
     done: bool = False
     pushes: int = 0
+    # the approach from the trailhead to `node`: (hops, metres, road metres)
+    approach: tuple[tuple[Hop, ...], float, float] = ((), 0.0, 0.0)
 
 
 @dataclass
@@ -117,6 +119,7 @@ class Search:
         self.near = NEAR_FRACTION * self.target
         self.exact_m = max(0.5, 1e-4 * self.target)
         self.link_m = [link.length for link in self.prep.links]
+        self.loop_paths = self.prep.loop_paths(self.layer)
         links = self.prep.links
         # With minimise_road off the search looks at length alone (a baseline).
         weight = COST_WEIGHT if self.minimise_road else 0.0
@@ -327,9 +330,33 @@ class Search:
 
     def loop_task(self, task: Task) -> Generator[None, None, None]:
         """Loops from one trailhead that walk no trail twice."""
-        home = Home(self.layer.loop_adj, task.node, self.hi, frozenset())
+        home = Home(
+            self.loop_paths, self.layer.loop_adj, task.node, self.hi, frozenset()
+        )
         yield
         yield from self.dives(task, home, 0.0, 0.0, 0.0, ())
+
+    def offer_hops(
+        self,
+        task: Task,
+        stem: tuple[Hop, ...],
+        circuit: Sequence[Hop],
+        d0: float,
+        r0: float,
+        repeated: float,
+    ) -> None:
+        """Offer a closed walk given as hops from the task's root (a tree loop)."""
+        links = self.prep.links
+        node = task.node
+        nodes = [node]
+        length, road = d0, r0
+        for lid, fwd in circuit:
+            link = links[lid]
+            node = link.b if fwd else link.a
+            nodes.append(node)
+            length += link.length
+            road += link.road
+        self.offer(task.start, task.node, stem, circuit, nodes, length, road, repeated)
 
     def approach_task(
         self, task: Task, hops: tuple[Hop, ...], metres: float, road: float
@@ -338,13 +365,21 @@ class Search:
         end of a spur): walk the approach `hops` to the pivot `task.node`, a loop
         there, and the approach back. Its links are closed to the loop."""
         closed = frozenset(lid for lid, _ in hops)
-        home = Home(self.layer.loop_adj, task.node, self.hi - 2 * metres, closed)
+        home = Home(
+            self.loop_paths,
+            self.layer.loop_adj,
+            task.node,
+            self.hi - 2 * metres,
+            closed,
+        )
         yield
         yield from self.dives(task, home, 2 * metres, 2 * road, metres, hops)
 
     def hint_task(self, task: Task) -> Generator[None, None, None]:
         """After a complete search found nothing: the shortest loop that is too long."""
-        home = Home(self.layer.loop_adj, task.node, self.hi_longer, frozenset())
+        home = Home(
+            self.loop_paths, self.layer.loop_adj, task.node, self.hi_longer, frozenset()
+        )
         yield
         yield from self.dives(task, home, 0.0, 0.0, 0.0, ())
 
@@ -405,9 +440,7 @@ class Search:
         the target length are offered first, as a last resort.
         """
         # of equally short stems, the one with less road
-        dist, prev, order = dijkstra(
-            self.layer.all_adj, task.node, radius=self.hi / 2, road_tiebreak=1e-7
-        )
+        dist, prev, order = self.prep.all_paths(self.layer).run(task.node, self.hi / 2)
         links = self.prep.links
 
         def stem_to(v: int) -> tuple[tuple[Hop, ...], float, float]:
@@ -442,7 +475,13 @@ class Search:
                     break
                 hops, metres, road = stem_to(v)
                 closed = frozenset(lid for lid, _ in hops)
-                home = Home(self.layer.loop_adj, v, self.hi - 2 * metres, closed)
+                home = Home(
+                    self.loop_paths,
+                    self.layer.loop_adj,
+                    v,
+                    self.hi - 2 * metres,
+                    closed,
+                )
                 active.append([v, hops, metres, road, home, FIRST_EPISODE_PUSHES])
                 yield
             for entry in list(active):
@@ -586,11 +625,9 @@ class Search:
             blocked.update(a[0] for a in adj[root] if a[0] < first)
             if extra >= 0:
                 blocked.add(extra)
-            fresh_h, fresh_prev, order = dijkstra(
-                adj, root, radius=radius, blocked=blocked
-            )
+            fresh_h, fresh_prev, order = home.paths.run(root, radius, blocked)
             nonlocal work
-            work += len(order) // 8  # a rebound costs about that many steps
+            work += len(order) // 64  # a rebound costs about that many steps
             return fresh_h, fresh_prev
 
         def dominated(row: list[float], lb: float, lbr: float) -> bool:
@@ -754,24 +791,29 @@ class Home:
     """
 
     def __init__(
-        self, adj: list[list[Arc]], root: int, max_length: float, closed: frozenset
+        self,
+        paths: Paths,
+        adj: list[list[Arc]],
+        root: int,
+        max_length: float,
+        closed: frozenset,
     ):
+        self.paths = paths
         self.adj = adj
         self.root = root
         self.max_length = max_length
         self.closed = closed
         self._after: dict[int, Bounds] = {}
+        self._no_road = [0.0] * len(adj)
 
     def after(self, first: int) -> Bounds:
-        """(way home, road home, previous hop) per node, once `first` is walked."""
+        """(way home, road home, previous hop) per node, once `first` is walked.
+
+        The road home is not bounded (0): walks are ranked by their whole cost
+        only once they close."""
         if first not in self._after:
             blocked = set(self.closed)
             blocked.update(arc[0] for arc in self.adj[self.root] if arc[0] <= first)
-            h, prev, _ = dijkstra(
-                self.adj, self.root, radius=self.max_length, blocked=blocked
-            )
-            hr, _, _ = dijkstra(
-                self.adj, self.root, weight=3, within=h, blocked=blocked
-            )
-            self._after[first] = (h, hr, prev)
+            h, prev, _ = self.paths.run(self.root, self.max_length, blocked)
+            self._after[first] = (h, self._no_road, prev)
         return self._after[first]

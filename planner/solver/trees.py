@@ -1,0 +1,241 @@
+"""Loops built from pairs of shortest-path trees: good loops in milliseconds.
+
+The depth-first search (`search.py`) is exact and thorough, but on a dense network
+(a city's footways, a forest-track grid) a long loop is a needle in a haystack of
+walks it grows link by link. A loop a hiker would choose is mostly the cheapest
+way out and a different cheapest way back, so this module builds those directly,
+with compiled shortest paths (scipy's csgraph) and numpy:
+
+1. Take two of the root's links, `a` and `b`. Tree A holds the cheapest ways
+   from the root to every junction that leave by `a` (the root's other links are
+   closed), tree B those that leave by `b`, by the hiker's cost of each link
+   (`costs.py`: waymarked before named before unnamed before road, with the
+   changes of trail inside a link).
+2. Every junction v reached by both closes a walk: out to v along tree A, back
+   along tree B. Its length and cost are sums known per junction, so all of them
+   are measured at once; those within the length window are ranked by cost per
+   metre, and the best few whose two halves share no link are loops.
+3. Rounds take other pairs of the root's links and shake the link costs with
+   seeded noise, for other trees and so other loops (deterministic: fixed seeds).
+
+A loop found here is only as good as two cheapest paths make it; the depth-first
+search then looks for better ones, and closes lengths the trees miss. No Django.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from planner.solver import costs
+from planner.solver.network import Layer, Prepared
+
+NOISE = 0.35  # spread of the shaken link costs (log-normal sigma)
+PER_ROUND = 4  # loops offered per round, best cost per metre first
+CHECKED = 40  # candidate junctions checked for two halves sharing no link
+AVOID = 4.0  # tree B pays this much more on tree A's links
+MAX_STEM = 0.1  # share of a walk its stem (the two trees' common start) may be
+
+
+@dataclass
+class LinkArrays:
+    """The loop-bearing links of a layer as arrays, built once per layer."""
+
+    ids: np.ndarray  # link ids
+    a: np.ndarray
+    b: np.ndarray
+    length: np.ndarray
+    cost: np.ndarray  # hiker cost: weighted metres plus changes of trail inside
+    n: int
+
+
+def link_arrays(prep: Prepared, layer: Layer) -> LinkArrays:
+    cached = getattr(layer, "_arrays", None)
+    if cached is not None:
+        return cached
+    ids = sorted({arc[0] for arcs in layer.loop_adj for arc in arcs})
+    links = [prep.links[i] for i in ids]
+    arrays = LinkArrays(
+        ids=np.array(ids, dtype=np.int64),
+        a=np.array([x.a for x in links], dtype=np.int64),
+        b=np.array([x.b for x in links], dtype=np.int64),
+        length=np.array([x.length for x in links], dtype=float),
+        cost=np.array([x.weighted + costs.TURN * x.turns for x in links], dtype=float),
+        n=len(prep.nodes),
+    )
+    layer._arrays = arrays  # type: ignore[attr-defined]
+    return arrays
+
+
+@dataclass
+class TreeLoop:
+    hops: list[tuple[int, bool]]  # (link id, walked forward), from the stem's end
+    length: float  # the whole walk's, the stem counted twice
+    cost: float  # sum of link costs (no turns between links)
+    stem: list[tuple[int, bool]]  # from the root: walked out and back
+    stem_m: float
+
+
+@dataclass
+class _Tree:
+    into: np.ndarray  # per junction: index (into the arrays) of its tree link
+    pred: np.ndarray
+    metres: np.ndarray  # along the tree from the root; inf where not reached
+    cost: np.ndarray  # unshaken cost along the tree
+
+
+def tree_loops(
+    arrays: LinkArrays,
+    root: int,
+    lo: float,
+    hi: float,
+    round_: int,
+    closed: frozenset[int] = frozenset(),
+    count: int = PER_ROUND,
+) -> list[TreeLoop]:
+    """Up to `count` loops through `root` of length in [lo, hi], from one pair of
+    trees. Round 0 takes the root's two cheapest links with plain costs; later
+    rounds other pairs and shaken costs. Links in `closed` are not used."""
+    usable = arrays.a != arrays.b
+    if closed:
+        usable &= ~np.isin(arrays.ids, np.fromiter(closed, dtype=np.int64))
+    at_root = np.flatnonzero(usable & ((arrays.a == root) | (arrays.b == root)))
+    if len(at_root) < 2:
+        return []
+    at_root = at_root[np.argsort(arrays.cost[at_root], kind="stable")]
+    pairs = [(at_root[i], at_root[j]) for j in range(1, len(at_root)) for i in range(j)]
+    first_a, first_b = pairs[round_ % len(pairs)]
+    weight = arrays.cost
+    if round_:
+        rng = np.random.default_rng(round_)
+        weight = weight * rng.lognormal(0.0, NOISE, size=len(weight))
+    # a loop of length L never leaves the disc of radius L/2 (costs >= metres)
+    limit = costs.ROAD * hi / 2 + 1.0
+    tree_a = _tree(arrays, weight, usable, root, at_root, -1, limit)
+    # tree B pays extra for tree A's links, so its ways differ from A's
+    in_a = np.zeros(len(weight), dtype=bool)
+    in_a[tree_a.into[tree_a.into >= 0]] = True
+    tree_b = _tree(
+        arrays, weight * (1 + AVOID * in_a), usable, root, at_root, -1, limit * 2
+    )
+    total = tree_a.metres + tree_b.metres
+    total[root] = np.inf
+    meet = np.flatnonzero((total >= lo) & (total <= hi))
+    if not len(meet):
+        return []
+    cost = tree_a.cost[meet] + tree_b.cost[meet]
+    best = meet[np.argsort(cost / total[meet], kind="stable")[:CHECKED]]
+    out: list[TreeLoop] = []
+    seen: set[frozenset[int]] = set()
+    for v in best.tolist():
+        loop = _join(
+            arrays, _path(arrays, tree_a, root, v), _path(arrays, tree_b, root, v)
+        )
+        if loop is None or not lo <= loop.length <= hi:
+            continue
+        key = frozenset(lid for lid, _ in loop.hops)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(loop)
+        if len(out) == count:
+            break
+    return out
+
+
+def _join(
+    arrays: LinkArrays, there: list[tuple[int, bool]], back: list[tuple[int, bool]]
+) -> TreeLoop | None:
+    """The walk out along `there` and home along `back`: what both begin with is
+    a stem (walked twice), what both end with is cut (the walk turns where they
+    meet); None when they share anything else or the stem is too long."""
+    p = 0
+    while p < min(len(there), len(back)) and there[p] == back[p]:
+        p += 1
+    q = 0
+    while q < min(len(there), len(back)) - p and there[-1 - q][0] == back[-1 - q][0]:
+        q += 1
+    out, home = there[p : len(there) - q], back[p : len(back) - q]
+    links = [lid for lid, _ in out] + [lid for lid, _ in home]
+    if not out or not home or len(set(links)) < len(links):
+        return None
+    index = {int(x): k for k, x in enumerate(arrays.ids)}
+    metres = {lid: float(arrays.length[index[lid]]) for lid, _ in there + back}
+    stem_m = sum(metres[lid] for lid, _ in there[:p])
+    circuit_m = sum(metres[lid] for lid in links)
+    if stem_m > MAX_STEM * (circuit_m + 2 * stem_m):
+        return None
+    cost = sum(float(arrays.cost[index[lid]]) for lid in links)
+    hops = out + [(lid, not fwd) for lid, fwd in reversed(home)]
+    return TreeLoop(hops, circuit_m + 2 * stem_m, cost, there[:p], stem_m)
+
+
+def _tree(
+    arrays: LinkArrays,
+    weight: np.ndarray,
+    usable: np.ndarray,
+    root: int,
+    at_root: np.ndarray,
+    first: int,
+    limit: float,
+) -> _Tree:
+    """The cheapest ways from `root` that leave it by link index `first`."""
+    use = usable.copy()
+    if first >= 0:
+        use[at_root] = False
+        use[first] = True
+    lo_end = np.minimum(arrays.a, arrays.b)
+    hi_end = np.maximum(arrays.a, arrays.b)
+    idx = np.flatnonzero(use)
+    idx = idx[np.lexsort((weight[idx], hi_end[idx], lo_end[idx]))]
+    pair = lo_end[idx] * arrays.n + hi_end[idx]
+    keep = np.ones(len(idx), dtype=bool)
+    keep[1:] = pair[1:] != pair[:-1]
+    idx, pair = idx[keep], pair[keep]
+    graph = csr_matrix(
+        (np.maximum(weight[idx], 1e-6), (lo_end[idx], hi_end[idx])),
+        shape=(arrays.n, arrays.n),
+    )
+    dist, pred = dijkstra(
+        graph, directed=False, indices=root, return_predecessors=True, limit=limit
+    )
+    into = np.full(arrays.n, -1, dtype=np.int64)
+    ends = np.flatnonzero(pred >= 0)
+    u = pred[ends]
+    into[ends] = idx[
+        np.searchsorted(pair, np.minimum(u, ends) * arrays.n + np.maximum(u, ends))
+    ]
+    # metres and cost along the tree, by pointer jumping: each pass doubles the
+    # stretch of the way home that a junction has summed
+    step_m = np.zeros(arrays.n)
+    step_c = np.zeros(arrays.n)
+    step_m[ends] = arrays.length[into[ends]]
+    step_c[ends] = arrays.cost[into[ends]]
+    up = np.where(pred >= 0, pred, root)
+    up[root] = root
+    while True:
+        step_m += step_m[up]
+        step_c += step_c[up]
+        nxt = up[up]
+        if np.array_equal(nxt, up):
+            break
+        up = nxt
+    reached = np.isfinite(dist)
+    metres = np.where(reached, step_m, np.inf)
+    cost = np.where(reached, step_c, np.inf)
+    return _Tree(into, pred, metres, cost)
+
+
+def _path(arrays: LinkArrays, tree: _Tree, root: int, v: int) -> list[tuple[int, bool]]:
+    """The tree's hops from the root to `v`, as (link id, walked forward)."""
+    hops = []
+    while v != root:
+        i = int(tree.into[v])
+        u = int(tree.pred[v])
+        hops.append((int(arrays.ids[i]), int(arrays.a[i]) == u))
+        v = u
+    hops.reverse()
+    return hops

@@ -1,8 +1,10 @@
 """Staff tools: look up, correct and close parts of the network.
 
 Imported identifiers and geometry are read-only (the next import owns them); what
-staff decide (names, difficulty, closures, trailhead positions) is editable. Every
-change moves the data version, so cached plans never show an edit's old state.
+staff decide (names, difficulty, closures, trailhead positions, walking a flagged
+trail anyway) is editable. Every change moves the data version, so cached plans
+never show an edit's old state. Waymarked routes come only from imports: staff look
+at them (their marks, length and map) but do not add or edit them.
 Staff with the right to add sources can also upload a file to import (see
 `trails/uploads.py`).
 """
@@ -15,12 +17,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
-from django.utils.html import format_html
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
 from trails.geo import METRES_PER_MILE
 from trails.importers import ImportFailed
@@ -32,6 +34,7 @@ from trails.models import (
     Source,
     Trail,
     Trailhead,
+    WalkingRoute,
 )
 from trails.uploads import UploadForm, limit_upload_size, run_upload
 
@@ -163,14 +166,53 @@ class SegmentInline(admin.TabularInline):
         return False
 
 
+class TrailForm(forms.ModelForm):
+    class Meta:
+        model = Trail
+        fields = ["name", "kind", "difficulty", "flag_override"]
+
+    def clean_flag_override(self) -> bool:
+        override = self.cleaned_data["flag_override"]
+        if override and not self.instance.flag and "flag_override" in self.changed_data:
+            raise forms.ValidationError(
+                "The data does not flag this trail, so planning already uses it: "
+                "there is nothing to override."
+            )
+        return override
+
+
 @admin.register(Trail)
 class TrailAdmin(BumpsDataVersion, admin.ModelAdmin):
-    list_display = ["__str__", "kind", "difficulty", "source", "length_km"]
-    list_filter = ["kind", "difficulty", "source"]
+    form = TrailForm
+    list_display = [
+        "__str__",
+        "kind",
+        "difficulty",
+        "flag",
+        "flag_override",
+        "source",
+        "length_km",
+    ]
+    list_filter = ["flag", "flag_override", "kind", "difficulty", "source"]
     search_fields = ["name", "external_id"]
     list_select_related = ["source"]
-    readonly_fields = ["source", "external_id", "map"]
-    fields = ["name", "kind", "difficulty", "source", "external_id", "map"]
+    readonly_fields = ["source", "external_id", "flag", "flag_meaning", "map"]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "difficulty", "source", "external_id"]}),
+        (
+            "Whether hikers may walk it",
+            {
+                "fields": ["flag", "flag_meaning", "flag_override"],
+                "description": (
+                    "The flag is the data's say (OpenStreetMap access and use tags), "
+                    "set again by every import. Planning leaves a flagged trail out "
+                    "unless you tick the box below; your decision is kept across "
+                    "re-imports."
+                ),
+            },
+        ),
+        (None, {"fields": ["map"]}),
+    ]
     inlines = [SegmentInline]
 
     @property
@@ -180,6 +222,20 @@ class TrailAdmin(BumpsDataVersion, admin.ModelAdmin):
     @admin.display(description="length (km)")
     def length_km(self, obj: Trail) -> str:
         return f"{sum(s.length_m for s in obj.segments.all()) / 1000:.2f}"
+
+    @admin.display(description="what it means for planning")
+    def flag_meaning(self, obj: Trail) -> str:
+        if not obj.flag:
+            return "Not flagged: planning uses it wherever its segments are open."
+        if obj.flag_override:
+            return (
+                f"{obj.get_flag_display()}. Staff decided hikers may walk it anyway, "
+                "so planning uses it."
+            )
+        return (
+            f"{obj.get_flag_display()}. Planning leaves this trail out unless "
+            "“plan on it despite the flag” is ticked."
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("segments")
@@ -243,6 +299,8 @@ class SegmentAdmin(BumpsDataVersion, admin.ModelAdmin):
         "start",
         "end",
         "length_m",
+        "other_names_display",
+        "on_routes",
         "map",
     ]
     fields = [
@@ -256,6 +314,8 @@ class SegmentAdmin(BumpsDataVersion, admin.ModelAdmin):
         "descent_m",
         "is_open",
         "closed_reason",
+        "other_names_display",
+        "on_routes",
         "map",
     ]
     actions = ["close_segments", "reopen_segments"]
@@ -272,6 +332,24 @@ class SegmentAdmin(BumpsDataVersion, admin.ModelAdmin):
     def miles_display(self, obj: Segment) -> str:
         return f"{obj.length_m / METRES_PER_MILE:.2f}"
 
+    @admin.display(description="also mapped as")
+    def other_names_display(self, obj: Segment) -> str:
+        return "; ".join(obj.other_names) or "-"
+
+    @admin.display(description="waymarked routes")
+    def on_routes(self, obj: Segment) -> str:
+        routes = obj.routes.order_by("network", "ref", "name")
+        if not routes:
+            return "-"
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:trails_walkingroute_change", args=[r.pk]), str(r))
+                for r in routes
+            ),
+        )
+
     @admin.display(description="map")
     def map(self, obj: Segment) -> str:
         return map_preview(line_feature(obj.geometry, open=obj.is_open))
@@ -287,6 +365,81 @@ class SegmentAdmin(BumpsDataVersion, admin.ModelAdmin):
         n = queryset.update(is_open=True, closed_reason="")
         DataVersion.bump()
         self.message_user(request, f"Reopened {n} segments.", messages.SUCCESS)
+
+
+@admin.register(WalkingRoute)
+class WalkingRouteAdmin(BumpsDataVersion, admin.ModelAdmin):
+    """Waymarked routes as the last import found them: to look at, not to edit."""
+
+    list_display = [
+        "name",
+        "ref",
+        "network",
+        "marks",
+        "km",
+        "segment_count",
+        "source",
+    ]
+    list_filter = ["network", "source"]
+    search_fields = ["name", "ref", "operator"]
+    list_select_related = ["source"]
+    fields = [
+        "name",
+        "ref",
+        "network",
+        "marks",
+        "colour",
+        "symbol",
+        "operator",
+        "km",
+        "segment_count",
+        "source",
+        "external_id",
+        "map",
+    ]
+    readonly_fields = fields
+
+    @property
+    def media(self):
+        return super().media + MAP_MEDIA
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(metres=Sum("segments__length_m"), segments_n=Count("segments"))
+        )
+
+    def has_add_permission(self, request):
+        return False  # routes come from imports, keyed on their source's ids
+
+    def has_change_permission(self, request, obj=None):
+        return False  # every field is the import's; staff view them
+
+    @admin.display(description="marks")
+    def marks(self, obj: WalkingRoute) -> str:
+        return obj.marks or "-"
+
+    @admin.display(description="km", ordering="metres")
+    def km(self, obj: WalkingRoute) -> str:
+        return f"{(obj.metres or 0) / 1000:.1f}"
+
+    @admin.display(description="segments", ordering="segments_n")
+    def segment_count(self, obj: WalkingRoute) -> int:
+        return obj.segments_n
+
+    @admin.display(description="map")
+    def map(self, obj: WalkingRoute) -> str:
+        segments = obj.segments.order_by("id").only("id", "geometry", "is_open")
+        return map_preview(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    line_feature(s.geometry, open=s.is_open, segment=s.pk)
+                    for s in segments
+                ],
+            }
+        )
 
 
 @admin.register(Junction)

@@ -9,6 +9,17 @@ same segments, lengths and attachments (see `trails/geojson.py`), without snappi
 or merging anything by position. The collection's top-level `properties` carry the
 source's name, attribution and licence.
 
+What the data says about walking it goes too, each only when there is something to
+say: a segment's trail `flag` (a key of `trails.network.FLAGS`), `flag_override:
+true` when staff decided hikers may walk it anyway (a backup restores staff's
+decisions; an import writes it only on trails it creates, never over an existing
+one's), the segment's `other_names` (a list), and `routes`, the ids of the
+waymarked routes it is on. The routes themselves are described once, in the
+collection's top-level `properties.routes`: an object keyed by those ids, each
+value with the route's `name`, `ref`, `network`, `colour`, `symbol` (osmc:symbol)
+and `operator` (empty ones left out). A route is only kept on the way back in if
+some segment is on it.
+
 One feature per line: a diff of two exports shows what changed, and the file is
 written as it is read from the database, never held in memory whole.
 """
@@ -20,9 +31,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-from trails.models import Campsite, Junction, Segment, Source, Trailhead
+from trails.models import Campsite, Junction, Segment, Source, Trailhead, WalkingRoute
 
 CHUNK = 2000
+ROUTE_FIELDS = ("name", "ref", "network", "colour", "symbol", "operator")
 
 
 @dataclass
@@ -76,15 +88,28 @@ def _collection_properties(sources: Sequence[Source]) -> dict[str, Any]:
         values = dict.fromkeys(getattr(s, key) for s in sources if getattr(s, key))
         if values:
             props[key] = "; ".join(values)
+    routes = {
+        _prefix(sources, route["source_id"]) + route.pop("external_id"): {
+            key: value for key, value in route.items() if value and key in ROUTE_FIELDS
+        }
+        for route in WalkingRoute.objects.filter(source__in=sources)
+        .order_by("source_id", "id")
+        .values("source_id", "external_id", *ROUTE_FIELDS)
+    }
+    if routes:
+        props["routes"] = routes
     return props
+
+
+def _prefix(sources: Sequence[Source], source_id: int) -> str:
+    return f"{source_id}:" if len(sources) > 1 else ""
 
 
 def _features(
     sources: Sequence[Source], report: ExportReport
 ) -> Iterator[dict[str, Any]]:
-    prefixed = len(sources) > 1
     for source in sources:
-        prefix = f"{source.pk}:" if prefixed else ""
+        prefix = _prefix(sources, source.pk)
         yield from _segment_features(source, prefix, report)
         for model in (Trailhead, Campsite):
             yield from _place_features(source, model, prefix, report)
@@ -96,10 +121,17 @@ def _segment_features(
     junctions = dict(
         Junction.objects.filter(source=source).values_list("id", "external_id")
     )
+    routes: dict[int, list[str]] = {}
+    links = WalkingRoute.segments.through.objects.filter(segment__source=source)
+    for segment, route in links.order_by("walkingroute__external_id").values_list(
+        "segment_id", "walkingroute__external_id"
+    ):
+        routes.setdefault(segment, []).append(prefix + route)
     rows = (
         Segment.objects.filter(source=source)
         .order_by("id")
         .values_list(
+            "id",
             "external_id",
             "geometry",
             "length_m",
@@ -113,11 +145,15 @@ def _segment_features(
             "trail__name",
             "trail__kind",
             "trail__difficulty",
+            "trail__flag",
+            "trail__flag_override",
+            "other_names",
         )
     )
     for row in rows.iterator(chunk_size=CHUNK):
-        (sid, geometry, length, ascent, descent, is_open, reason) = row[:7]
-        start, end, trail, name, kind, difficulty = row[7:]
+        (pk, sid, geometry, length, ascent, descent, is_open, reason) = row[:8]
+        start, end, trail, name, kind, difficulty = row[8:14]
+        flag, flag_override, other_names = row[14:]
         props: dict[str, Any] = {
             "trail": prefix + trail,
             "name": name,
@@ -133,6 +169,14 @@ def _segment_features(
         if not is_open:
             props["closed_reason"] = reason or "closed"
             report.closed += 1
+        if flag:
+            props["flag"] = flag
+        if flag_override:
+            props["flag_override"] = True
+        if other_names:
+            props["other_names"] = other_names
+        if pk in routes:
+            props["routes"] = routes[pk]
         report.segments += 1
         report.km += length
         report.with_elevation += any(len(p) > 2 for p in geometry)

@@ -163,7 +163,9 @@ def read_network(
     if fmt in ("pbf", "osm", "osm.gz", "osm.bz2"):
         ways, points, routes = read_osm(path, fmt, progress)
     else:
-        ways, points, warnings = _parse_digitised(path, fmt, properties, metadata)
+        ways, points, warnings = _parse_digitised(
+            path, fmt, properties, metadata, routes
+        )
         if trailheads:
             extra, more = _trailhead_points(trailheads)
             points, warnings = _merge_points(points, extra), warnings + more
@@ -254,6 +256,8 @@ def _make_safe(
 
 def _make_routes_safe(routes: list[RawRoute]) -> None:
     for route in routes:
+        # As _make_safe fits the ids in RawWay.routes (OSM's r<n> fit already).
+        route.source_id = fit_id(safe_text(route.source_id))
         for name in ("name", "ref", "network", "colour", "symbol", "operator"):
             setattr(route, name, safe_text(getattr(route, name))[:200])
 
@@ -283,11 +287,15 @@ def _parse_digitised(
     fmt: str,
     properties: dict[str, str | None],
     metadata: dict[str, str],
+    routes: list[RawRoute],
 ) -> tuple[list[RawWay], list[RawPoint], list[str]]:
     if fmt == "gpx":
         return parse_gpx(path)
     return parse_geojson(
-        path, metadata=metadata, **{k: v for k, v in properties.items() if v}
+        path,
+        metadata=metadata,
+        routes=routes,
+        **{k: v for k, v in properties.items() if v},
     )
 
 

@@ -20,6 +20,17 @@ a re-import makes the same segments, with nothing snapped or merged. A
 `closed_reason` property (or `is_open: false`) closes a line; the collection's
 top-level `properties` may give the data's `attribution` and `licence`.
 
+A line also says why hikers should not walk it (`flag`, a key of `FLAGS`), whether
+staff decided they may anyway (`flag_override: true`), the other names its ground
+goes by (`other_names`, a list) and the waymarked routes it is on: `route` (one
+name) or `routes` (a list of names, or of objects with `name`, `ref`, `network`,
+`colour`, `symbol`, `operator` and optionally `id`). A route is keyed by its id, else
+its name, else its ref; a name listed in the collection's top-level `routes` object
+(our export: ids mapped to those attributes) is that route's id. A line whose
+`route` is an OSM walking-route type (`hiking`, `foot`, `walking`, as overpass
+exports of route relations have) is itself the route, named by its own `name` and
+`ref`; other OSM route types (`bicycle`, `ski`, ...) are not walking routes.
+
 Only WGS 84 longitude/latitude is accepted: a `crs` member naming anything else, or
 coordinates outside the longitude/latitude range, means the file is projected, and
 guessing a projection would put the trails in the wrong place. The stdlib json module
@@ -47,7 +58,16 @@ from trails.errors import (
     read_source,
     too_many_vertices,
 )
-from trails.network import PLACE_KINDS, TRAIL_KINDS, RawPoint, RawWay
+from trails.network import (
+    FLAGS,
+    PLACE_KINDS,
+    ROUTE_KINDS,
+    ROUTE_NETWORKS,
+    TRAIL_KINDS,
+    RawPoint,
+    RawRoute,
+    RawWay,
+)
 
 # Property names tried in order (case-insensitive) when the caller names none.
 NAME_PROPS = ("name", "primary_na", "trail_name", "trailname", "trl_name", "title")
@@ -127,6 +147,22 @@ PLACE_WORDS = (
 
 MAX_EXAMPLES = 5
 LICENCE_PROPS = ("licence", "license")
+# OSM route=* types that are not walked: a line with one is on no walking route.
+OTHER_ROUTE_KINDS = {
+    "bicycle",
+    "mtb",
+    "horse",
+    "ski",
+    "piste",
+    "road",
+    "bus",
+    "train",
+    "tram",
+    "ferry",
+    "running",
+    "canoe",
+}
+ROUTE_FIELDS = ("name", "ref", "network", "colour", "symbol", "operator")
 
 
 def parse_geojson(
@@ -139,20 +175,24 @@ def parse_geojson(
     trailheads: Source | None = None,
     max_bytes: int = MAX_BYTES,
     metadata: dict[str, str] | None = None,
+    routes: list[RawRoute] | None = None,
 ) -> tuple[list[RawWay], list[RawPoint], list[str]]:
     """Ways, points and warnings from a GeoJSON file (path or bytes).
 
     `*_prop` name the properties that hold a line's name, kind, difficulty and
     stable id when the guesses are wrong. `trailheads` is a second GeoJSON file of
     points; there a point with no type at all is taken to be a trailhead.
-    `metadata`, when given, receives the collection's `attribution` and `licence`.
-    Raises ParseError with the reason when the file cannot be used.
+    `metadata`, when given, receives the collection's `attribution` and `licence`;
+    `routes` receives the waymarked routes the lines are on (`RawWay.routes` holds
+    their ids). Raises ParseError with the reason when the file cannot be used.
     """
     reader = _Reader(name_prop, kind_prop, difficulty_prop, id_prop)
     doc = _load(source, max_bytes)
     reader.read(doc)
     if metadata is not None:
         metadata.update(_metadata(doc))
+    if routes is not None:
+        routes.extend(reader.routes.values())
     if trailheads is not None:
         try:
             reader.read(_load(trailheads, max_bytes), points_only=True)
@@ -260,11 +300,15 @@ class _Reader:
     unknown_difficulty: Counter[str] = field(default_factory=Counter)
     winter_only: Counter[str] = field(default_factory=Counter)
     point_ids: set[str] = field(default_factory=set)
+    routes: dict[str, RawRoute] = field(default_factory=dict)  # by id
+    described: set[str] = field(default_factory=set)  # routes given attributes
     winter_marked_summer_used: int = 0
     z_values: int = 0
     z_nonzero: int = 0
 
     def read(self, doc: dict[str, Any], points_only: bool = False) -> None:
+        if not points_only:
+            self._read_route_table(doc)
         lines: list[_Line] = []
         for n, feature in _features(doc):
             try:
@@ -391,6 +435,7 @@ class _Reader:
             kind = _kind(self._text(line.props, self.kind_prop, KIND_PROPS), name)
             difficulty = self._difficulty(line.props)
             closed_reason = _closed_reason(line.props)
+            flag = line.props.get("flag")
             for i, coords, elevations in line.parts:
                 way = RawWay(
                     source_id=f"{base}#{i}" if line.multi else base,
@@ -400,10 +445,72 @@ class _Reader:
                     difficulty=difficulty,
                     elevations=elevations,
                     closed_reason=closed_reason,
+                    flag=flag if isinstance(flag, str) and flag in FLAGS else "",
+                    flag_override=line.props.get("flag_override") is True,
+                    routes=self._route_ids(line.props, name),
+                    also_names=_texts(line.props.get("other_names")),
                 )
                 if by_junction:
                     _name_vertices(way, line.props)
                 self.ways.append(way)
+
+    def _read_route_table(self, doc: dict[str, Any]) -> None:
+        """The routes the collection describes by id (our export's `routes`)."""
+        props = doc.get("properties")
+        table = props.get("routes") if isinstance(props, dict) else None
+        if not isinstance(table, dict):
+            return
+        for key, value in table.items():
+            if isinstance(value, dict) and str(key).strip():
+                self._describe(str(key).strip(), value)
+
+    def _describe(self, key: str, value: dict[str, Any]) -> None:
+        """The first description of a route wins over later ones, and over a
+        route known so far only by its name."""
+        if key not in self.described:
+            self.routes[key] = _route(key, value)
+            self.described.add(key)
+
+    def _route_ids(self, props: dict[str, Any], name: str) -> list[str]:
+        """The ids of the routes a line is on, describing routes met the first time."""
+        value = props.get("routes", props.get("route"))
+        if isinstance(value, str):
+            kind = value.strip().lower()
+            if kind in OTHER_ROUTE_KINDS:
+                return []
+            if kind in ROUTE_KINDS:  # the line is a route relation itself
+                value = {f: props.get(f) for f in ROUTE_FIELDS}
+                value["name"] = name or value["name"]
+                value["symbol"] = props.get("osmc:symbol", value["symbol"])
+            value = [value]
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.skipped["route properties that are not text or a list"] += 1
+            return []
+        ids = []
+        for item in value:
+            if isinstance(item, dict):
+                key = next(
+                    (
+                        str(item[k]).strip()
+                        for k in ("id", "name", "ref")
+                        if isinstance(item.get(k), (str, int)) and str(item[k]).strip()
+                    ),
+                    "",
+                )
+                if key:
+                    self._describe(key, item)
+            elif isinstance(item, str) and item.strip():
+                key = item.strip()
+                self.routes.setdefault(key, RawRoute(key, name=key))
+            else:
+                key = ""
+            if key:
+                ids.append(key)
+            else:
+                self.skipped["routes with no name, ref or id"] += 1
+        return list(dict.fromkeys(ids))
 
     def _add_point(
         self,
@@ -544,6 +651,22 @@ def _closed_reason(props: dict[str, Any]) -> str:
     if isinstance(reason, str) and reason.strip():
         return reason.strip()
     return "closed" if props.get("is_open") is False else ""
+
+
+def _route(key: str, value: dict[str, Any]) -> RawRoute:
+    """A route described by an object's text attributes (unknown networks dropped:
+    only OSM's iwn, nwn, rwn and lwn say how far a route reaches)."""
+    text = {f: value[f].strip() for f in ROUTE_FIELDS if isinstance(value.get(f), str)}
+    if text.get("network") not in ROUTE_NETWORKS:
+        text.pop("network", None)
+    return RawRoute(key, **text)
+
+
+def _texts(value: Any) -> list[str]:
+    """The non-empty strings of a list (anything else: none)."""
+    if not isinstance(value, list):
+        return []
+    return [v.strip() for v in value if isinstance(v, str) and v.strip()]
 
 
 def _present(value: Any) -> bool:

@@ -297,13 +297,15 @@ def _sync_junctions(source: Source, net: Network, gone: list[int]) -> TableCount
 
 
 def _sync_trails(source: Source, net: Network) -> TableCounts:
-    # flag_override is staff's: never written here, so it survives re-imports.
+    # flag_override is staff's: written only when a trail is created (a restored
+    # backup brings it), never over an existing trail's, so it survives re-imports.
     wanted = {
         t.key: {
             "name": t.name[:300],
             "kind": t.kind,
             "difficulty": t.difficulty,
             "flag": t.flag,
+            "flag_override": t.flag_override,
         }
         for t in net.trails
     }

@@ -59,6 +59,9 @@ FLAGS = {
     "bike_downhill": "One-way bike or downhill line (bike park)",
     "invisible": "No trail visible on the ground",
 }
+# Waymarked walking routes: OSM route=* values, and network=* values kept.
+ROUTE_KINDS = {"hiking", "foot", "walking"}
+ROUTE_NETWORKS = {"iwn", "nwn", "rwn", "lwn"}  # international .. local
 # Most walkable first: what a stretch that several lines share is walked as.
 KIND_ORDER = {
     kind: n
@@ -84,6 +87,9 @@ class RawWay:
     # Non-empty: why hikers should not walk it (a key of FLAGS); planning leaves
     # it out unless staff override it.
     flag: str = ""
+    # Staff decided hikers may walk it despite the flag (our export writes it);
+    # the importer sets it only on trails it creates.
+    flag_override: bool = False
     routes: list[str] = field(default_factory=list)  # RawRoute.source_id it is on
     # Other names the same ground goes by (our export writes them).
     also_names: list[str] = field(default_factory=list)
@@ -120,6 +126,7 @@ class Trail:
     kind: str
     difficulty: int | None
     flag: str = ""
+    flag_override: bool = False
 
 
 @dataclass
@@ -348,7 +355,14 @@ def build_network(
         if trail_key not in trail_keys:
             trail_keys.add(trail_key)
             net.trails.append(
-                Trail(trail_key, way.name, way.kind, way.difficulty, way.flag)
+                Trail(
+                    trail_key,
+                    way.name,
+                    way.kind,
+                    way.difficulty,
+                    way.flag,
+                    way.flag_override,
+                )
             )
         pieces = _pieces(keys, junction_keys)
         for p, (a, b) in enumerate(pieces):

@@ -37,7 +37,7 @@ import osmium
 import osmium.filter
 
 from trails.errors import ParseError
-from trails.network import RawPoint, RawRoute, RawWay
+from trails.network import ROUTE_KINDS, ROUTE_NETWORKS, RawPoint, RawRoute, RawWay
 
 FOOT_HIGHWAYS = {
     "path": "path",
@@ -71,8 +71,6 @@ ACCESS_FORBIDDEN = {"no", "private"}
 ACCESS_FOR_OTHERS = {"agricultural", "forestry", "delivery", "customers", "military"}
 ONEWAY = {"yes", "1", "true", "-1"}
 INVISIBLE = {"no", "horrible"}
-ROUTE_KINDS = {"hiking", "foot", "walking"}
-ROUTE_NETWORKS = {"iwn", "nwn", "rwn", "lwn"}
 CAMP_TAGS = {
     ("tourism", "camp_site"): "camp_site",
     ("tourism", "alpine_hut"): "alpine_hut",

@@ -1,6 +1,8 @@
 """What a round trip (export then import, or backup then restore) must bring back.
 
-`network(source)` snapshots a source keyed by stable external ids, never row ids;
+`network(source)` snapshots a source keyed by stable external ids, never row ids:
+segments with their trail (flag and staff's override included), other names and
+routes, junctions, places, and the waymarked routes with the segments each is on;
 `assert_same_network(before, after)` compares two snapshots.
 """
 
@@ -8,7 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from trails.models import Campsite, Junction, Segment, Source, Trailhead
+from trails.models import (
+    Campsite,
+    Junction,
+    Segment,
+    Source,
+    Trailhead,
+    WalkingRoute,
+)
 
 
 def network(source: Source) -> dict:
@@ -25,10 +34,26 @@ def network(source: Source) -> dict:
             s.descent_m,
             s.is_open,
             s.closed_reason,
+            s.trail.flag,
+            s.trail.flag_override,
+            s.other_names,
+            sorted(r.external_id for r in s.routes.all()),
         )
-        for s in Segment.objects.filter(source=source).select_related(
-            "trail", "start", "end"
+        for s in Segment.objects.filter(source=source)
+        .select_related("trail", "start", "end")
+        .prefetch_related("routes")
+    }
+    routes = {
+        r.external_id: (
+            r.name,
+            r.ref,
+            r.network,
+            r.colour,
+            r.symbol,
+            r.operator,
+            sorted(s.external_id for s in r.segments.all()),
         )
+        for r in WalkingRoute.objects.filter(source=source).prefetch_related("segments")
     }
     lengths = dict(
         Segment.objects.filter(source=source).values_list("external_id", "length_m")
@@ -55,11 +80,13 @@ def network(source: Source) -> dict:
         "lengths": lengths,
         "junctions": junctions,
         "places": places,
+        "routes": routes,
     }
 
 
 def assert_same_network(before: dict, after: dict) -> None:
     assert after["segments"] == before["segments"]
+    assert after["routes"] == before["routes"]
     assert after["junctions"] == before["junctions"]
     assert after["lengths"].keys() == before["lengths"].keys()
     for key, metres in before["lengths"].items():

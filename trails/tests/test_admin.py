@@ -1,10 +1,14 @@
 """Staff keep the network right in the admin; nobody else gets in."""
 
+import json
+import re
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
 from planner.regions import load_graph
-from trails.models import DataVersion, Segment, Trailhead
+from trails.models import DataVersion, Segment, Trail, Trailhead, WalkingRoute
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +30,7 @@ def staff_client(client, django_user_model):
         "admin:trails_segment_changelist",
         "admin:trails_trailhead_changelist",
         "admin:trails_source_changelist",
+        "admin:trails_walkingroute_changelist",
     ],
 )
 def test_anonymous_users_and_hikers_are_sent_to_the_login_page(
@@ -157,3 +162,167 @@ def test_bad_trailhead_coordinates_are_refused_and_change_nothing(
     old = (th.lat, th.lon, th.name)
     th.refresh_from_db()
     assert (th.lat, th.lon, th.name) == old
+
+
+# Flagged trails ---------------------------------------------------------------------
+
+
+def flagged_trail(source, flag: str) -> Trail:
+    return source.trails.filter(flag=flag).order_by("id").first()
+
+
+def test_the_flag_filter_lists_only_trails_the_data_flags_for_that_reason(
+    staff_client, andorra_db
+):
+    url = reverse("admin:trails_trail_changelist")
+    page = staff_client.get(url, {"flag__exact": "bike_downhill"}).content.decode()
+    shown = andorra_db.trails.filter(flag="bike_downhill").count()
+    assert shown > 0 and f"{shown} trails" in page
+    assert "One-way bike or downhill line (bike park)" in page  # the flag column
+    assert "Walking not allowed" not in page.split('id="changelist-filter"')[0]
+
+
+def test_a_flagged_trail_s_page_says_what_the_flag_means_for_planning(
+    staff_client, andorra_db
+):
+    trail = flagged_trail(andorra_db, "private")
+    url = reverse("admin:trails_trail_change", args=[trail.pk])
+    page = staff_client.get(url).content.decode()
+    assert "Private or no access, with no exception for walkers" in page
+    assert "Planning leaves this trail out unless" in unescape(page)
+    assert 'name="flag_override"' in page  # staff's decision: editable
+    assert 'name="flag"' not in page  # the data's say: read-only
+
+
+def test_staff_may_plan_on_a_flagged_trail_and_cached_plans_go_stale(
+    staff_client, andorra_db
+):
+    trail = flagged_trail(andorra_db, "private")
+    segment = trail.segments.order_by("id").first()
+    assert not Segment.objects.walkable().filter(pk=segment.pk).exists()
+    version = DataVersion.current()
+    url = reverse("admin:trails_trail_change", args=[trail.pk])
+    data = {
+        "name": trail.name,
+        "kind": trail.kind,
+        "difficulty": trail.difficulty or "",
+        "flag_override": "on",
+        "segments-TOTAL_FORMS": "0",
+        "segments-INITIAL_FORMS": "0",
+    }
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    trail.refresh_from_db()
+    assert trail.flag_override and trail.flag == "private"
+    assert DataVersion.current() > version
+    assert Segment.objects.walkable().filter(pk=segment.pk).exists()
+    page = staff_client.get(url).content.decode()
+    assert "Staff decided hikers may walk it anyway" in page
+
+
+def test_there_is_no_flag_to_override_on_a_trail_the_data_does_not_flag(
+    staff_client, andorra_db
+):
+    trail = andorra_db.trails.filter(flag="").order_by("id").first()
+    url = reverse("admin:trails_trail_change", args=[trail.pk])
+    data = {
+        "name": trail.name,
+        "kind": trail.kind,
+        "difficulty": trail.difficulty or "",
+        "flag_override": "on",
+        "segments-TOTAL_FORMS": "0",
+        "segments-INITIAL_FORMS": "0",
+    }
+    response = staff_client.post(url, data)
+    assert "there is nothing to override" in response.content.decode()
+    trail.refresh_from_db()
+    assert not trail.flag_override
+
+
+# Segments: other names and routes ---------------------------------------------------
+
+
+def test_a_segment_s_page_shows_its_other_names_and_links_its_routes(
+    staff_client, andorra_db
+):
+    segment = (
+        Segment.objects.filter(source=andorra_db, routes__isnull=False)
+        .exclude(other_names=[])
+        .order_by("id")
+        .first()
+    )
+    assert segment.other_names and segment.routes.exists()
+    page = staff_client.get(
+        reverse("admin:trails_segment_change", args=[segment.pk])
+    ).content.decode()
+    for name in segment.other_names:
+        assert name in unescape(page)
+    for route in segment.routes.all():
+        link = reverse("admin:trails_walkingroute_change", args=[route.pk])
+        assert f'<a href="{link}">{route}</a>' in unescape(page)
+    assert 'name="other_names"' not in page
+
+
+# Waymarked routes -------------------------------------------------------------------
+
+
+def gr11(source) -> WalkingRoute:
+    return WalkingRoute.objects.get(source=source, name="GR 11 Senda Pirenaica")
+
+
+def test_staff_see_the_waymarked_routes_with_their_marks_and_length(
+    staff_client, andorra_db
+):
+    page = staff_client.get(reverse("admin:trails_walkingroute_changelist"))
+    text = page.content.decode()
+    route = gr11(andorra_db)
+    km = sum(route.segments.values_list("length_m", flat=True)) / 1000
+    row = next(r for r in text.split("<tr") if "GR 11 Senda Pirenaica<" in r)
+    assert "GR 11" in row and "National" in row and "red-white marks" in row
+    assert f"{km:.1f}" in row and f">{route.segments.count()}<" in row
+    assert "Add walking route" not in text  # routes come from imports
+
+
+def test_a_route_s_page_draws_its_segments_on_a_map_and_edits_nothing(
+    staff_client, andorra_db
+):
+    route = gr11(andorra_db)
+    page = staff_client.get(
+        reverse("admin:trails_walkingroute_change", args=[route.pk])
+    ).content.decode()
+    (data,) = re.findall(r'class="lg-admin-map" data-geojson="([^"]*)"', page)
+    features = json.loads(unescape(data))["features"]
+    assert {f["properties"]["segment"] for f in features} == set(
+        route.segments.values_list("id", flat=True)
+    )
+    assert all(f["geometry"]["type"] == "LineString" for f in features)
+    assert "leaflet/leaflet.js" in page and "trails/admin_map.js" in page
+    assert "red-white marks" in page and "red:white:red_lower:11:black" in page
+    assert 'name="_save"' not in page and 'name="ref"' not in page  # view only
+    url = reverse("admin:trails_walkingroute_add")
+    assert staff_client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "q, found, not_found",
+    [
+        ("GR 11", "GR 11 Senda Pirenaica", "HRP"),
+        # Django's search matches words in any case, not spellings: "gr11" finds
+        # the routes written GR11, not those written GR 11.
+        ("gr11", "GR11 - Senda Pirenaica", "GR 11 Senda Pirenaica<"),
+        ("Senda Pirenaica", "GR11 - Senda Pirenaica", "GR 7<"),
+    ],
+)
+def test_staff_find_a_route_by_its_ref_or_name(
+    staff_client, andorra_db, q, found, not_found
+):
+    page = staff_client.get(reverse("admin:trails_walkingroute_changelist"), {"q": q})
+    text = page.content.decode()
+    assert found in text and not_found not in text
+
+
+def test_the_network_filter_lists_only_that_network_s_routes(staff_client, andorra_db):
+    url = reverse("admin:trails_walkingroute_changelist")
+    text = staff_client.get(url, {"network__exact": "nwn"}).content.decode()
+    n = WalkingRoute.objects.filter(source=andorra_db, network="nwn").count()
+    assert n > 0 and f"{n} walking routes" in text

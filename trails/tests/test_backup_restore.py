@@ -4,7 +4,9 @@ Backup is `export_trails`; restore is `import_trails` of that file into an empty
 database (README, "Backup and restore"). On Andorra, with elevation from the tile,
 closures staff made and the source's attribution, the restored network must be the
 same one: every segment with its trail, ends, geometry, length, climb and closure,
-and every trailhead and campsite attached to the same junction.
+its trail's flag and staff's override of it, its other names and waymarked routes,
+every route with its marks, and every trailhead and campsite attached to the same
+junction.
 
 An import is one transaction, so a process killed while it writes leaves the rows
 of the previous import. That is checked for real: `manage.py import_trails` runs
@@ -29,7 +31,7 @@ from django.conf import settings
 from django.db import connection
 
 from conftest import ANDORRA_PBF, BASE_DIR
-from trails.models import Junction, Segment, Source
+from trails.models import Junction, Segment, Source, Trail, WalkingRoute
 from trails.tests.features import line, point
 from trails.tests.snapshots import assert_same_network, network
 
@@ -54,8 +56,13 @@ def test_an_export_restores_the_same_network_into_an_empty_database(
     Segment.objects.filter(id__in=list(closed.values_list("id", flat=True))).update(
         is_open=False, closed_reason="Washed out below the bridge"
     )
+    overridden = andorra_db.trails.filter(flag="bike_downhill").order_by("id")[:3]
+    Trail.objects.filter(id__in=list(overridden.values_list("id", flat=True))).update(
+        flag_override=True
+    )
     name = andorra_db.name
     before = network(andorra_db)
+    walkable = Segment.objects.walkable().filter(source=andorra_db).count()
     assert all(len(p) == 3 for v in before["segments"].values() for p in v[6])
     assert before["junctions"] and all(
         j[2] is not None for j in before["junctions"].values()
@@ -80,6 +87,21 @@ def test_an_export_restores_the_same_network_into_an_empty_database(
         "Washed out below the bridge"
     }
     assert shut.count() == 5
+    # What the data and staff say about walking it, and the waymarked routes.
+    flagged = {v[11] for v in after["segments"].values()}
+    assert {"private", "bike_downhill", "no_foot", "invisible"} <= flagged
+    assert sum(v[12] for v in after["segments"].values()) >= 3  # staff's overrides
+    assert any(v[13] for v in after["segments"].values())  # other names
+    assert len(after["routes"]) == 36
+    gr11 = WalkingRoute.objects.get(source=restored, name="GR 11 Senda Pirenaica")
+    assert (gr11.ref, gr11.network, gr11.symbol, gr11.marks) == (
+        "GR 11",
+        "nwn",
+        "red:white:red_lower:11:black",
+        "red-white marks",
+    )
+    assert gr11.segments.count() == 183
+    assert Segment.objects.walkable().filter(source=restored).count() == walkable
     climbs = Segment.objects.filter(source=restored, ascent_m__isnull=False)
     assert climbs.count() == len(after["segments"])  # elevation came back everywhere
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from trails.models import Segment, Source, Trailhead
+from trails.models import Segment, Source, Trail, Trailhead, WalkingRoute
 from trails.tests.features import line, point
 from trails.tests.snapshots import assert_same_network, network
 
@@ -26,6 +26,7 @@ def test_andorra_comes_back_from_its_export_as_the_same_network(
     andorra_db, command, tmp_path
 ):
     close_some(andorra_db, 3)
+    andorra_db.trails.filter(flag="private").update(flag_override=True)
     out = tmp_path / "andorra.geojson"
     summary = command("export_trails", out, source=andorra_db.name)
     assert "3 closed" in summary
@@ -132,6 +133,72 @@ def test_each_segment_is_a_feature_keyed_by_its_id_naming_its_junctions(
     )
     assert props["start_junction"] != props["end_junction"]
     assert "closed_reason" not in props
+
+
+def test_flags_other_names_and_routes_go_with_each_segment(
+    command, geojson_file, tmp_path
+):
+    gr11 = {"id": "gr11", "name": "Senda Pirenaica", "ref": "GR 11", "network": "nwn"}
+    command(
+        "import_trails",
+        geojson_file(
+            line([A, B], fid="track", name="Pista", kind="track", routes=[gr11]),
+            line([A, B], fid="bikes", name="Bike park", flag="bike_downhill"),
+            line([B, C], fid="lane", name="Private lane", flag="private"),
+        ),
+        source="tiny",
+    )
+    Trail.objects.filter(external_id="lane").update(flag_override=True)
+    doc = json.loads(_export(command, tmp_path, source="tiny"))
+    assert doc["properties"]["routes"] == {
+        "gr11": {"name": "Senda Pirenaica", "ref": "GR 11", "network": "nwn"}
+    }
+    props = {f["id"]: f["properties"] for f in doc["features"]}
+    assert set(props) == {"track/0", "lane/0"}  # one segment per piece of ground
+    assert (props["track/0"]["other_names"], props["track/0"]["routes"]) == (
+        ["Bike park"],
+        ["gr11"],
+    )
+    assert "flag" not in props["track/0"] and "flag_override" not in props["track/0"]
+    assert (props["lane/0"]["flag"], props["lane/0"]["flag_override"]) == (
+        "private",
+        True,
+    )
+    assert "routes" not in props["lane/0"] and "other_names" not in props["lane/0"]
+
+
+def test_a_backup_brings_staff_s_override_to_new_trails_never_over_existing_ones(
+    command, geojson_file, tmp_path
+):
+    lane = line([A, B], fid="lane", name="Private lane", flag="private")
+    command("import_trails", geojson_file(lane), source="tiny")
+    Trail.objects.filter(source__name="tiny").update(flag_override=True)
+    out = tmp_path / "tiny.geojson"
+    command("export_trails", out, source="tiny")
+
+    command("import_trails", out, source="restored")
+    assert Trail.objects.get(source__name="restored").flag_override
+    # Into a source whose trail exists, staff there decided otherwise: kept.
+    Trail.objects.filter(source__name="tiny").update(flag_override=False)
+    command("import_trails", out, source="tiny")
+    assert not Trail.objects.get(source__name="tiny").flag_override
+    # And a file without an override does not take one away.
+    command("import_trails", geojson_file(lane), source="restored")
+    assert Trail.objects.get(source__name="restored").flag_override
+
+
+def test_routes_of_several_sources_keep_their_ids_apart(
+    command, geojson_file, tmp_path
+):
+    for name in ("east", "west"):
+        path = geojson_file(line([A, B], fid="same", route="GR 11"), name=f"{name}.gj")
+        command("import_trails", path, source=name)
+    out = tmp_path / "both.geojson"
+    command("export_trails", out, source=["east", "west"])
+    command("import_trails", out, source="both")
+    routes = WalkingRoute.objects.filter(source__name="both")
+    assert routes.count() == 2
+    assert all(r.segments.count() == 1 and r.name == "GR 11" for r in routes)
 
 
 def test_staff_points_without_an_external_id_get_one(command, geojson_file, tmp_path):

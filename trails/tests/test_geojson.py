@@ -9,6 +9,7 @@ import pytest
 
 from trails.errors import ParseError
 from trails.geojson import parse_geojson, parse_geojson_places
+from trails.network import RawRoute
 
 COLORADO_TRAILHEADS = {
     "Forest Service Access",
@@ -479,3 +480,104 @@ def test_a_file_of_places_reads_its_points_and_skips_its_lines():
     assert warnings == ["skipped lines in the trailheads file: 1"]
     with pytest.raises(ParseError, match="no trailhead, parking, campground"):
         parse_geojson_places(collection(line([A, B])))
+
+
+def test_a_line_names_its_routes_in_a_route_or_routes_property():
+    routes: list = []
+    ways, _, _ = parse_geojson(
+        collection(
+            line([A, B], {"route": "GR 11"}),
+            line([B, C], {"routes": ["GR 11", " HRP "]}),
+            line(
+                [C, [10.003, 45.0]],
+                {
+                    "routes": [
+                        {
+                            "name": "Camí dels Bons Homes",
+                            "ref": "GR 107",
+                            "network": "nwn",
+                            "symbol": "red:white:red_bar",
+                            "operator": "FEEC",
+                        },
+                        {"ref": "CM", "network": "local"},
+                    ]
+                },
+            ),
+        ),
+        routes=routes,
+    )
+    assert [w.routes for w in ways] == [
+        ["GR 11"],
+        ["GR 11", "HRP"],
+        ["Camí dels Bons Homes", "CM"],
+    ]
+    assert routes == [
+        RawRoute("GR 11", name="GR 11"),
+        RawRoute("HRP", name="HRP"),
+        RawRoute(
+            "Camí dels Bons Homes",
+            name="Camí dels Bons Homes",
+            ref="GR 107",
+            network="nwn",
+            symbol="red:white:red_bar",
+            operator="FEEC",
+        ),
+        RawRoute("CM", ref="CM"),  # "local" is not an OSM network value
+    ]
+
+
+def test_a_hiking_route_relation_exported_as_a_line_is_its_own_route():
+    gr11 = {
+        "type": "route",
+        "route": "hiking",
+        "name": "GR 11 Senda Pirenaica",
+        "ref": "GR 11",
+        "network": "nwn",
+        "osmc:symbol": "red:white:red_lower:11:black",
+    }
+    bike = {"type": "route", "route": "bicycle", "name": "Volta"}
+    routes: list = []
+    ways, _, _ = parse_geojson(
+        collection(line([A, B], gr11), line([B, C], bike)), routes=routes
+    )
+    assert [w.routes for w in ways] == [["GR 11 Senda Pirenaica"], []]
+    (route,) = routes
+    assert (route.ref, route.network, route.symbol) == (
+        "GR 11",
+        "nwn",
+        "red:white:red_lower:11:black",
+    )
+
+
+def test_route_ids_take_their_description_from_the_collection_s_route_table():
+    table = {"r1": {"name": "Senda Pirenaica", "ref": "GR 11", "colour": "red"}}
+    routes: list = []
+    (way,), _, _ = parse_geojson(
+        collection(line([A, B], {"routes": ["r1"]}), properties={"routes": table}),
+        routes=routes,
+    )
+    assert way.routes == ["r1"]
+    assert routes == [RawRoute("r1", name="Senda Pirenaica", ref="GR 11", colour="red")]
+
+
+def test_route_values_that_name_nothing_are_skipped_and_counted():
+    (way,), _, warnings = parse_geojson(
+        collection(line([A, B], {"routes": ["", 7, {"network": "iwn"}, "HRP"]}))
+    )
+    assert way.routes == ["HRP"]
+    assert warnings == ["skipped routes with no name, ref or id: 3"]
+
+
+def test_a_line_says_why_hikers_should_not_walk_it_and_what_else_it_is_called():
+    props = {
+        "flag": "private",
+        "flag_override": True,
+        "other_names": ["Pista de Ràmio", "", 3],
+    }
+    ways, _, _ = parse_geojson(
+        collection(line([A, B], props), line([B, C], {"flag": "closed-ish"}))
+    )
+    assert [(w.flag, w.flag_override, w.also_names) for w in ways] == [
+        ("private", True, ["Pista de Ràmio"]),
+        ("", False, []),  # not a flag LoopGenie knows: no flag
+    ]

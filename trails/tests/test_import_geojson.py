@@ -8,7 +8,7 @@ from django.core.management import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from trails.models import DataVersion, Segment, Source, Trail, Trailhead
+from trails.models import DataVersion, Segment, Source, Trail, Trailhead, WalkingRoute
 from trails.network import components
 from trails.tests.features import line, point
 from trails.tests.test_geojson import COLORADO_TRAILHEADS
@@ -286,3 +286,41 @@ def test_a_bad_trailheads_file_is_named_in_the_error(
         command("import_trails", trails, trailheads=trailheads)
     assert f"{trails}: in the trailheads file trailheads.geojson: " in str(error.value)
     assert snapshot() == before
+
+
+def test_routes_a_file_names_become_waymarked_routes_on_their_segments(
+    command, geojson_file
+):
+    gr11 = {"name": "Senda Pirenaica", "ref": "GR 11", "network": "nwn"}
+    path = geojson_file(
+        line([A, B], fid="a", route="GR 11"),
+        line([B, C], fid="b", routes=[gr11 | {"id": "GR 11"}, "HRP"]),
+        line([C, [10.003, 45.0]], fid="c"),
+    )
+    report = command("import_trails", path, source="tiny")
+    assert "Waymarked routes: 2" in report
+    routes = WalkingRoute.objects.filter(source__name="tiny").order_by("external_id")
+    assert [
+        (
+            r.external_id,
+            r.name,
+            r.ref,
+            r.network,
+            sorted(r.segments.values_list("external_id", flat=True)),
+        )
+        for r in routes
+    ] == [
+        ("GR 11", "Senda Pirenaica", "GR 11", "nwn", ["a/0", "b/0"]),
+        ("HRP", "HRP", "", "", ["b/0"]),
+    ]
+
+
+def test_a_flagged_line_is_left_out_of_planning(command, geojson_file):
+    path = geojson_file(
+        line([A, B], fid="a", flag="bike_downhill"), line([B, C], fid="b")
+    )
+    command("import_trails", path, source="tiny")
+    trail = Trail.objects.get(source__name="tiny", external_id="a")
+    assert (trail.flag, trail.flag_override) == ("bike_downhill", False)
+    walkable = Segment.objects.walkable().filter(source__name="tiny")
+    assert list(walkable.values_list("external_id", flat=True)) == ["b/0"]

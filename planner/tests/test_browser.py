@@ -158,7 +158,8 @@ def test_a_hiker_plans_a_loop_switches_alternatives_and_downloads_the_gpx(server
     track = gpxpy.parse(Path(download.value.path()).read_text())
     shown = float(page.locator("article#loop-2 dd.length").inner_text().split()[0])
     miles = track.length_2d() / 1609.344
-    assert miles == pytest.approx(shown, abs=0.06)
+    # The page shows tenths of a mile (up to 0.05 off); gpxpy measures within 0.02.
+    assert miles == pytest.approx(shown, abs=0.07)
 
 
 def test_the_form_shows_messages_next_to_the_fields_in_the_browser(server, page):

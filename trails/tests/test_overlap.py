@@ -61,8 +61,10 @@ def test_a_path_drawn_twice_becomes_one_stretch_of_the_first_lines_vertices():
     assert trail.coords == TRAIL.coords
     assert twice.coords == trail.coords
     assert pairs(twice) == pairs(trail)
-    net = build_network([trail, twice])
-    assert set(net.junctions) == set(keys(trail))
+    # One piece of ground: one segment, walked as the first line, the second's
+    # name kept on it.
+    (segment,) = build_network([trail, twice]).segments
+    assert segment.shared == 2 and segment.coords == trail.coords
 
 
 def test_a_line_that_touches_another_for_10_m_is_unchanged():
@@ -263,8 +265,8 @@ def test_reading_a_geojson_file_merges_a_path_drawn_twice_and_says_so(tmp_path):
     # Snapping runs first and pulls the first line's ends onto the second's (they
     # are 3 m off), so a little less than the whole 300 m is left to merge.
     assert parsed.warnings[-1] == "merged 294 m of lines drawn twice within 5 m"
-    keys = {t.name: t.key for t in parsed.network.trails}
     segments = parsed.network.segments
-    trail = {p for s in segments if s.trail == keys["trail"] for p in s.coords}
-    twice = {p for s in segments if s.trail == keys["twice"] for p in s.coords}
-    assert twice == trail
+    shared = [s for s in segments if s.shared == 2]
+    assert sum(s.length_m for s in shared) == pytest.approx(294, abs=2)
+    names = {t.key: t.name for t in parsed.network.trails}
+    assert all({names[s.trail], *s.names} == {"trail", "twice"} for s in shared)

@@ -7,6 +7,7 @@ import time
 from collections.abc import Hashable, Mapping, Sequence
 
 import networkx as nx
+import numpy as np
 
 from planner.solver import costs
 from planner.solver.network import Layer, Prepared, prepare, reach_worth
@@ -121,7 +122,7 @@ def _solve(
         t0=t0,
     )
     loop_tasks, stem_tasks, skipped = _tasks(search, allow_stems)
-    _tree_loops(search, loop_tasks, t0 + TREE_SHARE * budget)
+    _tree_loops(search, loop_tasks, time.perf_counter() + TREE_SHARE * budget)
     stems_on = False
     stopped_early = False
     longest_step = 0.0  # the scheduler's blind spot: what overruns the budget
@@ -262,9 +263,14 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
         longest = 0.0
     approach: dict[int, tuple] = {}
     seen_pivots: set[int] = set()
-    for i in order:
-        node = prep.index[search.starts[i].node]
-        pivot, hops, metres, road = _approach(layer, prep, node, longest, search.lo)
+    found = _approaches(
+        layer,
+        prep,
+        [prep.index[search.starts[i].node] for i in order],
+        longest,
+        search.lo,
+    )
+    for i, (pivot, hops, metres, road) in zip(order, found):
         if pivot is None or pivot in seen_pivots:
             continue  # no loop from here, or a nearer trailhead starts the same
         seen_pivots.add(pivot)
@@ -322,22 +328,29 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
 
 def _tree_loops(search: Search, tasks: list[Task], until: float) -> None:
     """Seed the pool with loops from shortest-path trees (`trees.py`), a round
-    per task at a time, until `until` or `TREE_ROUNDS` rounds."""
+    per task at a time, until `until` or `TREE_ROUNDS` rounds. A task whose plain
+    round gave nothing (a compact network, where a long loop must wind about and
+    two cheapest ways cannot make it) is left to the depth-first search."""
     arrays = link_arrays(search.prep, search.layer)
+    active = list(tasks)
     for round_ in range(TREE_ROUNDS):
-        for task in tasks:
+        for task in list(active):
             if time.perf_counter() >= until or search.out_of_time():
                 return
             stem, metres, road = task.approach
             seed = 0 if round_ == 0 else round_ * 1_000_003 + task.start
-            for loop in tree_loops(
+            loops = tree_loops(
                 arrays,
                 task.node,
                 search.lo - 2 * metres,
                 search.hi - 2 * metres,
                 seed,
                 closed=frozenset(lid for lid, _ in stem),
-            ):
+                near=(search.target - 2 * metres, search.near),
+            )
+            if not loops and round_ == 0:
+                active.remove(task)
+            for loop in loops:
                 search.offer_hops(task, stem, loop.hops, 2 * metres, 2 * road, metres)
 
 
@@ -349,29 +362,50 @@ def _near(node: dict, prep: Prepared, other: int, metres: float) -> bool:
     return haversine_m(lon, lat, there["lon"], there["lat"]) < metres
 
 
-def _approach(
-    layer: Layer, prep: Prepared, node: int, longest: float, loop_m: float
-) -> tuple[int | None, tuple, float, float]:
-    """(pivot, hops, metres, road metres) of the shortest way from `node` to a
-    part of the loop-bearing network with `loop_m` of trail, or (None, ...) when
-    there is none within `longest` (then the nearest part of any size)."""
-    part = layer.cycle_part[node]
-    if part != -1 and (layer.cycle_part_m[part] >= loop_m or longest <= 0):
-        return node, (), 0.0, 0.0
-    dist, prev, order = prep.all_paths(layer).run(node, longest)
-    some = [v for v in order if layer.cycle_part[v] != -1]
-    big = [v for v in some if layer.cycle_part_m[layer.cycle_part[v]] >= loop_m]
-    for v in (big or some)[:1]:
+def _approaches(
+    layer: Layer, prep: Prepared, nodes: list[int], longest: float, loop_m: float
+) -> list[tuple[int | None, tuple, float, float]]:
+    """Per node: (pivot, hops, metres, road metres) of the shortest way to a part
+    of the loop-bearing network with `loop_m` of trail (else the nearest part of
+    any size), or (None, ...) when there is none within `longest`. One compiled
+    search for all of them."""
+    out: list[tuple[int | None, tuple, float, float]] = []
+    need: list[int] = []
+    for k, node in enumerate(nodes):
+        part = layer.cycle_part[node]
+        if part != -1 and (layer.cycle_part_m[part] >= loop_m or longest <= 0):
+            out.append((node, (), 0.0, 0.0))
+        else:
+            out.append((None, (), 0.0, 0.0))
+            if longest > 0:
+                need.append(k)
+    if not need:
+        return out
+    paths = prep.all_paths(layer)
+    dist, pred = paths.many([nodes[k] for k in need], longest)
+    part = np.array(layer.cycle_part)
+    on_cycle = part >= 0
+    part_m = np.array([*layer.cycle_part_m, 0.0])  # part -1 has no length
+    big = on_cycle & (part_m[part] >= loop_m)
+    for row, k in enumerate(need):
+        reached = np.isfinite(dist[row])
+        found = np.flatnonzero(reached & big)
+        if not len(found):
+            found = np.flatnonzero(reached & on_cycle)
+        if not len(found):
+            continue
+        v = int(found[np.argmin(dist[row][found])])
         hops = []
         u = v
-        while u != node:
-            w, lid, fwd = prev[u]  # type: ignore[misc]
-            hops.append((lid, fwd))
+        while u != nodes[k]:
+            w = int(pred[row][u])
+            lid = paths.link(w, u)
+            hops.append((lid, paths.start[lid] == w))
             u = w
         hops.reverse()
         road = sum(prep.links[lid].road for lid, _ in hops)
-        return v, tuple(hops), dist[v], road
-    return None, (), 0.0, 0.0
+        out[k] = (v, tuple(hops), float(dist[row][v]), road)
+    return out
 
 
 # -- building the answer --------------------------------------------------------

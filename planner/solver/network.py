@@ -27,6 +27,7 @@ from scipy.sparse.csgraph import dijkstra as csgraph_dijkstra
 from planner.solver.costs import follow_key, goodness, metre_cost
 
 INF = math.inf
+REACH_STEP = 1.2
 
 # (link id, other end, length m, road m, walked forward) as seen from one node.
 Arc = tuple[int, int, float, float, bool]
@@ -65,6 +66,7 @@ class Layer:
     # on first use
     loop_paths: Paths | None = None
     all_paths: Paths | None = None
+    reach: dict[tuple[int, float], tuple[float, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -99,18 +101,19 @@ class Prepared:
 
 class Prev:
     """(previous node, link id, walked forward) per node on shortest ways from
-    a source, or None: read off a predecessor array when asked."""
+    a source, or None. `up` and `via` are the plain lists behind it (previous
+    node, or -1; link id into the node, or -1), for loops that walk them."""
 
     def __init__(self, paths: Paths, pred: np.ndarray, links: np.ndarray):
         self.paths = paths
-        self.pred = pred
-        self.links = links  # link id into each node, -1 for none
+        self.up: list[int] = pred.tolist()
+        self.via: list[int] = links.tolist()
 
     def __getitem__(self, v: int) -> tuple[int, int, bool] | None:
-        u = int(self.pred[v])
+        u = self.up[v]
         if u < 0:
             return None
-        lid = int(self.links[v])
+        lid = self.via[v]
         return u, lid, self.paths.start[lid] == u
 
 
@@ -177,7 +180,7 @@ class Paths:
         reached = np.flatnonzero(np.isfinite(dist))
         order = reached[np.argsort(dist[reached], kind="stable")]
         into = np.full(self.n, -1, dtype=np.int64)
-        ends = order[1:]
+        ends = reached[pred[reached] >= 0]
         if len(ends):
             u = pred[ends]
             key = np.minimum(u, ends) * self.n + np.maximum(u, ends)
@@ -206,7 +209,24 @@ def reach_worth(
     prep: Prepared, layer: Layer, pivots: list[int], radius: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per pivot: metres of loop-bearing trail within `radius` of it (walking),
-    and their worth to a hiker (metres x costs.goodness), all at once."""
+    and their worth to a hiker (metres x costs.goodness), all at once.
+
+    Kept per layer (a network's data version): the radius is rounded up to a
+    step of 20%, so plans of similar lengths ask the same question again."""
+    radius = REACH_STEP ** math.ceil(math.log(max(radius, 1.0), REACH_STEP))
+    cache = layer.reach
+    todo = [p for p in dict.fromkeys(pivots) if (p, radius) not in cache]
+    if todo:
+        reach, worth = _reach_worth(prep, layer, todo, radius)
+        for p, r, w in zip(todo, reach.tolist(), worth.tolist()):
+            cache[p, radius] = (r, w)
+    got = [cache[p, radius] for p in pivots]
+    return np.array([r for r, _ in got]), np.array([w for _, w in got])
+
+
+def _reach_worth(
+    prep: Prepared, layer: Layer, pivots: list[int], radius: float
+) -> tuple[np.ndarray, np.ndarray]:
     ids = sorted({arc[0] for arcs in layer.loop_adj for arc in arcs})
     if not pivots or not ids:
         return np.zeros(len(pivots)), np.zeros(len(pivots))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from heapq import heappop, heappush
 
 from planner.solver import costs
-from planner.solver.network import INF, Arc, Layer, Paths, Prepared
+from planner.solver.network import INF, Arc, Layer, Paths, Prepared, dijkstra
 from planner.solver.ranking import (
     MAX_SHARED_FRACTION,
     NEAR_FRACTION,
@@ -39,9 +39,10 @@ IDEAL_COST = 1.03
 LONGER_FACTOR = 2.0  # look this far beyond the target for "closest longer" hints
 PIVOTS_AT_ONCE = 4  # lollipop pivots searched side by side
 # shares of the target at which a walk's ways home are computed again around it
-REBOUND_AT = (0.3, 0.5, 0.65, 0.8, 0.9)
+REBOUND_AT = (0.4, 0.65, 0.85)
 JITTER = 1.0  # restarts add up to this many times a link's length to its score
 ASTAR_POPS = 48  # a blocked way home longer to find than this: rebound instead
+SMALL_REBOUND_M = 4000.0  # below this, a rebound is quicker in plain Python
 
 Hop = tuple[int, bool]  # (link id, walked forward)
 # per node: shortest way home, least road home, previous hop on the shortest way
@@ -214,8 +215,8 @@ class Search:
             other for other in self.pool[at:] if is_different(other, cand, link_m)
         ]
         del self.pool[limit:]
-        if len(self.picks) < self.alternatives or key < self.picks[-1].key:
-            self._repick()
+        # a walk from another trailhead may displace a pick it ranks below
+        self._repick()
 
     def walk_cost(
         self,
@@ -583,11 +584,18 @@ class Search:
 
         def home_is_free(v: int) -> bool:
             n = v
+            if isinstance(prev, list):  # from the plain search
+                while n != root:
+                    u, lid, _ = prev[n]  # type: ignore[misc]
+                    if used[lid]:
+                        return False
+                    n = u
+                return True
+            up, via = prev.up, prev.via
             while n != root:
-                u, lid, _ = prev[n]  # type: ignore[misc]
-                if used[lid]:
+                if used[via[n]]:
                     return False
-                n = u
+                n = up[n]
             return True
 
         def way_home(v: int, budget: float) -> float | None:
@@ -625,7 +633,13 @@ class Search:
             blocked.update(a[0] for a in adj[root] if a[0] < first)
             if extra >= 0:
                 blocked.add(extra)
-            fresh_h, fresh_prev, order = home.paths.run(root, radius, blocked)
+            if radius < SMALL_REBOUND_M:
+                # a short way home: the plain search settles few junctions
+                fresh_h, fresh_prev, order = dijkstra(
+                    adj, root, radius=radius, blocked=blocked
+                )
+            else:
+                fresh_h, fresh_prev, order = home.paths.run(root, radius, blocked)
             nonlocal work
             work += len(order) // 64  # a rebound costs about that many steps
             return fresh_h, fresh_prev

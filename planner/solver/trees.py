@@ -35,9 +35,9 @@ from planner.solver.network import Layer, Prepared
 
 NOISE = 0.35  # spread of the shaken link costs (log-normal sigma)
 PER_ROUND = 4  # loops offered per round, best cost per metre first
-CHECKED = 40  # candidate junctions checked for two halves sharing no link
-AVOID = 4.0  # tree B pays this much more on tree A's links
-MAX_STEM = 0.1  # share of a walk its stem (the two trees' common start) may be
+MAX_STEM = 0.1  # share of a walk its stem may be
+FAR = (0.3, 0.5)  # ways out end this far from the root, in shares of the length
+TARGETS = 4  # ways out per round (one more on odd rounds)
 
 
 @dataclass
@@ -50,6 +50,9 @@ class LinkArrays:
     length: np.ndarray
     cost: np.ndarray  # hiker cost: weighted metres plus changes of trail inside
     n: int
+    lon: np.ndarray  # per junction, NaN when unknown
+    lat: np.ndarray
+    pos: np.ndarray  # per link id: its index in these arrays, -1 if not here
 
 
 def link_arrays(prep: Prepared, layer: Layer) -> LinkArrays:
@@ -65,7 +68,15 @@ def link_arrays(prep: Prepared, layer: Layer) -> LinkArrays:
         length=np.array([x.length for x in links], dtype=float),
         cost=np.array([x.weighted + costs.TURN * x.turns for x in links], dtype=float),
         n=len(prep.nodes),
+        lon=np.array(
+            [_float(prep.graph.nodes[x].get("lon")) for x in prep.nodes], dtype=float
+        ),
+        lat=np.array(
+            [_float(prep.graph.nodes[x].get("lat")) for x in prep.nodes], dtype=float
+        ),
+        pos=np.full(len(prep.links), -1, dtype=np.int64),
     )
+    arrays.pos[arrays.ids] = np.arange(len(ids))
     layer._arrays = arrays  # type: ignore[attr-defined]
     return arrays
 
@@ -95,55 +106,81 @@ def tree_loops(
     round_: int,
     closed: frozenset[int] = frozenset(),
     count: int = PER_ROUND,
+    near: tuple[float, float] | None = None,
 ) -> list[TreeLoop]:
-    """Up to `count` loops through `root` of length in [lo, hi], from one pair of
-    trees. Round 0 takes the root's two cheapest links with plain costs; later
-    rounds other pairs and shaken costs. Links in `closed` are not used."""
+    """Up to `count` loops through `root` of length in [lo, hi].
+
+    Tree A is the cheapest way from the root to everywhere. Its ways to a few
+    junctions about half the length away, the cheapest per metre in each of eight
+    directions, are the ways out. For each, tree B is the cheapest way from the
+    root that uses none of that way's links; a walk out along the way to any
+    junction w on it and back along tree B's way to w is a loop, and all of them
+    are measured at once. Round 0 uses plain costs; later rounds shake them.
+    Links in `closed` are not used. With `near` (target, metres), loops that
+    close within that many metres of the target come first, where there are any.
+    """
     usable = arrays.a != arrays.b
     if closed:
         usable &= ~np.isin(arrays.ids, np.fromiter(closed, dtype=np.int64))
-    at_root = np.flatnonzero(usable & ((arrays.a == root) | (arrays.b == root)))
-    if len(at_root) < 2:
-        return []
-    at_root = at_root[np.argsort(arrays.cost[at_root], kind="stable")]
-    pairs = [(at_root[i], at_root[j]) for j in range(1, len(at_root)) for i in range(j)]
-    first_a, first_b = pairs[round_ % len(pairs)]
     weight = arrays.cost
     if round_:
         rng = np.random.default_rng(round_)
         weight = weight * rng.lognormal(0.0, NOISE, size=len(weight))
     # a loop of length L never leaves the disc of radius L/2 (costs >= metres)
     limit = costs.ROAD * hi / 2 + 1.0
-    tree_a = _tree(arrays, weight, usable, root, at_root, -1, limit)
-    # tree B pays extra for tree A's links, so its ways differ from A's
-    in_a = np.zeros(len(weight), dtype=bool)
-    in_a[tree_a.into[tree_a.into >= 0]] = True
-    tree_b = _tree(
-        arrays, weight * (1 + AVOID * in_a), usable, root, at_root, -1, limit * 2
-    )
-    total = tree_a.metres + tree_b.metres
-    total[root] = np.inf
-    meet = np.flatnonzero((total >= lo) & (total <= hi))
-    if not len(meet):
+    tree_a = _tree(arrays, weight, usable, root, limit)
+    reached = tree_a.metres[np.isfinite(tree_a.metres)]
+    # on a small network a long loop winds about: turn back nearer
+    nearest = min(FAR[0] * hi, 0.7 * float(reached.max()))
+    far = np.flatnonzero((tree_a.metres >= nearest) & (tree_a.metres <= FAR[1] * hi))
+    if not len(far):
         return []
-    cost = tree_a.cost[meet] + tree_b.cost[meet]
-    best = meet[np.argsort(cost / total[meet], kind="stable")[:CHECKED]]
+    # the cheapest far junction per direction: eight sectors of bearing
+    east = (arrays.lon[far] - arrays.lon[root]) * np.cos(np.radians(arrays.lat[root]))
+    north = arrays.lat[far] - arrays.lat[root]
+    bearing = np.nan_to_num(np.degrees(np.arctan2(east, north)) + 360 + round_ * 17)
+    sector = np.floor((bearing % 360) / 45).astype(np.int64)
+    rate = tree_a.cost[far] / tree_a.metres[far]
+    targets: list[int] = []
+    for k in np.unique(sector):
+        here = far[sector == k]
+        targets.append(int(here[np.argmin(rate[sector == k])]))
     out: list[TreeLoop] = []
     seen: set[frozenset[int]] = set()
-    for v in best.tolist():
-        loop = _join(
-            arrays, _path(arrays, tree_a, root, v), _path(arrays, tree_b, root, v)
-        )
-        if loop is None or not lo <= loop.length <= hi:
-            continue
-        key = frozenset(lid for lid, _ in loop.hops)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(loop)
-        if len(out) == count:
-            break
-    return out
+    for v in targets[: TARGETS + round_ % 2]:
+        there = _path(arrays, tree_a, root, v)
+        on_way = np.zeros(len(arrays.ids), dtype=bool)
+        on_way[arrays.pos[[lid for lid, _ in there]]] = True
+        tree_b = _tree(arrays, weight, usable & ~on_way, root, limit)
+        nodes = _nodes(arrays, there, root)  # junctions along the way out
+        along = np.array([tree_a.metres[w] for w in nodes])
+        total = along + tree_b.metres[nodes]
+        cost = tree_a.cost[nodes] + tree_b.cost[nodes]
+        ok = np.flatnonzero((total >= lo) & (total <= hi))
+        if near is not None:
+            close = ok[np.abs(total[ok] - near[0]) <= near[1]]
+            ok = close if len(close) else ok
+        for k in ok[np.argsort(cost[ok] / total[ok], kind="stable")][:2].tolist():
+            back = _path(arrays, tree_b, root, nodes[k])
+            hops = there[: k + 1] + [(lid, not fwd) for lid, fwd in reversed(back)]
+            key = frozenset(lid for lid, _ in hops)
+            if key in seen or len(key) < len(hops):
+                continue
+            seen.add(key)
+            out.append(TreeLoop(hops, float(total[k]), float(cost[k]), [], 0.0))
+    out.sort(key=lambda loop: loop.cost / loop.length)
+    return out[:count]
+
+
+def _float(value) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def _nodes(arrays: LinkArrays, hops: list[tuple[int, bool]], root: int) -> list[int]:
+    """The junction each hop of a way from the root arrives at."""
+    k = arrays.pos[[lid for lid, _ in hops]]
+    fwd = np.array([f for _, f in hops], dtype=bool)
+    return np.where(fwd, arrays.b[k], arrays.a[k]).tolist()
 
 
 def _join(
@@ -176,17 +213,11 @@ def _join(
 def _tree(
     arrays: LinkArrays,
     weight: np.ndarray,
-    usable: np.ndarray,
+    use: np.ndarray,
     root: int,
-    at_root: np.ndarray,
-    first: int,
     limit: float,
 ) -> _Tree:
-    """The cheapest ways from `root` that leave it by link index `first`."""
-    use = usable.copy()
-    if first >= 0:
-        use[at_root] = False
-        use[first] = True
+    """The cheapest ways from `root` over the links in `use` (a mask)."""
     lo_end = np.minimum(arrays.a, arrays.b)
     hi_end = np.maximum(arrays.a, arrays.b)
     idx = np.flatnonzero(use)

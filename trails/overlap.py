@@ -30,19 +30,41 @@ the longest stretch over which two distinct lines stay within 5 m of each other 
 exceed 30 m, within 15 m twenty-four do. So 5 m and 30 m merge nothing there, and
 a shallow junction has to be about 10 degrees or less to be taken for one path.
 
+OpenStreetMap draws the same ground twice too, without shared nodes: a footway
+mapped a metre beside a road, a track under a later road, a way that doubles back on
+itself. `read_network` merges OSM ways with a tighter tolerance (see
+`trails/formats.py`); their vertex ids change with their vertices: a replaced
+stretch takes the earlier way's node ids, a moved junction the id of the vertex it
+moves to, and a new vertex on a segment an id made of the segment's two ends,
+`"{lower id}|{higher id}@{t:.4f}"`, t from the lower id's end, so every way over
+that segment gets the same id whichever way it runs, and a second import the same
+ids as the first.
+
+With `itself` (OSM ways: a GPS track out and back is a walk, not a map), a line
+also merges with itself: where a later stretch of it runs over an earlier one
+more than `SELF_GAP_TOLERANCES` tolerances plus `min_m` further along (around the
+loop, for a closed line), as an out-and-back drawn with nodes of its own does, or a
+thin closed footway whose two sides are one path. Closer than that, a hairpin's legs
+or a tight bend are left as they are. Such a line is cut in two between its earlier
+and its later stretch, the second part merged onto the first like any later line,
+and the two joined again.
+
+Only lines that `trails/alongside.py` finds running beside another (or themselves)
+get the close look, and only their segments near that other line are sampled.
+
 The result: a stretch drawn twice is the same sequence of vertex keys in both lines.
-A line is never merged with itself (only earlier lines count), ways that carry
-vertex ids (OSM) are left alone, elevations stay aligned with the vertices (the
-replaced ones take the earlier line's), and lines are processed in input order
-against the geometry as it stands, so the result is deterministic.
+Elevations stay aligned with the vertices (the replaced ones take the earlier
+line's), and lines are processed in input order against the geometry as it stands,
+so the result is deterministic.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from trails.alongside import alongside
 from trails.geo import LonLat, degrees_for_metres, haversine_m, line_length_m
 from trails.network import RawWay, position_key
 from trails.snapping import MERGE_M, METRES_PER_DEGREE, _copy, _fraction, _project
@@ -54,6 +76,11 @@ DEFAULT_MIN_M = 30.0
 # (an inside corner); a larger jump means the earlier line went elsewhere (a spur,
 # a loop) and came back, and that detour is not part of the stretch.
 JUMP_TOLERANCES = 2.0
+# A line's own stretches merge only this many tolerances plus `min_m` apart along
+# it: a hairpin's legs are within the tolerance of each other near the turn.
+SELF_GAP_TOLERANCES = 4.0
+
+Segment = tuple[LonLat, LonLat]
 
 
 @dataclass(eq=False)
@@ -82,6 +109,18 @@ class _Sample:
     nearest: int | None
 
 
+# A gap in the samples (segments far from any other line): it ends every stretch.
+_GAP = _Sample(-1, 0.0, 0.0, {}, None)
+
+
+@dataclass
+class _Return:
+    """The second part of a line cut in two to merge it with itself."""
+
+    first: int  # the way index of the first part
+    closed: bool  # the line ends where it starts
+
+
 @dataclass
 class _Run:
     way: int
@@ -94,31 +133,142 @@ def merge_parallel(
     ways: list[RawWay],
     tolerance_m: float = DEFAULT_TOLERANCE_M,
     min_m: float = DEFAULT_MIN_M,
+    *,
+    itself: bool = False,
 ) -> tuple[list[RawWay], float]:
     """Copies of `ways` where stretches drawn twice share the earlier line's
-    vertices, and the metres of ground merged. The input ways are not modified."""
-    ways = [_copy(w) for w in ways]
-    mergeable = [
-        i for i, w in enumerate(ways) if w.vertex_ids is None and len(w.coords) >= 2
-    ]
-    if len(mergeable) < 2 or tolerance_m <= 0:
+    vertices, and the metres of ground merged; with `itself`, a line's own later
+    stretches too. The input ways are not modified."""
+    ways = list(ways)
+    usable = [i for i, w in enumerate(ways) if len(w.coords) >= 2]
+    if not usable or tolerance_m <= 0:
         return ways, 0.0
-    merger = _Merger(ways, mergeable, tolerance_m, min_m)
-    merged = sum(merger.merge(i) for i in mergeable)
-    return ways, merged
+    gap_m = SELF_GAP_TOLERANCES * tolerance_m + min_m
+    found = alongside([ways[i].coords for i in usable], tolerance_m, min_m, gap_m)
+    if not itself:
+        found.returns.clear()
+    if not found.pairs and not found.returns:
+        return ways, 0.0
+    involved = {usable[i] for pair in found.pairs for i in pair}
+    later = {usable[b] for _, b in found.pairs}
+    near: dict[int, set[Segment]] = {}
+    for i, ns in found.near.items():
+        coords = ways[usable[i]].coords
+        # Two segments either side too: the close look samples from where the line
+        # comes within the tolerance, and across a segment the lines already share.
+        wider = {m for n in ns for m in range(n - 2, n + 3) if 0 <= m < len(coords) - 1}
+        near[usable[i]] = {(coords[n], coords[n + 1]) for n in wider}
+    # Lines that come back over themselves: cut in two, appended as parts.
+    parts: dict[int, tuple[int, int]] = {}
+    returns: dict[int, _Return] = {}
+    for i, (earlier_m, later_m) in sorted(found.returns.items()):
+        k = usable[i]
+        whole = _copy(ways[k])
+        cut = _cut_at(whole, (earlier_m + later_m) / 2)
+        if cut is None or earlier_m >= later_m:
+            continue
+        first, second = _split(whole, cut)
+        ways[k] = first
+        ways.append(second)
+        parts[k] = (k, len(ways) - 1)
+        returns[len(ways) - 1] = _Return(k, first.coords[0] == second.coords[-1])
+        near[len(ways) - 1] = near.get(k, set())
+        involved |= {k, len(ways) - 1}
+        later.add(len(ways) - 1)
+    # Copies of every line the merge may change: those merged and those touching.
+    for i in sorted(involved - set(returns) - set(parts)):
+        ways[i] = _copy(ways[i])
+    for i in _touching(ways, involved):
+        ways[i] = _copy(ways[i])
+    # Input order, with a line's second part straight after its first.
+    sequence = [
+        n for k in sorted(involved - set(returns)) for n in (k, *_second(parts, k))
+    ]
+    merger = _Merger(ways, sequence, later, near, returns, tolerance_m, min_m, gap_m)
+    merged = sum(merger.merge(i) for i in sequence)
+    for a, b in sorted(parts.values(), reverse=True):
+        ways[a] = _join(ways[a], ways[b])
+    return ways[: len(ways) - len(parts)], merged
+
+
+def _second(parts: dict[int, tuple[int, int]], k: int) -> tuple[int, ...]:
+    return (parts[k][1],) if k in parts else ()
+
+
+def _touching(ways: list[RawWay], involved: set[int]) -> list[int]:
+    """Lines other than `involved` with a vertex at one of theirs: merging may move
+    or add vertices of those too. (By exact position: shared vertices are shared
+    nodes in OSM, and snapped or merged ones in digitised data.)"""
+    at = {p for i in involved for p in ways[i].coords}
+    return [
+        i
+        for i, w in enumerate(ways)
+        if i not in involved and not at.isdisjoint(w.coords)
+    ]
+
+
+def _cut_at(way: RawWay, along_m: float) -> int | None:
+    """The inner vertex nearest `along_m` metres along the line."""
+    coords = way.coords
+    if len(coords) < 3:
+        return None
+    best, s = None, 0.0
+    for n in range(1, len(coords) - 1):
+        s += _metres(coords[n - 1], coords[n])
+        if best is None or abs(s - along_m) < best[0]:
+            best = (abs(s - along_m), n)
+    return best[1] if best else None
+
+
+def _split(way: RawWay, n: int) -> tuple[RawWay, RawWay]:
+    def part(a: int, b: int) -> RawWay:
+        return replace(
+            way,
+            coords=way.coords[a:b],
+            vertex_ids=way.vertex_ids[a:b] if way.vertex_ids is not None else None,
+            elevations=way.elevations[a:b] if way.elevations is not None else None,
+        )
+
+    return part(0, n + 1), part(n, len(way.coords))
+
+
+def _join(first: RawWay, second: RawWay) -> RawWay:
+    skip = 1 if first.coords[-1] == second.coords[0] else 0
+
+    def both(a: list | None, b: list | None) -> list | None:
+        return None if a is None or b is None else a + b[skip:]
+
+    return replace(
+        first,
+        coords=first.coords + second.coords[skip:],
+        vertex_ids=both(first.vertex_ids, second.vertex_ids),
+        elevations=both(first.elevations, second.elevations),
+    )
 
 
 class _Merger:
     def __init__(
-        self, ways: list[RawWay], mergeable: list[int], tolerance_m: float, min_m: float
+        self,
+        ways: list[RawWay],
+        sequence: list[int],
+        later: set[int],
+        near: dict[int, set[Segment]],
+        returns: dict[int, _Return],
+        tolerance_m: float,
+        min_m: float,
+        gap_m: float,
     ):
         self.ways = ways
+        self.later = later
+        self.near = near
+        self.returns = returns
         self.tolerance_m = tolerance_m
         self.min_m = min_m
+        self.gap_m = gap_m
         self.step_m = tolerance_m / 2
         # Cells several tolerances wide: a segment is registered in every cell its
         # box (grown by the tolerance) touches, so a look-up reads one cell.
-        max_lat = max(abs(lat) for i in mergeable for _, lat in ways[i].coords)
+        max_lat = max(abs(lat) for i in sequence for _, lat in ways[i].coords)
         self.grow_lon, self.grow_lat = degrees_for_metres(tolerance_m, max_lat)
         self.cell_lon, self.cell_lat = 4 * self.grow_lon, 4 * self.grow_lat
         self.cells: defaultdict[tuple[int, int], list[_Segment]] = defaultdict(list)
@@ -126,41 +276,73 @@ class _Merger:
             defaultdict(list)
         )
         self.indexed: set[int] = set()
-        # Position key -> the mergeable ways with a vertex there, once per
-        # occurrence, so a closed line counts twice at its start/end.
+        # Position key -> the ways with a vertex there, once per occurrence, so a
+        # closed line counts twice at its start/end: the lines merged and every
+        # line touching them.
         self.vertices: defaultdict[str, list[int]] = defaultdict(list)
-        for i in mergeable:
-            for lon, lat in ways[i].coords:
-                self.vertices[position_key(lon, lat)].append(i)
+        at = {p for i in sequence for p in ways[i].coords}
+        merged = set(sequence)
+        for i, way in enumerate(ways):
+            if i in merged or not at.isdisjoint(way.coords):
+                for lon, lat in way.coords:
+                    self.vertices[position_key(lon, lat)].append(i)
+        # For the line being merged with its own first part: where it starts along
+        # the whole line, and the whole line's length.
+        self.offset_m = 0.0
+        self.total_m = 0.0
 
     def merge(self, i: int) -> float:
         """Merge line `i` onto the lines before it, then make it one of them."""
         merged = 0.0
-        if self.indexed:
-            samples = self._samples(i)
+        returning = self.returns.get(i)
+        self.offset_m = self.total_m = 0.0
+        if returning is not None:
+            self.offset_m = _length(self.ways[returning.first].coords)
+            self.total_m = self.offset_m + _length(self.ways[i].coords)
+        # A second look after a merge: where the line now enters a stretch, its
+        # segment before may have come within the tolerance of the earlier line.
+        self.ends: set[Segment] = set()
+        for look in range(2 if self.indexed and i in self.later else 0):
+            samples = self._samples(i, self.ends if look else self.near.get(i, set()))
+            self.ends = set()
             # From the last run back, so the earlier runs' vertex indexes hold.
+            metres = 0.0
             for run in reversed(self._runs(samples)):
-                merged += self._rewrite(i, run, samples)
+                metres += self._rewrite(i, run, samples)
             self._drop_repeats(i)
+            merged += metres
+            if not metres:
+                break
         self._index_way(i)
         return merged
 
     # -- finding the stretches ------------------------------------------------
 
-    def _samples(self, i: int) -> list[_Sample]:
+    def _samples(self, i: int, near: set[Segment]) -> list[_Sample]:
+        """Samples every half tolerance along the segments `near` of line `i`, with
+        a gap wherever segments are left out."""
         coords = self.ways[i].coords
+        returning = self.returns.get(i)
         samples: list[_Sample] = []
         cell_lon, cell_lat, cells = self.cell_lon, self.cell_lat, self.cells
         floor = math.floor
         last = len(coords) - 2
+        along = self.offset_m
         for n, (a, b) in enumerate(zip(coords, coords[1:])):
             seg_m = _metres(a, b)
+            if (a, b) not in near:
+                if samples and samples[-1] is not _GAP:
+                    samples.append(_GAP)
+                along += seg_m
+                continue
             steps = max(1, math.ceil(seg_m / self.step_m))
             for k in range(steps + 1 if n == last else steps):
                 f = k / steps
                 p = (a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f)
                 candidates = cells.get((floor(p[0] / cell_lon), floor(p[1] / cell_lat)))
                 hits = self._hits(p, candidates) if candidates else {}
+                if returning is not None and returning.first in hits:
+                    self._only_far_back(hits, returning, along + f * seg_m)
                 nearest = (
                     min(hits, key=lambda w: (hits[w].distance_m, w)) if hits else None
                 )
@@ -168,7 +350,19 @@ class _Merger:
                     samples.append(_Sample(n, f, seg_m / steps, hits, nearest))
                 else:  # the line's last vertex
                     samples.append(_Sample(n + 1, 0.0, 0.0, hits, nearest))
+            along += seg_m
         return samples
+
+    def _only_far_back(
+        self, hits: dict[int, _Hit], returning: _Return, along_m: float
+    ) -> None:
+        """Drop a hit on the line's own first part unless it is more than the gap
+        back along the line (around the loop for a closed line)."""
+        apart = abs(along_m - hits[returning.first].along_m)
+        if returning.closed:
+            apart = min(apart, self.total_m - apart)
+        if apart <= self.gap_m:
+            del hits[returning.first]
 
     def _hits(self, p: LonLat, candidates: list[_Segment]) -> dict[int, _Hit]:
         hits: dict[int, _Hit] = {}
@@ -232,12 +426,12 @@ class _Merger:
         first, last = samples[run.first], samples[run.last]
         entry = self._land(i, first.hits[j], junction=True)
         exit_ = self._land(i, last.hits[j], junction=True)
-        if entry is None or exit_ is None or entry == exit_:
+        if entry is None or exit_ is None or entry[0] == exit_[0]:
             return 0.0
         # The earlier line's stretch is about as long as the later line's run; if
         # it is much longer, the two lines are not one path there (a closed line
         # entered across its start, say), and the later line stays as it is.
-        stretch = self._stretch(j, entry, exit_)
+        stretch = self._stretch(j, entry[0], exit_[0])
         if (
             stretch is None
             or line_length_m([self.ways[j].coords[n] for n in stretch])
@@ -253,24 +447,39 @@ class _Merger:
             old = way.coords[n]
             if len(self.vertices[position_key(*old)]) > 1:
                 new = self._land(i, at_vertex[n].hits[j])
-                if new is not None and new != old:
-                    self._relocate(i, old, new)
-        stretch = self._stretch(j, entry, exit_)  # again: relocating adds vertices
+                if new is not None and new[0] != old:
+                    self._relocate(i, old, *new)
+        stretch = self._stretch(j, entry[0], exit_[0])  # again: relocating adds some
         if stretch is None:
             return 0.0
         target = self.ways[j]
         new_coords = [target.coords[n] for n in stretch]
+        # Ground the line already covers (a second look re-enters its stretches).
+        before = set(zip(way.coords, way.coords[1:]))
+        fresh = [
+            (a, b) for a, b in zip(new_coords, new_coords[1:]) if (a, b) not in before
+        ]
+        if not fresh:
+            return 0.0  # the same vertices already: one piece of ground
         for lon, lat in way.coords[start : end + 1]:
             self.vertices[position_key(lon, lat)].remove(i)
         for lon, lat in new_coords:
             self.vertices[position_key(lon, lat)].append(i)
         way.coords[start : end + 1] = new_coords
+        # The second look: the segments into and out of the stretch, and a few of
+        # it, so that a run there is long enough to count.
+        stop = start + len(new_coords) - 1
+        for lo, hi in ((start - 1, start + 4), (stop - 4, stop + 1)):
+            lo, hi = max(0, lo), min(len(way.coords) - 1, hi)
+            self.ends.update(zip(way.coords[lo:hi], way.coords[lo + 1 : hi + 1]))
+        if way.vertex_ids is not None:
+            way.vertex_ids[start : end + 1] = [self._id(j, n) for n in stretch]
         if way.elevations is not None:
             eles = target.elevations
             way.elevations[start : end + 1] = [
                 eles[n] if eles is not None else None for n in stretch
             ]
-        return line_length_m(new_coords)
+        return sum(line_length_m(ab) for ab in fresh)
 
     def _stretch(self, j: int, entry: LonLat, exit_: LonLat) -> list[int] | None:
         """Indexes of line `j`'s vertices from `entry` to `exit_`, the shorter way
@@ -285,9 +494,18 @@ class _Merger:
         )
         return list(range(a, b + 1)) if a <= b else list(range(a, b - 1, -1))
 
-    def _land(self, i: int, hit: _Hit, junction: bool = False) -> LonLat | None:
-        """A vertex of the hit line at the hit (see the module docstring), or None
-        if that line has moved away since."""
+    def _id(self, w: int, n: int) -> str:
+        """The key build_network gives vertex `n` of line `w`."""
+        way = self.ways[w]
+        if way.vertex_ids is not None:
+            return way.vertex_ids[n]
+        return position_key(*way.coords[n])
+
+    def _land(
+        self, i: int, hit: _Hit, junction: bool = False
+    ) -> tuple[LonLat, str] | None:
+        """A vertex of the hit line at the hit (see the module docstring) and its
+        id, or None if that line has moved away since."""
         seg = hit.segment
         foot = (
             seg.a[0] + hit.t * (seg.b[0] - seg.a[0]),
@@ -303,35 +521,45 @@ class _Merger:
                 seg.a[1] + fresh.t * (seg.b[1] - seg.a[1]),
             )
             hit = fresh
+        j = seg.way
         if junction:
-            near = self._junction_near(seg.way, foot)
+            near = self._junction_near(j, foot)
             if near is not None:
-                return near
+                return self.ways[j].coords[near], self._id(j, near)
         seg_m = _metres(seg.a, seg.b)
+        n = _segment_at(self.ways[j].coords, seg.a, seg.b)
         if hit.t * seg_m <= MERGE_M:
-            return seg.a
+            return seg.a, self._id(j, n)
         if (1 - hit.t) * seg_m <= MERGE_M:
-            return seg.b
+            return seg.b, self._id(j, n + 1)
+        # The new vertex's id is the same from either end of the segment, so every
+        # line over it (and a second import) gets the same one.
+        ia, ib = self._id(j, n), self._id(j, n + 1)
+        t = hit.t if ia <= ib else 1 - hit.t
+        vid = f"{min(ia, ib)}|{max(ia, ib)}@{t:.4f}"
         # Every line with this segment gets the vertex, so that lines merged onto
         # each other before keep sharing their vertex keys. Not the line being
         # merged: its vertex indexes must hold until its stretches are rewritten.
         ka, kb = position_key(*seg.a), position_key(*seg.b)
-        ele = self._insert(seg.way, seg.a, seg.b, foot, None)
+        ele = self._insert(j, seg.a, seg.b, foot, vid, None)
         for w in sorted(set(self.vertices[ka]) & set(self.vertices[kb])):
-            if w not in (seg.way, i):
+            if w not in (j, i):
                 coords = self.ways[w].coords
-                for n in range(len(coords) - 1):
-                    if {coords[n], coords[n + 1]} == {seg.a, seg.b}:
-                        self._insert(w, coords[n], coords[n + 1], foot, ele)
+                for m in range(len(coords) - 1):
+                    if {coords[m], coords[m + 1]} == {seg.a, seg.b}:
+                        self._insert(w, coords[m], coords[m + 1], foot, vid, ele)
                         break
-        return foot
+        return foot, vid
 
-    def _junction_near(self, j: int, foot: LonLat) -> LonLat | None:
+    def _junction_near(self, j: int, foot: LonLat) -> int | None:
         """The nearest vertex of line `j` within the tolerance of `foot` that is a
         junction: an end of the line, or a vertex another line passes through."""
         coords = self.ways[j].coords
         best: tuple[float, int] | None = None
+        reach_lon, reach_lat = 1.5 * self.grow_lon, 1.5 * self.grow_lat
         for n, (lon, lat) in enumerate(coords):
+            if abs(lon - foot[0]) > reach_lon or abs(lat - foot[1]) > reach_lat:
+                continue
             if (
                 0 < n < len(coords) - 1
                 and len(self.vertices[position_key(lon, lat)]) < 2
@@ -340,49 +568,44 @@ class _Merger:
             d = haversine_m(foot[0], foot[1], lon, lat)
             if d <= self.tolerance_m and (best is None or (d, n) < best):
                 best = (d, n)
-        return coords[best[1]] if best else None
+        return best[1] if best else None
 
     def _insert(
-        self, w: int, a: LonLat, b: LonLat, point: LonLat, ele: float | None
+        self, w: int, a: LonLat, b: LonLat, point: LonLat, vid: str, ele: float | None
     ) -> float | None:
-        """Put `point` into line `w` between its consecutive vertices a and b;
-        return the elevation it gets (`ele`, else interpolated)."""
+        """Put `point` (id `vid`) into line `w` between its consecutive vertices a
+        and b; return the elevation it gets (`ele`, else interpolated)."""
         way = self.ways[w]
         coords = way.coords
-        n = next(
-            n for n in range(len(coords) - 1) if coords[n] == a and coords[n + 1] == b
-        )
+        n = _segment_at(coords, a, b)
         coords.insert(n + 1, point)
+        if way.vertex_ids is not None:
+            way.vertex_ids.insert(n + 1, vid)
         if way.elevations is not None:
             ea, eb = way.elevations[n], way.elevations[n + 1]
             if ele is None and ea is not None and eb is not None:
                 ele = ea + _fraction(a, b, point) * (eb - ea)
             way.elevations.insert(n + 1, ele)
         self.vertices[position_key(*point)].append(w)
-        if w in self.indexed:
-            s0 = self._retire(w, a, b)
-            self._add_segment(w, a, point, s0)
-            self._add_segment(w, point, b, s0 + _metres(a, point))
+        self._resegment(w, [(a, b)], [(a, point), (point, b)])
         return ele
 
-    def _relocate(self, i: int, old: LonLat, new: LonLat) -> None:
-        """Move the vertex at `old` to `new` in every other line through it, so a
-        junction on a merged stretch stays a junction."""
+    def _relocate(self, i: int, old: LonLat, new: LonLat, vid: str) -> None:
+        """Move the vertex at `old` to `new` (id `vid`) in every other line through
+        it, so a junction on a merged stretch stays a junction."""
         key = position_key(*old)
         for w in sorted(set(self.vertices[key]) - {i}):
-            coords = self.ways[w].coords
+            way = self.ways[w]
+            coords = way.coords
             for n in [n for n, p in enumerate(coords) if p == old]:
                 pairs = [(m, m + 1) for m in (n - 1, n) if 0 <= m < len(coords) - 1]
-                starts = [
-                    self._retire(w, coords[a], coords[b])
-                    for a, b in pairs
-                    if w in self.indexed
-                ]
+                before = [(coords[a], coords[b]) for a, b in pairs]
                 coords[n] = new
+                if way.vertex_ids is not None:
+                    way.vertex_ids[n] = vid
                 self.vertices[key].remove(w)
                 self.vertices[position_key(*new)].append(w)
-                for (a, b), s0 in zip(pairs, starts):
-                    self._add_segment(w, coords[a], coords[b], s0)
+                self._resegment(w, before, [(coords[a], coords[b]) for a, b in pairs])
 
     def _drop_repeats(self, i: int) -> None:
         """Drop a vertex that repeats the one before it (a stretch that enters
@@ -394,18 +617,43 @@ class _Merger:
         for n in set(range(len(way.coords))) - set(keep):
             self.vertices[position_key(*way.coords[n])].remove(i)
         way.coords = [way.coords[n] for n in keep]
+        if way.vertex_ids is not None:
+            way.vertex_ids = [way.vertex_ids[n] for n in keep]
         if way.elevations is not None:
             way.elevations = [way.elevations[n] for n in keep]
 
     # -- the grid of earlier lines' segments ----------------------------------
 
     def _index_way(self, i: int) -> None:
+        """Index the line's segments near another line (those it was merged onto
+        are indexed under that line already)."""
         coords = self.ways[i].coords
-        s0 = 0.0
+        near = self.near.get(i, set())
+        s0 = self.offset_m
         for a, b in zip(coords, coords[1:]):
-            self._add_segment(i, a, b, s0)
+            if (a, b) in near:
+                self._add_segment(i, a, b, s0)
             s0 += _metres(a, b)
         self.indexed.add(i)
+
+    def _resegment(self, w: int, before: list[Segment], after: list[Segment]) -> None:
+        """Line `w`'s segments `before` became `after` (a vertex put in or moved):
+        keep the grid and the segments worth sampling up to date."""
+        near = self.near.get(w)
+        if near is not None and any(ab in near for ab in before):
+            near.difference_update(before)
+            near.update(after)
+        if w not in self.indexed:
+            return
+        s0 = None
+        for a, b in before:
+            starts = self._retire(w, a, b)
+            s0 = starts if s0 is None else min(s0, starts)
+        if s0 is None:
+            return  # not indexed: far from any other line
+        for a, b in after:
+            self._add_segment(w, a, b, s0)
+            s0 += _metres(a, b)
 
     def _cell(self, p: LonLat) -> tuple[int, int]:
         return math.floor(p[0] / self.cell_lon), math.floor(p[1] / self.cell_lat)
@@ -423,12 +671,25 @@ class _Merger:
             for y in range(y0, y1 + 1):
                 self.cells[(x, y)].append(seg)
 
-    def _retire(self, way: int, a: LonLat, b: LonLat) -> float:
+    def _retire(self, way: int, a: LonLat, b: LonLat) -> float | None:
         """Retire one segment (a, b) of `way`, which its cells skip from now on;
-        return where it started along its way."""
-        seg = self.segments[(way, a, b)].pop()
+        return where it started along its way (None if it was not indexed)."""
+        registered = self.segments.get((way, a, b))
+        if not registered:
+            return None
+        seg = registered.pop()
         seg.alive = False
         return seg.s0
+
+
+def _segment_at(coords: list[LonLat], a: LonLat, b: LonLat) -> int:
+    return next(
+        n for n in range(len(coords) - 1) if coords[n] == a and coords[n + 1] == b
+    )
+
+
+def _length(coords: list[LonLat]) -> float:
+    return sum(_metres(a, b) for a, b in zip(coords, coords[1:]))
 
 
 def _metres(a: LonLat, b: LonLat) -> float:

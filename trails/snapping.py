@@ -76,11 +76,18 @@ def snap_line_ends(
 
 
 def _copy(way: RawWay) -> RawWay:
-    """A copy whose lists can change; a position-keyed way also loses repeated
-    consecutive vertices (build_network drops them anyway) so that every vertex
+    """A copy whose lists can change, without repeated consecutive vertices (by
+    id, else by position: build_network drops them anyway) so that every vertex
     is a point a line passes through once."""
     if way.vertex_ids is not None:
-        return replace(way)
+        ids = way.vertex_ids
+        keep = [n for n, key in enumerate(ids) if n == 0 or key != ids[n - 1]]
+        return replace(
+            way,
+            coords=[way.coords[n] for n in keep],
+            vertex_ids=[ids[n] for n in keep],
+            elevations=[way.elevations[n] for n in keep] if way.elevations else None,
+        )
     keys = [position_key(lon, lat) for lon, lat in way.coords]
     keep = [n for n, key in enumerate(keys) if n == 0 or key != keys[n - 1]]
     return replace(

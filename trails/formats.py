@@ -26,6 +26,7 @@ from typing import IO
 from trails.errors import ParseError
 from trails.geojson import parse_geojson, parse_geojson_places
 from trails.gpx import parse_gpx
+from trails.memory import collector_paused
 from trails.network import (
     DEFAULT_ATTACH_M,
     Network,
@@ -144,7 +145,13 @@ def _refuse_doctype(prolog: bytes) -> None:
         )
 
 
-def read_network(
+def read_network(path: str | Path, **options) -> Parsed:
+    """Parse any supported file (see `_read_network` for the options)."""
+    with collector_paused():
+        return _read_network(path, **options)
+
+
+def _read_network(
     path: str | Path,
     *,
     trailheads: str | Path | None = None,

@@ -27,6 +27,7 @@ from trails.dem import ElevationModel, Tile, climb
 from trails.errors import ParseError
 from trails.formats import Parsed, read_network
 from trails.geo import bbox, line_length_m
+from trails.memory import collector_paused
 from trails.models import (
     Campsite,
     DataVersion,
@@ -128,7 +129,8 @@ def import_file(
     except OSError as exc:
         raise ImportFailed(f"{label}: cannot be read ({exc.strerror or exc})") from exc
     name = source_name or Path(label).name.split(".")[0][:longest]
-    return import_network(parsed, name, attribution, licence, dry_run, progress)
+    with collector_paused():
+        return import_network(parsed, name, attribution, licence, dry_run, progress)
 
 
 def import_network(

@@ -37,6 +37,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 
 from trails.geo import LonLat, degrees_for_metres, haversine_m, line_length_m
 
@@ -301,10 +302,6 @@ class _VertexIndex:
 Edge = tuple[str, str]  # a pair of consecutive vertex keys, in sorted order
 
 
-def _edge(a: str, b: str) -> Edge:
-    return (a, b) if a < b else (b, a)
-
-
 def build_network(
     ways: Iterable[RawWay],
     points: Iterable[RawPoint] = (),
@@ -321,36 +318,46 @@ def build_network(
             continue
         prepared.append((way, keys, idx))
 
-    # Which lines run over each piece of ground (a pair of consecutive vertices).
-    carriers: dict[Edge, list[int]] = {}
+    # Which lines run over each piece of ground (a pair of consecutive vertices):
+    # the line's index, or a list of indexes where several share it. Most ground
+    # has one line, and a country has millions of pieces: no list for those.
+    carriers: dict[Edge, int | list[int]] = {}
+    edges: list[list[Edge]] = []
     for n, (_, keys, _) in enumerate(prepared):
-        for a, b in zip(keys, keys[1:]):
-            on = carriers.setdefault(_edge(a, b), [])
-            if not on or on[-1] != n:
-                on.append(n)
-    degree: Counter[str] = Counter()
-    for a, b in carriers:
-        degree[a] += 1
-        degree[b] += 1
+        line = [(a, b) if a < b else (b, a) for a, b in zip(keys, keys[1:])]
+        edges.append(line)
+        for e in line:
+            on = carriers.get(e)
+            if on is None:
+                carriers[e] = n
+            elif on.__class__ is int:
+                if on != n:
+                    carriers[e] = [on, n]
+            elif on[-1] != n:  # type: ignore[index]
+                on.append(n)  # type: ignore[union-attr]
+    degree = Counter(chain.from_iterable(carriers))
 
     junction_keys: set[str] = {k for k, d in degree.items() if d != 2}
-    for _, keys, _ in prepared:
+    for (_, keys, _), line in zip(prepared, edges):
         junction_keys.add(keys[0])
         junction_keys.add(keys[-1])
+        on = [carriers[e] for e in line]
+        if all(c.__class__ is int for c in on):
+            continue  # a line alone on all its ground
         # Where the lines over the ground change, one line joins or leaves another.
         for i in range(1, len(keys) - 1):
-            before = carriers[_edge(keys[i - 1], keys[i])]
-            if len(before) > 1 or len(carriers[_edge(keys[i], keys[i + 1])]) > 1:
-                if before != carriers[_edge(keys[i], keys[i + 1])]:
-                    junction_keys.add(keys[i])
+            if on[i - 1] != on[i]:
+                junction_keys.add(keys[i])
 
     places = _attach_points(prepared, list(points), attach_m, junction_keys)
 
     net = Network(places=places, skipped_ways=skipped)
     rank = [_walkability(way) for way, _, _ in prepared]
-    emitted: set[Edge] = set()
+    emitted: set[Edge] = set()  # shared ground, and ground a line walks twice
     trail_keys: set[str] = set()
     for n, (way, keys, idx) in enumerate(prepared):
+        line = edges[n]
+        twice = len(set(line)) < len(line)
         trail_key = way.trail_id or way.source_id
         if trail_key not in trail_keys:
             trail_keys.add(trail_key)
@@ -366,12 +373,14 @@ def build_network(
             )
         pieces = _pieces(keys, junction_keys)
         for p, (a, b) in enumerate(pieces):
-            first = _edge(keys[a], keys[a + 1])
-            on = carriers[first]
-            owner = min(on, key=lambda m: rank[m]) if len(on) > 1 else n
+            first = line[a]
+            held = carriers[first]
+            on = [held] if held.__class__ is int else held
+            owner = min(on, key=lambda m: rank[m]) if len(on) > 1 else n  # type: ignore[arg-type]
             if owner != n or first in emitted:
                 continue  # another line (or this one, earlier) has this ground
-            emitted.update(_edge(keys[i], keys[i + 1]) for i in range(a, b))
+            if twice or len(on) > 1:
+                emitted.update(line[a:b])
             coords = [way.coords[idx[i]] for i in range(a, b + 1)]
             elevations = (
                 [way.elevations[idx[i]] for i in range(a, b + 1)]

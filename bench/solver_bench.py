@@ -36,7 +36,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from planner.graph import graph_from_network  # noqa: E402
-from planner.solver import DEFAULT_BUDGET_S, Start, prepare, solve  # noqa: E402
+from planner.solver import (  # noqa: E402
+    DEFAULT_BUDGET_S,
+    Start,
+    costs,  # noqa: E402
+    prepare,
+    solve,
+)
 from planner.solver.network import dijkstra  # noqa: E402
 from planner.solver.ranking import NEAR_FRACTION, rank_key  # noqa: E402
 from planner.solver.reference import Timeout, exhaustive  # noqa: E402
@@ -105,6 +111,8 @@ def choose_trailheads(network, prepared, count: int) -> list:
     for place in network.places:
         if place.kind not in ("trailhead", "parking") or not place.junction:
             continue
+        if place.junction not in prepared.index:
+            continue  # only on flagged ways, which planning leaves out
         node = prepared.index[place.junction]
         reach = 0.0
         if layer.cycle_part[node] != -1:
@@ -136,12 +144,7 @@ def run_ours(prepared, start: Start, target: float, minimise_road: bool) -> Run:
         run.repeated = loop.repeated_m / loop.length_m
         run.road = loop.connector_m / loop.length_m
         run.key = rank_key(
-            target_m=target,
-            length_m=loop.length_m,
-            repeated_m=loop.repeated_m,
-            road_m=loop.connector_m,
-            drive_m=0.0,
-            minimise_road=minimise_road,
+            cost=loop.cost, out_and_back=loop.kind == "out_and_back", drive_m=0.0
         )
         run.simple = any(x.repeated_m == 0 for x in result.loops)
     return run
@@ -163,12 +166,18 @@ def run_naive(graph, start: Start, target: float, cap_s: float) -> Run:
             break
         if start.node not in cycle:
             continue
-        length, road = _cycle_length(sub, cycle)
+        length, road, weighted, turns = _cycle_length(sub, cycle)
         if not lo <= length <= hi:
             continue
-        key = rank_key(
-            target_m=target, length_m=length, repeated_m=0.0, road_m=road, drive_m=0.0
+        cost = costs.walk_cost(
+            weighted_m=weighted,
+            length_m=length,
+            turns=turns,
+            repeated_m=0.0,
+            target_m=target,
+            drive_m=0.0,
         )
+        key = rank_key(cost=cost, out_and_back=False, drive_m=0.0)
         if run.first_near_s is None and abs(length - target) <= NEAR_FRACTION * target:
             run.first_near_s = time.perf_counter() - t0
         if best is None or key < best[0]:
@@ -182,7 +191,8 @@ def run_naive(graph, start: Start, target: float, cap_s: float) -> Run:
     return run
 
 
-def _cycle_length(graph, cycle: list) -> tuple[float, float]:
+def _cycle_length(graph, cycle: list) -> tuple[float, float, float, int]:
+    """Length, road, weighted metres and changes of trail of a cycle."""
     if len(cycle) == 2:  # two parallel segments
         edges = sorted(graph[cycle[0]][cycle[1]].values(), key=lambda d: d["length"])[
             :2
@@ -193,7 +203,11 @@ def _cycle_length(graph, cycle: list) -> tuple[float, float]:
             for u, v in zip(cycle, cycle[1:] + cycle[:1])
         ]
     length = sum(d["length"] for d in edges)
-    return length, sum(d["length"] for d in edges if d.get("connector"))
+    weighted = sum(d["length"] * costs.metre_cost(d) for d in edges)
+    keys = [costs.follow_key(d) for d in edges]
+    turns = sum(a != b for a, b in zip(keys, keys[1:]))
+    road = sum(d["length"] for d in edges if d.get("connector"))
+    return length, road, weighted, turns
 
 
 def run_reference(graph, start: Start, target: float, cap_s: float, keep) -> Run:
@@ -216,7 +230,7 @@ def run_reference(graph, start: Start, target: float, cap_s: float, keep) -> Run
 
 
 def same_rank(a: tuple, b: tuple) -> bool:
-    return a[:2] == b[:2] and all(abs(x - y) <= 1e-6 for x, y in zip(a[2:4], b[2:4]))
+    return a[0] == b[0] and abs(a[1] - b[1]) <= 2e-3
 
 
 def pct(values: list[float], q: float) -> float:

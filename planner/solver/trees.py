@@ -132,7 +132,9 @@ def tree_loops(
     reached = tree_a.metres[np.isfinite(tree_a.metres)]
     # on a small network a long loop winds about: turn back nearer
     nearest = min(FAR[0] * hi, 0.7 * float(reached.max()))
-    far = np.flatnonzero((tree_a.metres >= nearest) & (tree_a.metres <= FAR[1] * hi))
+    far = np.flatnonzero(
+        (tree_a.metres >= max(nearest, 1.0)) & (tree_a.metres <= FAR[1] * hi)
+    )
     if not len(far):
         return []
     # the cheapest far junction per direction: eight sectors of bearing

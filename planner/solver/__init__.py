@@ -15,49 +15,60 @@ Public API
 - `loop_reach_m(prepared, node, radius_m)`: metres of cycle-bearing trail within
   walking reach of a node, to rank trailheads by the network they reach.
 - `reference.exhaustive(...)`: a slow brute force for tests and benchmarks.
+- `costs`: the hiker's cost of a walk, and why each weight.
 - `DEFAULT_BUDGET_S` (0.25 s) and `MAX_BUDGET_S` (5 s, for "try harder").
 
-What "best" means (`ranking.py`)
---------------------------------
+What "best" means (`costs.py`, `ranking.py`)
+--------------------------------------------
 A closed walk from one trailhead back to it, its length within the tolerance,
-ranked by: the least share of it on trail walked twice (none for a loop; a
-lollipop walks its stem twice; an out-and-back is half repeated); then, among
-walks within 1% of the target, the least connector road (to 0.5% of the target);
-then the closest to the target; then the shortest drive. Alternatives are the
-next best walks that share at most half of their length with every better one
-picked; they may start at other trailheads. A loop may cross itself or pass a
-junction twice (a figure eight, even through its trailhead), never walk a trail
-twice. A lollipop's stem is the shortest path (least road among equals) from
-the trailhead to the junction where its loop starts. Stems are tried only with
-`allow_stems`, and only when loops alone do not fill the answer.
+ranked by a hiker's cost: each metre weighed by what it is (waymarked route 1.0,
+named trail 1.15, unnamed path or track 1.35, road 3.0, walked a second time 6.0
+more), 150 m per change of trail followed, a quarter of the target plus 8 per metre
+for a length outside 1% of the target (within 1% counts as exact), and 0.05 per
+metre of drive; normalised to the target length. `costs.py` says why each weight.
+Out-and-backs rank after every loop and are offered only when no loop fits.
+Alternatives are the next best walks that share at most half of their length with
+every better one picked, a walk from a trailhead already picked weighing 3% more,
+so that alternatives come from other trailheads where they are nearly as good. A
+loop may cross itself or pass a junction twice (a figure eight, even through its
+trailhead), never walk a trail twice. A lollipop's stem is the shortest path (least
+road among equals) from the trailhead to the junction where its loop starts. A
+trailhead off the loop-bearing network (a car park at the end of a spur) reaches it
+by a short approach, walked there and back (at most 10% of the target and 1.5 km).
+Stems are tried only with `allow_stems`. With `minimise_road=False` walks are
+ranked by length alone (a baseline for the benchmarks).
 
 How the search works (`search.py`)
 ----------------------------------
 1. Contract degree-2 chains into links (`network.py`) and find the links on no
    cycle (bridges): a loop never uses them, only a stem can. A loop of length L
-   stays within L/2 of its trailhead on cycle-bearing trail, so trailheads with
-   less of that within reach are left out; the rest are taken one per part of
-   the network first, then by drive (`answer._tasks`): by the network they reach,
-   not only by nearness.
+   stays within L/2 of its trailhead on cycle-bearing trail, so for every
+   trailhead in range at once (compiled shortest paths, kept per network) the
+   trail within that reach is measured; those with too little are left out, the
+   others ranked by what that trail is worth to a hiker less the approach and the
+   drive, and the best twelve that are not next to a better one are searched
+   (`answer._tasks`): across the whole drive radius, not nearest first.
+   Before the depth-first search, each gets loops made of two cheapest ways
+   (`trees.py`): out along the cheapest way to a junction about half the length
+   away, one per direction, and back along the cheapest way that avoids it.
 2. From each trailhead, a depth-first search grows walks link by link, each link
    at most once. A lower bound h(n) on the way home (Dijkstra from the trailhead)
    cuts a walk of length d at n when d + h(n) exceeds the longest length that
-   could still win; r(n), the least road home, cuts it when its road cannot beat
-   the picks. The bound is kept honest as the walk blocks its own ways home:
+   could still win (a walk's cost is only known once it closes, so the window is
+   the only cut). The bound is kept honest as the walk blocks its own ways home:
    each first link gets its own Dijkstra (a loop leaves by its lowest trailhead
    link and returns by a higher one, which also searches each loop once); when
    the way home a node counts on is blocked, a small A* finds the real one; and
-   at 30, 50, 65, 80 and 90% of the target, or when the A* would be long, the
-   subtree gets a fresh Dijkstra that avoids the walk so far.
+   at 40, 65 and 85% of the target, or when the A* would be long, the subtree
+   gets a fresh Dijkstra that avoids the walk so far (compiled for big
+   networks, plain Python when the way home is short).
 3. Children are tried in order of |target - (d + len + h(next))|: head out until
-   the shortest way home would close the length, then come home; plus half a
-   metre per metre of road, and a metre per metre already in a picked loop.
+   the shortest way home would close the length, then come home; plus what the
+   link costs a hiker beyond its length, 150 m for a change of trail, and a
+   metre per metre already in a picked loop.
 4. Closed walks feed a pool ranked by the key above, in which no walk shares
    more than half of itself with a better one; the answer is the greedy pick of
-   materially different walks from it. Once the answer is full, a walk must beat
-   the last pick: be within 1% of the target, have no more road, and at equal
-   road be closer. A walk already sharing over half of the longest it could be
-   with a pick it can no longer beat is cut too.
+   materially different walks from it.
 5. The search restarts ("dives") with a step cap that doubles each time. At each
    cap a near dive keeps only walks that can end within 1% of the target (a walk
    that drifted long backtracks early, to where its length can be mended), then
@@ -65,12 +76,11 @@ How the search works (`search.py`)
    picks while the answer is short of alternatives. Restarts after the first
    shake the order of children with seeded noise, to try other ways out. A
    plain wide dive that ends under its cap has exhausted the space: the first
-   pick is then provably optimal (alternatives stay best-effort: a walk cut for
-   not beating the last pick could have become one after a better first pick
-   displaced another).
+   pick is then provably optimal (alternatives stay best-effort).
 6. A scheduler interleaves the trailheads' searches in slices of about 128 steps
-   until all are exhausted, the budget runs out, or every pick is within
-   max(0.5 m, 0.01%) of the target on trail alone. Lollipops join when loops
+   until all are exhausted, the budget runs out, or every pick is as good as a
+   hiker could tell (within 3% of the cost of an exact loop all on a marked route
+   with no turn). Lollipops join when loops
    alone have not filled the answer after 6000 steps or when their search ended:
    stems to the junctions nearest the trailhead first, four at a time, each with
    a loop search as above; out-and-backs closest to the target are offered too.
@@ -78,8 +88,9 @@ How the search works (`search.py`)
    that is too long, so the reason can name the closest lengths on both sides.
 
 Deterministic: no unseeded randomness, stable orderings, work counted in steps;
-the only time-based cut-off is the budget, which covers everything (contraction
-included, when given a bare graph) and is checked between slices. Garbage
+the time-based cut-offs are the budget, which covers everything (contraction
+included, when given a bare graph) and is checked between slices, and the share
+of it (30%) the tree loops may take. Garbage
 collection is paused during a solve: a full collection over a big network can
 stall a slice for tens of milliseconds.
 """

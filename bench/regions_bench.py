@@ -24,19 +24,38 @@ geometry, never by the solver's own figures:
 - trail changes per mile: the walk's sequence of way names (kind when unnamed),
   consecutive repeats merged;
 - walks per request, distinct trailheads among a request's walks, time per
-  request (p50/p95).
+  request (p50/p95);
+- time to the first loop within 1% (p50/p95 over the requests that found one,
+  with how many did): the solver's `stats["first_near_s"]`, counted from the
+  start of the solve. The API does not show it, so after each timed question the
+  bench asks `make_plan` the same `TripQuery` (bound through `TripForm` as the
+  API binds it); that is a plan-cache hit, the very document of the timed solve.
 
 When the models have them (`Trail.flag`, `Trail.flag_override`, a `WalkingRoute`
 with `segments`), it also reports the waymarked share and walks on flagged ways;
 otherwise "n/a". Per region it reports the network too: km of foot way, km on
 waymarked routes, and the ground two segments cover twice (`overlapping_pairs`).
 
-Takes about 90 s for all seven regions on one core (--quick: about 30 s).
+Every question is asked twice, each time through the API with the caches
+cleared: with our objective (the hiker's cost), then with a length-only baseline
+of our own search, `solve(..., minimise_road=False)`, which ranks by length alone.
+For the baseline the bench swaps `planner.plans.solve` for that call while it
+asks (`length_only()`), so both use the same view, graph cache, trailheads, plan
+document and presenter, are timed the same way and judged by the same checker.
+Each region's table ends with the baseline's "all" row; the summary gives both
+tables and then the two side by side ("ours vs length only"). Note that the
+baseline stops searching once it holds three circuits within 3% of the target
+(`IDEAL_COST` in `planner/solver/search.py`), so it is often quicker than ours and
+less often within 1%.
+
+Takes about 2 minutes for all seven regions on one core (125 s; 90 s before the
+baseline was added), --quick about 40 s.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import statistics
@@ -44,8 +63,11 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -114,6 +136,7 @@ class Request:
     status: str
     walks: list[Walk] = field(default_factory=list)
     trailheads: int = 0
+    first_near_s: float | None = None  # None: no loop within 1% was found
 
 
 @dataclass
@@ -285,36 +308,81 @@ def judge(loop: dict, hike_mi: int, table: dict[int, SegmentInfo]) -> Walk:
     )
 
 
-def ask(client, starts, hikes, table) -> list[Request]:
+@contextmanager
+def length_only() -> Iterator[None]:
+    """Plans ranked by length alone: `_plan` calls `planner.plans.solve`, so
+    everything around the solver (trailheads, graph cache, document) stays ours."""
+    from planner import plans
+
+    baseline = functools.partial(plans.solve, minimise_road=False)
+    with mock.patch.object(plans, "solve", baseline):
+        yield
+
+
+def first_near_s(params: dict) -> float | None:
+    """The timed solve's `first_near_s`, from its plan document in the cache."""
+    from planner.forms import TripForm
+    from planner.plans import make_plan
+
+    form = TripForm(
+        {
+            "lat": str(params["lat"]),
+            "lon": str(params["lon"]),
+            "drive": str(params["drive_miles"]),
+            "hike": str(params["hike_miles"]),
+            "days": str(params["days"]),
+            "units": "mi",
+        }
+    )
+    if not form.is_valid():
+        raise RuntimeError(f"the trip form refused {params}: {form.errors}")
+    plan = make_plan(form.trip_query())
+    if plan["stats"]["cache"] != "hit":
+        # A miss is a second solve, so its time would not be the timed one's.
+        raise RuntimeError(f"no cached plan for {params}: the bench binds the form")
+    return plan["stats"].get("first_near_s")
+
+
+def question(client, params: dict, table: dict[int, SegmentInfo]) -> Request:
+    """One timed question through the API, every walk judged on the ground."""
     from django.core.cache import cache
 
-    requests = []
+    hike = params["hike_miles"]
+    cache.clear()
+    t = time.perf_counter()
+    response = client.get("/api/plan", params)
+    seconds = time.perf_counter() - t
+    doc = response.json()
+    if response.status_code != 200:
+        print(f"  {response.status_code} for {params}: {doc}")
+        return Request(hike, seconds, f"http {response.status_code}")
+    loops = doc["loops"]
+    return Request(
+        hike,
+        seconds,
+        doc["status"],
+        [judge(loop, hike, table) for loop in loops],
+        len({loop["trailhead"]["id"] for loop in loops}),
+        first_near_s(params),
+    )
+
+
+def ask(client, starts, hikes, table) -> tuple[list[Request], list[Request]]:
+    """Every question with our objective and with the length-only baseline."""
+    from django.core.cache import cache
+
+    ours, baseline = [], []
     for lat, lon in starts:
         base = {"lat": lat, "lon": lon, "drive_miles": DRIVE_MI, "days": DAYS}
         # Untimed: loads this start's region graph (the largest box) into memory.
         cache.clear()
         client.get("/api/plan", {**base, "hike_miles": max(hikes)})
         for hike in hikes:
-            cache.clear()
-            t = time.perf_counter()
-            response = client.get("/api/plan", {**base, "hike_miles": hike})
-            seconds = time.perf_counter() - t
-            doc = response.json()
-            if response.status_code != 200:
-                print(f"  {response.status_code} for {base} {hike} mi: {doc}")
-                requests.append(Request(hike, seconds, f"http {response.status_code}"))
-                continue
-            loops = doc["loops"]
-            requests.append(
-                Request(
-                    hike,
-                    seconds,
-                    doc["status"],
-                    [judge(loop, hike, table) for loop in loops],
-                    len({loop["trailhead"]["id"] for loop in loops}),
-                )
-            )
-    return requests
+            params = {**base, "hike_miles": hike}
+            ours.append(question(client, params, table))
+            with length_only():
+                baseline.append(question(client, params, table))
+    return ours, baseline
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -343,6 +411,15 @@ def flagged_count(walks: list[Walk]) -> str:
     return count(walks, lambda w: w.flagged)
 
 
+def first_near(requests: list[Request]) -> str:
+    """p50/p95 in ms over the requests that found a loop within 1%, and how many."""
+    found = [r.first_near_s for r in requests if r.first_near_s is not None]
+    if not found:
+        return f"none (0/{len(requests)})"
+    ms = f"{percentile(found, 0.5) * 1000:.0f}/{percentile(found, 0.95) * 1000:.0f}"
+    return f"{ms} ({len(found)}/{len(requests)})"
+
+
 def row(requests: list[Request]) -> list[str]:
     walks = [w for r in requests for w in r.walks]
     answered = [r for r in requests if r.walks]
@@ -361,6 +438,7 @@ def row(requests: list[Request]) -> list[str]:
         if answered
         else "n/a",
         f"{percentile(secs, 0.5):.2f}/{percentile(secs, 0.95):.2f}" if secs else "n/a",
+        first_near(requests),
     ]
 
 
@@ -376,7 +454,25 @@ COLUMNS = [
     "walks/request",
     "trailheads/request",
     "p50/p95 s",
+    "first within 1% p50/p95 ms",
 ]
+# The columns set side by side, ours vs length only.
+COMPARED = [
+    "answered",
+    "within 1%",
+    "foot share (median)",
+    "waymarked share (median)",
+    "trail changes/mi (median)",
+    "walks/request",
+    "p50/p95 s",
+    "first within 1% p50/p95 ms",
+]
+
+
+def side_by_side(ours: list[str], baseline: list[str]) -> list[str]:
+    return [
+        f"{ours[COLUMNS.index(c)]} vs {baseline[COLUMNS.index(c)]}" for c in COMPARED
+    ]
 
 
 def table_lines(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -387,7 +483,9 @@ def table_lines(header: list[str], rows: list[list[str]]) -> list[str]:
     ]
 
 
-def region_report(name: str, net: Network, requests: list[Request]) -> None:
+def region_report(
+    name: str, net: Network, requests: list[Request], baseline: list[Request]
+) -> None:
     waymarked = "n/a" if net.waymarked_km is None else f"{net.waymarked_km:,.1f}"
     print(f"\n## {name}\n")
     print(
@@ -400,6 +498,7 @@ def region_report(name: str, net: Network, requests: list[Request]) -> None:
         by_hike[r.hike_mi].append(r)
     rows = [[f"{hike} mi", *row(rs)] for hike, rs in sorted(by_hike.items())]
     rows.append(["all", *row(requests)])
+    rows.append(["all, length only", *row(baseline)])
     for line in table_lines(["hike", *COLUMNS], rows):
         print(line)
     walks = [w for r in requests for w in r.walks]
@@ -448,17 +547,18 @@ def run(names: list[str], starts_n: int, hikes: tuple[int, ...]) -> None:
 
     t0 = time.perf_counter()
     client = Client()
-    summary = []
+    summary, summary_baseline = [], []
     for name in names:
         t = time.perf_counter()
         source = import_region(name)
         table = segment_table(source)
         net = network_figures(source, table)
         starts = start_points(source, starts_n)
-        requests = ask(client, starts, hikes, table)
-        region_report(name, net, requests)
+        requests, baseline = ask(client, starts, hikes, table)
+        region_report(name, net, requests, baseline)
         print(f"\n({len(starts)} start points, {time.perf_counter() - t:.0f} s)")
         summary.append([name, *row(requests)])
+        summary_baseline.append([name, *row(baseline)])
     print("\n## Summary\n")
     print(
         f"{len(hikes)} hikes ({', '.join(map(str, hikes))} mi) x up to {starts_n} "
@@ -466,6 +566,15 @@ def run(names: list[str], starts_n: int, hikes: tuple[int, ...]) -> None:
         "by position (trails/ground.py).\n"
     )
     for line in table_lines(["region", *COLUMNS], summary):
+        print(line)
+    print("\n### Length-only baseline (`minimise_road=False`), same questions\n")
+    for line in table_lines(["region", *COLUMNS], summary_baseline):
+        print(line)
+    print("\n### Side by side: ours vs length only\n")
+    pairs = [
+        [o[0], *side_by_side(o[1:], b[1:])] for o, b in zip(summary, summary_baseline)
+    ]
+    for line in table_lines(["region", *COMPARED], pairs):
         print(line)
     print(f"\nTotal {time.perf_counter() - t0:.0f} s.")
 

@@ -158,6 +158,7 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
     )
     plan["stats"].update(
         solve_s=round(time.perf_counter() - t_solve, 3),
+        first_near_s=result.stats["first_near_s"],
         total_s=round(time.perf_counter() - t0, 3),
         graph_nodes=graph.number_of_nodes(),
         graph_edges=graph.number_of_edges(),

@@ -412,10 +412,7 @@ def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, 
         "connector_m": round(loop.connector_m, 1),
         "waymarked_m": round(sum(s["length_m"] for s in segments if s["routes"]), 1),
         # Each route the walk follows, longest stretch first.
-        "routes": [
-            {**routes[r], "length_m": round(m, 1)}
-            for r, m in sorted(on_route.items(), key=lambda kv: (-kv[1], str(kv[0])))
-        ],
+        "routes": _followed(routes, on_route),
         "ascent_m": None if ascent is None else round(ascent),
         "descent_m": None if descent is None else round(descent),
         "hours": round(hours, 2),
@@ -426,6 +423,21 @@ def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, 
         "eles": [round(e, 1) for e in line_eles] if have_profile else None,
         "profile": _thin(profile) if have_profile and profile else None,
     }
+
+
+def _followed(routes: dict, on_route: dict) -> list[dict[str, Any]]:
+    """The waymarked routes a walk follows, longest stretch first, each once: a
+    route and its stages, or two relations of one route ("GR 11", "GR11"),
+    name the same marks on the ground."""
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for r, metres in sorted(on_route.items(), key=lambda kv: (-kv[1], str(kv[0]))):
+        label = "".join(ch for ch in routes[r]["label"].lower() if ch.isalnum())
+        if label in seen:
+            continue
+        seen.add(label)
+        out.append({**routes[r], "length_m": round(metres, 1)})
+    return out
 
 
 CUE_MIN_M = 100.0  # shorter pieces are junction wiggles, not a turn to announce

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from trails.geo import METRES_PER_MILE, haversine_m, line_length_m
-from trails.models import Segment, Trailhead
+from trails.models import Segment, Trailhead, WalkingRoute
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +176,32 @@ def test_a_loop_climbs_what_it_descends(client, world, shared_data):
             # Equal up to the 10 m noise band `climb` ignores at a profile's ends
             # (summing segments instead left 50 m between them).
             assert loop["ascent_ft"] == pytest.approx(loop["descent_ft"], abs=33)
+
+
+def test_walks_name_the_waymarked_routes_they_follow_and_avoid_flagged_ways(
+    client, world
+):
+    body = api(client, place="Ordino", drive_miles="10", hike_miles="8").json()
+    assert body["loops"]
+    marked = [loop for loop in body["loops"] if loop["routes"]]
+    assert marked, "Ordino's valleys carry the GR 11 and the GRP"
+    for loop in marked:
+        # each route once (a route's stages name the same marks), by its label
+        labels = {_label(r["ref"] or r["name"]) for r in loop["routes"]}
+        on = [s for s in loop["segments"] if s["routes"]]
+        routes = WalkingRoute.objects.in_bulk({r for s in on for r in s["routes"]})
+        assert on and {_label(str(r)) for r in routes.values()} == labels
+        miles = sum(s["miles"] for s in on)
+        assert loop["waymarked_miles"] == pytest.approx(miles, abs=0.05)
+        assert 0 < loop["waymarked_miles"] <= loop["length_miles"]
+        assert len(labels) == len(loop["routes"])
+    routes = [r for loop in marked for r in loop["routes"]]
+    assert any(r["marks"].endswith(" marks") for r in routes)
+    walked = Segment.objects.filter(
+        id__in=[s["segment_id"] for loop in body["loops"] for s in loop["segments"]]
+    )
+    assert not walked.exclude(trail__flag="").exists()
+
+
+def _label(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())

@@ -175,3 +175,18 @@ def test_the_gpx_description_uses_the_hikers_units(client, world):
         )
         assert unit in gpx.description
         assert "Planned with LoopGenie" in gpx.description
+
+
+def test_the_cue_sheet_and_gpx_say_which_marks_to_follow(client, world):
+    trip = {"start": "Ordino", "drive": "10", "hike": "8"}
+    page = client.get(reverse("planner:plan"), trip).content.decode()
+    cues = page[page.index('<table class="cues">') :]
+    assert '<strong class="route">' in cues
+    assert " marks</small>" in cues
+    described = [
+        gpxpy.parse(
+            client.get(reverse("planner:plan_gpx"), {**trip, "loop": n}).content
+        ).description
+        for n in (1, 2, 3)
+    ]
+    assert any("follows " in d and " marks)" in d for d in described)

@@ -6,7 +6,8 @@ for all of them:
 
 - a vertex is a *junction* where a line ends, where lines meet, cross or part (its
   distinct neighbours are not exactly two), where the set of lines running over it
-  changes, or where a trailhead or campsite attaches;
+  changes, where a line turns back over its own ground, or where a trailhead or
+  campsite attaches;
 - every line is split at its junctions into *segments*, each an edge between two
   junctions with its own geometry and length in metres;
 - one segment per piece of ground: where lines share consecutive vertices (OSM
@@ -337,8 +338,12 @@ def build_network(
     for _, keys, _ in prepared:
         junction_keys.add(keys[0])
         junction_keys.add(keys[-1])
-        # Where the lines over the ground change, one line joins or leaves another.
+        # Where the lines over the ground change, one line joins or leaves another;
+        # where a line turns back over its own ground, that ground is one segment.
         for i in range(1, len(keys) - 1):
+            if keys[i - 1] == keys[i + 1]:
+                junction_keys.add(keys[i])
+                continue
             before = carriers[_edge(keys[i - 1], keys[i])]
             if len(before) > 1 or len(carriers[_edge(keys[i], keys[i + 1])]) > 1:
                 if before != carriers[_edge(keys[i], keys[i + 1])]:

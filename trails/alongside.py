@@ -17,7 +17,11 @@ this module finds the few that might, with numpy:
   tolerance;
 - two lines are a candidate when each has more than `NEAR_SHARE` of `min_m` beside
   the other; a line is a candidate with itself when two of its stretches more than
-  `gap_m` apart along it (around the loop, for a closed line) run beside each other.
+  `gap_m` apart along it (around the loop, for a closed line) run beside each other,
+  or, running opposite ways, more than `turn_gap_m` apart: a way that turns back on
+  itself (the close look may merge less than `min_m` there). Such a line is
+  cut at every turn (the middle of each cluster of its own opposite pairs), else
+  once between its earlier and its later stretch.
 
 Lines that share a segment (the same two vertices) already share that ground, and
 their pieces there do not count. The answer is generous on purpose: the close look
@@ -46,20 +50,25 @@ _NEIGHBOURS = ((1, -1), (1, 0), (1, 1), (0, 1))
 @dataclass
 class Alongside:
     pairs: set[tuple[int, int]]  # (a, b), a < b: lines that may share ground
-    # A line that may come back over its own ground: the furthest along it where an
-    # earlier stretch is, and the nearest along it where a later one is (metres).
-    returns: dict[int, tuple[float, float]]
+    # A line that may come back over its own ground: where to cut it (metres along
+    # it, ascending) so that no part runs over its own ground.
+    returns: dict[int, list[float]]
     # For each line in some pair (or returning): its segments (n: from vertex n to
     # n + 1) near the other line, the only ones worth a close look.
     near: dict[int, list[int]]
 
 
 def alongside(
-    lines: Sequence[Sequence[LonLat]], tolerance_m: float, min_m: float, gap_m: float
+    lines: Sequence[Sequence[LonLat]],
+    tolerance_m: float,
+    min_m: float,
+    gap_m: float,
+    turn_gap_m: float | None = None,
 ) -> Alongside:
     """Lines (by index) that may run within `tolerance_m` of each other, or of
     themselves, for more than `min_m`; see the module docstring."""
     found = Alongside(set(), {}, {})
+    turn_gap_m = gap_m if turn_gap_m is None else turn_gap_m
     counts = np.fromiter((len(c) for c in lines), np.int64, len(lines))
     if counts.sum() < 2:
         return found
@@ -69,17 +78,18 @@ def alongside(
     pieces, p, q = _pairs_of_neighbours(pieces, tolerance_m + PIECE_M)
     way, along, total = pieces.way, pieces.along, pieces.total
     ux, uy = pieces.ux, pieces.uy
-    keep = np.abs(ux[p] * ux[q] + uy[p] * uy[q]) > PARALLEL_COS
-    p, q = p[keep], q[keep]
+    cos = ux[p] * ux[q] + uy[p] * uy[q]
+    keep = np.abs(cos) > PARALLEL_COS
+    p, q, cos = p[keep], q[keep], cos[keep]
     apart = np.abs(along[p] - along[q])
     apart = np.where(pieces.closed[p], np.minimum(apart, total[p] - apart), apart)
-    keep = (way[p] != way[q]) | (apart > gap_m)
-    p, q = p[keep], q[keep]
+    keep = (way[p] != way[q]) | (apart > gap_m) | ((cos < 0) & (apart > turn_gap_m))
+    p, q, cos = p[keep], q[keep], cos[keep]
     q_by_p = _beside(pieces, p, q, tolerance_m)  # metres of q's piece beside p's
     p_by_q = _beside(pieces, q, p, tolerance_m)
     hit = (q_by_p > 0) | (p_by_q > 0)
     hit[hit] = ~_same_ends(pieces.lonlat, pieces.seg[p[hit]], pieces.seg[q[hit]])
-    p, q, q_by_p, p_by_q = p[hit], q[hit], q_by_p[hit], p_by_q[hit]
+    p, q, q_by_p, p_by_q, cos = p[hit], q[hit], q_by_p[hit], p_by_q[hit], cos[hit]
     lo = np.minimum(way[p], way[q])
     hi = np.maximum(way[p], way[q])
     # Metres of the higher line beside the lower, and of the lower beside the higher.
@@ -103,10 +113,32 @@ def alongside(
             found.pairs.add((a, b))
             continue
         mine = (way[p] == a) & (way[q] == a)
-        earlier = np.minimum(along[p[mine]], along[q[mine]])
-        later = np.maximum(along[p[mine]], along[q[mine]])
-        found.returns[a] = (float(earlier.max()), float(later.min()))
+        cuts = _cuts(
+            np.minimum(along[p[mine]], along[q[mine]]),
+            np.maximum(along[p[mine]], along[q[mine]]),
+            cos[mine] < 0,
+            float(total[p[mine][0]]) if pieces.closed[p[mine][0]] else None,
+        )
+        if cuts:
+            found.returns[a] = cuts
     return found
+
+
+def _cuts(
+    earlier: np.ndarray, later: np.ndarray, opposite: np.ndarray, loop_m: float | None
+) -> list[float]:
+    """Where to cut a line whose pieces at `earlier` run beside its pieces at
+    `later` (metres along it): at each turn, the middle of a cluster of pairs
+    running opposite ways; else once between the two stretches."""
+    if loop_m is not None:  # across a closed line's start: that is a cut already
+        opposite = opposite & (later - earlier <= loop_m / 2)
+    if opposite.any():
+        middles = np.sort((earlier[opposite] + later[opposite]) / 2)
+        turns = np.split(middles, np.flatnonzero(np.diff(middles) > PIECE_M) + 1)
+        return [float(np.median(t)) for t in turns]
+    if earlier.max() >= later.min():
+        return []
+    return [float(earlier.max() + later.min()) / 2]
 
 
 @dataclass

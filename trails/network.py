@@ -6,7 +6,8 @@ for all of them:
 
 - a vertex is a *junction* where a line ends, where lines meet, cross or part (its
   distinct neighbours are not exactly two), where the set of lines running over it
-  changes, or where a trailhead or campsite attaches;
+  changes, where a line turns back over its own ground, or where a trailhead or
+  campsite attaches;
 - every line is split at its junctions into *segments*, each an edge between two
   junctions with its own geometry and length in metres;
 - one segment per piece of ground: where lines share consecutive vertices (OSM
@@ -342,11 +343,13 @@ def build_network(
         junction_keys.add(keys[0])
         junction_keys.add(keys[-1])
         on = [carriers[e] for e in line]
-        if all(c.__class__ is int for c in on):
-            continue  # a line alone on all its ground
-        # Where the lines over the ground change, one line joins or leaves another.
+        alone = all(c.__class__ is int for c in on)
+        if alone and len(set(line)) == len(line):
+            continue  # a line alone on all its ground, never back over it
+        # Where the lines over the ground change, one line joins or leaves another;
+        # where a line turns back over its own ground, that ground is one segment.
         for i in range(1, len(keys) - 1):
-            if on[i - 1] != on[i]:
+            if keys[i - 1] == keys[i + 1] or on[i - 1] != on[i]:
                 junction_keys.add(keys[i])
 
     places = _attach_points(prepared, list(points), attach_m, junction_keys)

@@ -44,10 +44,20 @@ With `itself` (OSM ways: a GPS track out and back is a walk, not a map), a line
 also merges with itself: where a later stretch of it runs over an earlier one
 more than `SELF_GAP_TOLERANCES` tolerances plus `min_m` further along (around the
 loop, for a closed line), as an out-and-back drawn with nodes of its own does, or a
-thin closed footway whose two sides are one path. Closer than that, a hairpin's legs
-or a tight bend are left as they are. Such a line is cut in two between its earlier
-and its later stretch, the second part merged onto the first like any later line,
-and the two joined again.
+thin closed footway whose two sides are one path. Closer than that, only a way that
+turns back on itself merges (its legs running opposite ways, more than
+`TURN_GAP_TOLERANCES` apart along it, for more than `TURN_MIN_TOLERANCES`): a short
+spur mapped out and back is one path, while a switchback's legs, further apart than
+the tolerance, touch only at the turn and stay as they are. Such a line is cut at
+each of its turns (a way can cover a stretch three times), each part merged onto
+the parts before it like any later line, and the parts joined again.
+
+A stretch of an OSM way between two nodes of an earlier way, with no junction
+between, that strays up to `BUBBLE_TOLERANCES` tolerances from the earlier way's
+stretch between those nodes (and is about as long) is that stretch drawn twice: too
+far apart in its middle to make a run, it still joins the same two nodes over the
+same ground. (Digitised lines share positions where snapping joined them, which
+says less.)
 
 Only lines that `trails/alongside.py` finds running beside another (or themselves)
 get the close look, and only their segments near that other line are sampled.
@@ -77,8 +87,22 @@ DEFAULT_MIN_M = 30.0
 # a loop) and came back, and that detour is not part of the stretch.
 JUMP_TOLERANCES = 2.0
 # A line's own stretches merge only this many tolerances plus `min_m` apart along
-# it: a hairpin's legs are within the tolerance of each other near the turn.
+# it: a tight bend's legs are within the tolerance of each other near the bend.
 SELF_GAP_TOLERANCES = 4.0
+# ...unless the line turns back on itself, its legs running opposite ways: then
+# they merge from this many tolerances apart along it (a point on the way back
+# is twice as far from its foot on the way out as from the turn), over more than
+# TURN_MIN_TOLERANCES tolerances. A switchback's legs further apart than the
+# tolerance are only that close right at the turn, and stay as they are.
+TURN_GAP_TOLERANCES = 2.0
+TURN_MIN_TOLERANCES = 3.0
+# Looks at a line after a merge: each looks again where the line now enters and
+# leaves the stretches merged, which can bring a cut corner within the tolerance.
+LOOKS = 4
+# A stretch between two vertices of an earlier line that strays from the earlier
+# line's stretch between them by up to this many tolerances (never long enough
+# within the tolerance to count as a run) is the same path drawn twice.
+BUBBLE_TOLERANCES = 2.0
 
 Segment = tuple[LonLat, LonLat]
 
@@ -107,6 +131,7 @@ class _Sample:
     step_m: float  # metres of the later line it stands for
     hits: dict[int, _Hit]  # earlier way -> nearest point within tolerance
     nearest: int | None
+    along_m: float = 0.0  # metres along the whole line (a part: from its start)
 
 
 # A gap in the samples (segments far from any other line): it ends every stretch.
@@ -115,10 +140,10 @@ _GAP = _Sample(-1, 0.0, 0.0, {}, None)
 
 @dataclass
 class _Return:
-    """The second part of a line cut in two to merge it with itself."""
+    """A later part of a line cut at its turns to merge it with itself."""
 
-    first: int  # the way index of the first part
-    closed: bool  # the line ends where it starts
+    parts: tuple[int, ...]  # the way indexes of the parts before it, in order
+    loop_m: float | None  # the whole line's length, if it ends where it starts
 
 
 @dataclass
@@ -144,7 +169,14 @@ def merge_parallel(
     if not usable or tolerance_m <= 0:
         return ways, 0.0
     gap_m = SELF_GAP_TOLERANCES * tolerance_m + min_m
-    found = alongside([ways[i].coords for i in usable], tolerance_m, min_m, gap_m)
+    turn_gap_m = TURN_GAP_TOLERANCES * tolerance_m
+    found = alongside(
+        [ways[i].coords for i in usable],
+        tolerance_m,
+        min_m,
+        gap_m,
+        turn_gap_m,
+    )
     if not itself:
         found.returns.clear()
     if not found.pairs and not found.returns:
@@ -158,41 +190,52 @@ def merge_parallel(
         # comes within the tolerance, and across a segment the lines already share.
         wider = {m for n in ns for m in range(n - 2, n + 3) if 0 <= m < len(coords) - 1}
         near[usable[i]] = {(coords[n], coords[n + 1]) for n in wider}
-    # Lines that come back over themselves: cut in two, appended as parts.
-    parts: dict[int, tuple[int, int]] = {}
+    # Lines that come back over themselves: cut at their turns, the later parts
+    # appended.
+    parts: dict[int, list[int]] = {}
     returns: dict[int, _Return] = {}
-    for i, (earlier_m, later_m) in sorted(found.returns.items()):
+    for i, cuts_m in sorted(found.returns.items()):
         k = usable[i]
         whole = _copy(ways[k])
-        cut = _cut_at(whole, (earlier_m + later_m) / 2)
-        if cut is None or earlier_m >= later_m:
+        cuts = sorted({n for n in (_cut_at(whole, m) for m in cuts_m) if n})
+        if not cuts:
             continue
-        first, second = _split(whole, cut)
-        ways[k] = first
-        ways.append(second)
-        parts[k] = (k, len(ways) - 1)
-        returns[len(ways) - 1] = _Return(k, first.coords[0] == second.coords[-1])
-        near[len(ways) - 1] = near.get(k, set())
-        involved |= {k, len(ways) - 1}
-        later.add(len(ways) - 1)
+        loop_m = _length(whole.coords) if whole.coords[0] == whole.coords[-1] else None
+        pieces = _split(whole, cuts)
+        ways[k] = pieces[0]
+        parts[k] = [k]
+        for piece in pieces[1:]:
+            ways.append(piece)
+            returns[len(ways) - 1] = _Return(tuple(parts[k]), loop_m)
+            parts[k].append(len(ways) - 1)
+            near[len(ways) - 1] = near.get(k, set())
+            later.add(len(ways) - 1)
+        involved |= set(parts[k])
     # Copies of every line the merge may change: those merged and those touching.
     for i in sorted(involved - set(returns) - set(parts)):
         ways[i] = _copy(ways[i])
-    for i in _touching(ways, involved):
+    touching = _touching(ways, involved)
+    for i in touching:
         ways[i] = _copy(ways[i])
-    # Input order, with a line's second part straight after its first.
-    sequence = [
-        n for k in sorted(involved - set(returns)) for n in (k, *_second(parts, k))
-    ]
-    merger = _Merger(ways, sequence, later, near, returns, tolerance_m, min_m, gap_m)
+    # Input order, with a line's later parts straight after its first.
+    sequence = [n for k in sorted(involved - set(returns)) for n in parts.get(k, [k])]
+    merger = _Merger(
+        ways,
+        sequence,
+        touching,
+        later,
+        near,
+        returns,
+        tolerance_m,
+        min_m,
+        gap_m,
+        turn_gap_m,
+    )
     merged = sum(merger.merge(i) for i in sequence)
-    for a, b in sorted(parts.values(), reverse=True):
-        ways[a] = _join(ways[a], ways[b])
-    return ways[: len(ways) - len(parts)], merged
-
-
-def _second(parts: dict[int, tuple[int, int]], k: int) -> tuple[int, ...]:
-    return (parts[k][1],) if k in parts else ()
+    for k, ns in parts.items():
+        for n in ns[1:]:
+            ways[k] = _join(ways[k], ways[n])
+    return ways[: len(ways) - len(returns)], merged
 
 
 def _touching(ways: list[RawWay], involved: set[int]) -> list[int]:
@@ -220,7 +263,10 @@ def _cut_at(way: RawWay, along_m: float) -> int | None:
     return best[1] if best else None
 
 
-def _split(way: RawWay, n: int) -> tuple[RawWay, RawWay]:
+def _split(way: RawWay, cuts: list[int]) -> list[RawWay]:
+    """The line cut at inner vertexes `cuts` (ascending), each cut vertex ending
+    one part and starting the next."""
+
     def part(a: int, b: int) -> RawWay:
         return replace(
             way,
@@ -229,7 +275,8 @@ def _split(way: RawWay, n: int) -> tuple[RawWay, RawWay]:
             elevations=way.elevations[a:b] if way.elevations is not None else None,
         )
 
-    return part(0, n + 1), part(n, len(way.coords))
+    ends = [0, *cuts, len(way.coords) - 1]
+    return [part(a, b + 1) for a, b in zip(ends, ends[1:])]
 
 
 def _join(first: RawWay, second: RawWay) -> RawWay:
@@ -251,12 +298,14 @@ class _Merger:
         self,
         ways: list[RawWay],
         sequence: list[int],
+        touching: list[int],
         later: set[int],
         near: dict[int, set[Segment]],
         returns: dict[int, _Return],
         tolerance_m: float,
         min_m: float,
         gap_m: float,
+        turn_gap_m: float,
     ):
         self.ways = ways
         self.later = later
@@ -265,6 +314,8 @@ class _Merger:
         self.tolerance_m = tolerance_m
         self.min_m = min_m
         self.gap_m = gap_m
+        self.turn_gap_m = turn_gap_m
+        self.turn_min_m = TURN_MIN_TOLERANCES * tolerance_m
         self.step_m = tolerance_m / 2
         # Cells several tolerances wide: a segment is registered in every cell its
         # box (grown by the tolerance) touches, so a look-up reads one cell.
@@ -280,29 +331,26 @@ class _Merger:
         # closed line counts twice at its start/end: the lines merged and every
         # line touching them.
         self.vertices: defaultdict[str, list[int]] = defaultdict(list)
-        at = {p for i in sequence for p in ways[i].coords}
-        merged = set(sequence)
-        for i, way in enumerate(ways):
-            if i in merged or not at.isdisjoint(way.coords):
-                for lon, lat in way.coords:
-                    self.vertices[position_key(lon, lat)].append(i)
-        # For the line being merged with its own first part: where it starts along
-        # the whole line, and the whole line's length.
+        for i in sorted({*sequence, *touching}):
+            for lon, lat in ways[i].coords:
+                self.vertices[position_key(lon, lat)].append(i)
+        # For a part of a line being merged with the parts before it: where it
+        # starts along the whole line.
         self.offset_m = 0.0
-        self.total_m = 0.0
+        self._current = -1  # the line being merged
 
     def merge(self, i: int) -> float:
         """Merge line `i` onto the lines before it, then make it one of them."""
         merged = 0.0
+        self._current = i
         returning = self.returns.get(i)
-        self.offset_m = self.total_m = 0.0
+        self.offset_m = 0.0
         if returning is not None:
-            self.offset_m = _length(self.ways[returning.first].coords)
-            self.total_m = self.offset_m + _length(self.ways[i].coords)
-        # A second look after a merge: where the line now enters a stretch, its
+            self.offset_m = sum(_length(self.ways[n].coords) for n in returning.parts)
+        # Another look after a merge: where the line now enters a stretch, its
         # segment before may have come within the tolerance of the earlier line.
         self.ends: set[Segment] = set()
-        for look in range(2 if self.indexed and i in self.later else 0):
+        for look in range(LOOKS if self.indexed and i in self.later else 0):
             samples = self._samples(i, self.ends if look else self.near.get(i, set()))
             self.ends = set()
             # From the last run back, so the earlier runs' vertex indexes hold.
@@ -313,6 +361,8 @@ class _Merger:
             merged += metres
             if not metres:
                 break
+        if self.indexed and i in self.later:
+            merged += self._bubbles(i)
         self._index_way(i)
         return merged
 
@@ -329,40 +379,66 @@ class _Merger:
         last = len(coords) - 2
         along = self.offset_m
         for n, (a, b) in enumerate(zip(coords, coords[1:])):
-            seg_m = _metres(a, b)
             if (a, b) not in near:
                 if samples and samples[-1] is not _GAP:
                     samples.append(_GAP)
-                along += seg_m
+                if returning is not None:  # only a part needs where it is along
+                    along += _metres(a, b)
                 continue
+            seg_m = _metres(a, b)
             steps = max(1, math.ceil(seg_m / self.step_m))
             for k in range(steps + 1 if n == last else steps):
                 f = k / steps
                 p = (a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f)
                 candidates = cells.get((floor(p[0] / cell_lon), floor(p[1] / cell_lat)))
                 hits = self._hits(p, candidates) if candidates else {}
-                if returning is not None and returning.first in hits:
-                    self._only_far_back(hits, returning, along + f * seg_m)
+                s = along + f * seg_m
+                if returning is not None and hits:
+                    self._only_far_back(hits, returning, s, a, b)
                 nearest = (
                     min(hits, key=lambda w: (hits[w].distance_m, w)) if hits else None
                 )
                 if k < steps:
-                    samples.append(_Sample(n, f, seg_m / steps, hits, nearest))
+                    samples.append(_Sample(n, f, seg_m / steps, hits, nearest, s))
                 else:  # the line's last vertex
-                    samples.append(_Sample(n + 1, 0.0, 0.0, hits, nearest))
+                    samples.append(_Sample(n + 1, 0.0, 0.0, hits, nearest, s))
             along += seg_m
         return samples
 
     def _only_far_back(
-        self, hits: dict[int, _Hit], returning: _Return, along_m: float
+        self,
+        hits: dict[int, _Hit],
+        returning: _Return,
+        along_m: float,
+        a: LonLat,
+        b: LonLat,
     ) -> None:
-        """Drop a hit on the line's own first part unless it is more than the gap
-        back along the line (around the loop for a closed line)."""
-        apart = abs(along_m - hits[returning.first].along_m)
-        if returning.closed:
-            apart = min(apart, self.total_m - apart)
-        if apart <= self.gap_m:
-            del hits[returning.first]
+        """Drop a hit on the line's own earlier parts unless it is more than the
+        gap back along the line (around the loop for a closed line), or more than
+        the turn's gap on a leg running the opposite way."""
+        for w in returning.parts:
+            hit = hits.get(w)
+            if hit is None:
+                continue
+            apart = self._apart(returning, along_m, hit)
+            if apart > self.gap_m:
+                continue
+            if apart > self.turn_gap_m:
+                seg = hit.segment
+                kx = math.cos(math.radians(a[1])) ** 2
+                cos = (b[0] - a[0]) * (seg.b[0] - seg.a[0]) * kx + (b[1] - a[1]) * (
+                    seg.b[1] - seg.a[1]
+                )
+                if cos < 0:
+                    continue
+            del hits[w]
+
+    @staticmethod
+    def _apart(returning: _Return, along_m: float, hit: _Hit) -> float:
+        apart = abs(along_m - hit.along_m)
+        if returning.loop_m is not None:
+            apart = min(apart, returning.loop_m - apart)
+        return apart
 
     def _hits(self, p: LonLat, candidates: list[_Segment]) -> dict[int, _Hit]:
         hits: dict[int, _Hit] = {}
@@ -404,7 +480,17 @@ class _Merger:
                 run.last = n
             else:
                 runs.append(_Run(way, n, n, 0.0))
-        return [r for r in runs if r.metres > self.min_m]
+        return [r for r in runs if r.metres > self._min_for(r, samples)]
+
+    def _min_for(self, run: _Run, samples: list[_Sample]) -> float:
+        """A run needs more than `min_m`, or less on the line's own way back from
+        a turn (see TURN_MIN_TOLERANCES)."""
+        returning = self.returns.get(self._current)
+        if returning is None or run.way not in returning.parts:
+            return self.min_m
+        first = samples[run.first]
+        apart = self._apart(returning, first.along_m, first.hits[run.way])
+        return self.turn_min_m if apart <= self.gap_m else self.min_m
 
     @staticmethod
     def _continues(
@@ -452,6 +538,14 @@ class _Merger:
         stretch = self._stretch(j, entry[0], exit_[0])  # again: relocating adds some
         if stretch is None:
             return 0.0
+        return self._replace(i, start, end, j, stretch)
+
+    def _replace(
+        self, i: int, start: int, end: int, j: int, stretch: list[int]
+    ) -> float:
+        """Replace line `i`'s vertices `start`..`end` with line `j`'s `stretch`;
+        return the metres of ground that became shared."""
+        way = self.ways[i]
         target = self.ways[j]
         new_coords = [target.coords[n] for n in stretch]
         # Ground the line already covers (a second look re-enters its stretches).
@@ -480,6 +574,37 @@ class _Merger:
                 eles[n] if eles is not None else None for n in stretch
             ]
         return sum(line_length_m(ab) for ab in fresh)
+
+    def _bubbles(self, i: int) -> float:
+        """Stretches of OSM way `i` between two nodes of an earlier way, with no
+        junction between, that stay within BUBBLE_TOLERANCES tolerances of the
+        earlier line's stretch between those vertices: replaced by that stretch."""
+        if self.ways[i].vertex_ids is None:
+            return 0.0  # shared positions may be snapping's work, not one node
+        coords = self.ways[i].coords
+        vertices = self.vertices
+        shared = [
+            n for n, p in enumerate(coords) if len(vertices[position_key(*p)]) > 1
+        ]
+        reach_m = BUBBLE_TOLERANCES * self.tolerance_m
+        merged = 0.0
+        # From the last back, so the earlier ones' vertex indexes hold.
+        for n1, n2 in reversed(list(zip(shared, shared[1:]))):
+            coords = self.ways[i].coords
+            mine = coords[n1 : n2 + 1]
+            ka, kb = position_key(*coords[n1]), position_key(*coords[n2])
+            both = set(vertices[ka]) & set(vertices[kb]) & self.indexed
+            for j in sorted(both - {i}):
+                stretch = self._stretch(j, coords[n1], coords[n2])
+                if stretch is None or len(stretch) + len(mine) < 5:
+                    continue
+                theirs = [self.ways[j].coords[n] for n in stretch]
+                if _strays_within(mine, theirs, reach_m) and _strays_within(
+                    theirs, mine, reach_m
+                ):
+                    merged += self._replace(i, n1, n2, j, stretch)
+                    break
+        return merged
 
     def _stretch(self, j: int, entry: LonLat, exit_: LonLat) -> list[int] | None:
         """Indexes of line `j`'s vertices from `entry` to `exit_`, the shorter way
@@ -685,6 +810,19 @@ class _Merger:
 def _segment_at(coords: list[LonLat], a: LonLat, b: LonLat) -> int:
     return next(
         n for n in range(len(coords) - 1) if coords[n] == a and coords[n + 1] == b
+    )
+
+
+def _strays_within(line: list[LonLat], other: list[LonLat], reach_m: float) -> bool:
+    """Whether every vertex of `line` is within `reach_m` of `other`, and the two
+    are about as long."""
+    length, other_m = _length(line), _length(other)
+    if abs(length - other_m) > 0.25 * max(length, other_m):
+        return False
+    kx = math.cos(math.radians(line[0][1])) * METRES_PER_DEGREE
+    return all(
+        min(_project(p, a, b, kx)[0] for a, b in zip(other, other[1:])) <= reach_m
+        for p in line
     )
 
 

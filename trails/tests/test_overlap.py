@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -234,14 +235,86 @@ def test_a_line_is_merged_with_itself_only_when_asked():
     assert merge_parallel([there_and_back], itself=True)[1] > 200
 
 
-def test_a_hairpin_is_not_merged_with_itself():
-    # Two legs 4 m apart for 40 m from the turn: never more than 70 m apart along.
+def test_a_switchback_whose_legs_are_further_apart_than_the_tolerance_is_kept():
+    # Two legs 4 m apart for 40 m from the turn: a mountain path's hairpin, whose
+    # legs come within 3 m of each other only at the turn itself.
     hairpin = RawWay(
         "hairpin", [m(0, 0), m(40, 0), m(42, 2), m(40, 4), m(0, 4), m(-60, 100)]
     )
-    (after,), merged = merge_parallel([hairpin], itself=True)
+    (after,), merged = merge_parallel([hairpin], 3.0, 20.0, itself=True)
     assert merged == 0
     assert after.coords == hairpin.coords
+    # Likewise 7 m apart with the 5 m tolerance for digitised lines.
+    wide = RawWay("wide", [m(0, 0), m(40, 0), m(43, 3.5), m(40, 7), m(0, 7)])
+    (after,), merged = merge_parallel([wide], itself=True)
+    assert merged == 0
+    assert after.coords == wide.coords
+
+
+def test_a_short_spur_walked_out_and_back_is_merged_with_itself():
+    # OSM draws a 19 m spur out and back 1.5 m beside itself (Oslo east, w158001665):
+    # shorter than the 20 m a run needs, but a way that turns back on itself is one
+    # path walked there and back.
+    spur = RawWay(
+        "spur",
+        [m(0, 0), m(19, 0), m(12, 1.5), m(0, 1.5), m(-40, 30)],
+        vertex_ids=["a", "tip", "b", "c", "d"],
+    )
+    (after,), merged = merge_parallel([spur], 3.0, 20.0, itself=True)
+    assert merged > 12
+    net = build_network([after])
+    assert sum(s.length_m for s in net.segments) == pytest.approx(19 + 50, abs=1)
+
+
+def test_a_way_that_covers_a_stretch_three_times_is_merged_at_each_turn():
+    # Up to 70 m, back to 35 m and up again past 70 m, 0.5 m to one side each time
+    # (Krems, w225803417): one stretch of ground under three legs.
+    way = RawWay(
+        "thrice",
+        [m(0, 0), m(35, 0), m(45, 0.2), m(70, 0), m(35, 0), m(110, 0.5), m(300, 0)],
+        vertex_ids=["a", "b", "c", "d", "b", "e", "f"],
+    )
+    (after,), merged = merge_parallel([way], 3.0, 20.0, itself=True)
+    assert merged > 60
+    net = build_network([after])
+    assert sum(s.length_m for s in net.segments) == pytest.approx(300, abs=1)
+
+
+def test_two_ways_between_the_same_nodes_a_few_metres_apart_are_one_path():
+    # A 70 m footway beside another between two of its nodes, straying up to
+    # 5.5 m from it (Krems, w85955819 beside w24778514): within the 3 m tolerance
+    # only near its ends, and both end on the same two nodes.
+    trail = RawWay("trail", [m(-50, 0), m(0, 0), m(70, 0), m(120, 0)])
+    trail = osm(trail, "t")
+    bubble = RawWay(
+        "bubble",
+        [m(0, 0), m(30, 5.5), m(50, 4.5), m(62, 2.5), m(70, 0)],
+        vertex_ids=["t1", "b1", "b2", "b3", "t2"],
+    )
+    (_, after), merged = merge_parallel([trail, bubble], 3.0, 20.0, itself=True)
+    assert after.vertex_ids == ["t1", "t2"]
+    assert merged == pytest.approx(70, abs=0.1)
+    # Further apart than two tolerances, it is another path.
+    apart = replace(bubble, coords=[m(0, 0), m(30, 7), m(50, 6), m(62, 3), m(70, 0)])
+    assert merge_parallel([trail, apart], 3.0, 20.0)[1] == 0
+
+
+def test_a_corner_cut_between_two_merged_stretches_is_merged_too():
+    # The second drawing cuts a corner of the first 4 m wide with one long segment:
+    # after its stretches either side merge, what is left of the cut is within the
+    # tolerance and merges with a further look (Andorra, w875738402).
+    first = RawWay(
+        "first",
+        [m(-100, 60), m(0, 0), m(1, -3.3), m(19, -15), m(60, -40), m(160, -100)],
+        vertex_ids=["p", "q", "r", "s", "t", "u"],
+    )
+    second = RawWay(
+        "second",
+        [m(-100, 61), m(-1, 1.5), m(59, -39), m(161, -100)],
+        vertex_ids=["v", "w", "x", "y"],
+    )
+    (one, two), merged = merge_parallel([first, second], 3.0, 20.0, itself=True)
+    assert pairs(two) <= pairs(one)
 
 
 def test_lines_crossing_at_a_junction_are_not_merged():

@@ -79,14 +79,12 @@ def alongside(
     way, along, total = pieces.way, pieces.along, pieces.total
     ux, uy = pieces.ux, pieces.uy
     cos = ux[p] * ux[q] + uy[p] * uy[q]
-    keep = np.abs(cos) > PARALLEL_COS
-    p, q, cos = p[keep], q[keep], cos[keep]
     apart = np.abs(along[p] - along[q])
     apart = np.where(pieces.closed[p], np.minimum(apart, total[p] - apart), apart)
     keep = (way[p] != way[q]) | (apart > gap_m) | ((cos < 0) & (apart > turn_gap_m))
     p, q, cos = p[keep], q[keep], cos[keep]
-    q_by_p = _beside(pieces, p, q, tolerance_m)  # metres of q's piece beside p's
-    p_by_q = _beside(pieces, q, p, tolerance_m)
+    q_by_p = _chunked(_beside, pieces, p, q, tolerance_m)  # q's metres beside p
+    p_by_q = _chunked(_beside, pieces, q, p, tolerance_m)
     hit = (q_by_p > 0) | (p_by_q > 0)
     hit[hit] = ~_same_ends(pieces.lonlat, pieces.seg[p[hit]], pieces.seg[q[hit]])
     p, q, q_by_p, p_by_q, cos = p[hit], q[hit], q_by_p[hit], p_by_q[hit], cos[hit]
@@ -96,7 +94,7 @@ def alongside(
     hi_m = np.where(way[q] == hi, q_by_p, p_by_q)
     lo_m = np.where(way[q] == hi, p_by_q, q_by_p)
     n = len(lines)
-    key = lo * n + hi
+    key = lo.astype(np.int64) * n + hi
     keys, inverse = np.unique(key, return_inverse=True)
     near = np.minimum(
         np.bincount(inverse, hi_m, len(keys)), np.bincount(inverse, lo_m, len(keys))
@@ -196,19 +194,22 @@ def _pieces(
     ux, uy = dx[ks] / seg_m[ks], dy[ks] / seg_m[ks]
     way = w[s]
     closed = (lon[first] == lon[last]) & (lat[first] == lat[last])
+    # Single precision and 32-bit indexes: millimetres over a region a hundred km
+    # wide, and half the memory of a country's pieces.
+    f32, i32 = np.float32, np.int32
     return _Pieces(
         lonlat=lonlat,
-        x0=x[ks] + dx[ks] * f,
-        y0=y[ks] + dy[ks] * f,
-        ux=ux,
-        uy=uy,
-        length=piece_m,
-        way=way,
-        along=cum[ks] - start_m[way] + seg_m[ks] * f + piece_m / 2,
-        total=totals[way],
+        x0=(x[ks] + dx[ks] * f).astype(f32),
+        y0=(y[ks] + dy[ks] * f).astype(f32),
+        ux=ux.astype(f32),
+        uy=uy.astype(f32),
+        length=piece_m.astype(f32),
+        way=way.astype(i32),
+        along=(cum[ks] - start_m[way] + seg_m[ks] * f + piece_m / 2).astype(f32),
+        total=totals[way].astype(f32),
         closed=closed[way],
-        seg=ks,
-        seg_n=ks - first[way],
+        seg=ks.astype(i32),
+        seg_n=(ks - first[way]).astype(i32),
     )
 
 
@@ -216,7 +217,8 @@ def _pairs_of_neighbours(
     pieces: _Pieces, cell_m: float
 ) -> tuple[_Pieces, np.ndarray, np.ndarray]:
     """The pieces sorted by cell, and every pair of them whose middles are in the
-    same or neighbouring cells."""
+    same or neighbouring cells and that run roughly parallel (kept block by block,
+    so the pairs at a town's crossings never all sit in memory at once)."""
     mx = pieces.x0 + pieces.ux * pieces.length / 2
     my = pieces.y0 + pieces.uy * pieces.length / 2
     cx = np.floor(mx / cell_m).astype(np.int64)
@@ -232,24 +234,61 @@ def _pairs_of_neighbours(
     )
     ids = sorted_cells[starts]
     sizes = np.diff(np.append(starts, len(cell)))
+    fields = {
+        name: value if name == "lonlat" else value[order]
+        for name, value in vars(pieces).items()
+    }
+    pieces = _Pieces(**fields)
+    ux, uy = pieces.ux, pieces.uy
+
+    def parallel(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        keep = np.abs(ux[a] * ux[b] + uy[a] * uy[b]) > PARALLEL_COS
+        return a[keep], b[keep]
+
     ps, qs = [], []
-    a, b = _cross(starts, sizes, starts, sizes)
-    mask = a < b
-    ps.append(a[mask])
-    qs.append(b[mask])
+    blocks = [(starts, sizes, starts, sizes, True)]
     for ox, oy in _NEIGHBOURS:
         target = ids + ox * width + oy
         at = np.searchsorted(ids, target)
         at = np.minimum(at, len(ids) - 1)
         there = ids[at] == target
-        a, b = _cross(starts[there], sizes[there], starts[at[there]], sizes[at[there]])
-        ps.append(a)
-        qs.append(b)
-    fields = {
-        name: value if name == "lonlat" else value[order]
-        for name, value in vars(pieces).items()
-    }
-    return _Pieces(**fields), np.concatenate(ps), np.concatenate(qs)
+        blocks.append(
+            (starts[there], sizes[there], starts[at[there]], sizes[at[there]], False)
+        )
+    for sa, na, sb, nb, same in blocks:
+        # a few thousand cells at a time: their pairs' arrays stay small
+        bounds = np.searchsorted(
+            np.cumsum(na * nb),
+            np.arange(1, 1 + int((na * nb).sum()) // (8 * CHUNK) + 1) * 8 * CHUNK,
+        )
+        for lo, hi in zip(
+            np.concatenate(([0], bounds)), np.concatenate((bounds, [len(na)]))
+        ):
+            if hi <= lo:
+                continue
+            a, b = _cross(sa[lo:hi], na[lo:hi], sb[lo:hi], nb[lo:hi])
+            if same:
+                mask = a < b
+                a, b = a[mask], b[mask]
+            a, b = parallel(a, b)
+            ps.append(a)
+            qs.append(b)
+    return pieces, np.concatenate(ps), np.concatenate(qs)
+
+
+CHUNK = 32_768  # pairs measured at once: bounds the temporary arrays' memory
+
+
+def _chunked(measure, pieces: _Pieces, p, q, tolerance_m: float) -> np.ndarray:
+    """`measure` over the pairs a chunk at a time."""
+    if len(p) <= CHUNK:
+        return measure(pieces, p, q, tolerance_m)
+    return np.concatenate(
+        [
+            measure(pieces, p[i : i + CHUNK], q[i : i + CHUNK], tolerance_m)
+            for i in range(0, len(p), CHUNK)
+        ]
+    )
 
 
 def _cross(

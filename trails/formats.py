@@ -54,7 +54,8 @@ OVERLAP_M = 5.0  # a path drawn twice is a few metres off; see trails/overlap.py
 # OSM is drawn more precisely than a GPS track: a footway 2 m from a road is the
 # same ground for a hiker, one 8 m away is not. Checked on Oslo's dense city paths.
 OSM_OVERLAP_M = 3.0
-OSM_OVERLAP_MIN_M = 20.0
+# As short as trails/ground.py counts a stretch walked twice (15 m runs).
+OSM_OVERLAP_MIN_M = 15.0
 HEAD_BYTES = 65_536
 
 

@@ -70,6 +70,7 @@ so the result is deterministic.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -99,6 +100,7 @@ TURN_MIN_TOLERANCES = 3.0
 # Looks at a line after a merge: each looks again where the line now enters and
 # leaves the stretches merged, which can bring a cut corner within the tolerance.
 LOOKS = 4
+SHORT_ID = 40  # longer synthetic vertex ids become a hash
 # A stretch between two vertices of an earlier line that strays from the earlier
 # line's stretch between them by up to this many tolerances (never long enough
 # within the tolerance to count as a run) is the same path drawn twice.
@@ -661,7 +663,7 @@ class _Merger:
         # line over it (and a second import) gets the same one.
         ia, ib = self._id(j, n), self._id(j, n + 1)
         t = hit.t if ia <= ib else 1 - hit.t
-        vid = f"{min(ia, ib)}|{max(ia, ib)}@{t:.4f}"
+        vid = _short(f"{min(ia, ib)}|{max(ia, ib)}@{t:.4f}")
         # Every line with this segment gets the vertex, so that lines merged onto
         # each other before keep sharing their vertex keys. Not the line being
         # merged: its vertex indexes must hold until its stretches are rewritten.
@@ -834,3 +836,11 @@ def _metres(a: LonLat, b: LonLat) -> float:
     """Flat distance, exact to millimetres over a segment of a trail."""
     kx = math.cos(math.radians((a[1] + b[1]) / 2))
     return math.hypot((b[0] - a[0]) * kx, b[1] - a[1]) * METRES_PER_DEGREE
+
+
+def _short(vid: str) -> str:
+    """A new vertex's id, kept short: ids made from ids made from ids (a vertex
+    inserted next to one inserted before) would outgrow the columns."""
+    if len(vid) <= SHORT_ID:
+        return vid
+    return "v" + hashlib.sha1(vid.encode()).hexdigest()[:16]

@@ -10,11 +10,11 @@ import networkx as nx
 import numpy as np
 
 from planner.solver import costs
-from planner.solver.network import Layer, Prepared, prepare, reach_worth
+from planner.solver.network import ROWS, Layer, Prepared, prepare, reach_worth
 from planner.solver.result import Loop, SolveResult, Stage, Start, Step
 from planner.solver.search import Cand, Search, Task
 from planner.solver.trees import link_arrays, tree_loops
-from trails.geo import haversine_m
+from trails.geo import degrees_for_metres, haversine_m
 
 DEFAULT_BUDGET_S = 0.25
 MAX_BUDGET_S = 5.0
@@ -22,6 +22,7 @@ MIN_BUDGET_S = 0.01
 MAX_STARTS = 12  # trailheads searched per query; the rest only re-root loops
 # Searched trailheads whose loops start this near each other give the same loops.
 MIN_APART_M = 300.0
+MAX_CANDIDATES = 160  # starts whose reach is measured, spread over the drive radius
 APART_FRACTION = 0.05
 # loop-search steps after which lollipops join an answer still short of loops (a
 # count, not a time, so that the answer does not depend on the machine's speed)
@@ -263,6 +264,7 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
         longest = 0.0
     approach: dict[int, tuple] = {}
     seen_pivots: set[int] = set()
+    order = _spread(search, order, MIN_APART_M)
     found = _approaches(
         layer,
         prep,
@@ -354,6 +356,26 @@ def _tree_loops(search: Search, tasks: list[Task], until: float) -> None:
                 search.offer_hops(task, stem, loop.hops, 2 * metres, 2 * road, metres)
 
 
+def _spread(search: Search, order: list[int], metres: float) -> list[int]:
+    """The nearest-drive start in each square of `metres` (others there give the
+    same loops), at most `MAX_CANDIDATES`: a country's car parks in range are
+    thousands."""
+    graph, kept, seen = search.prep.graph, [], set()
+    for i in order:
+        node = graph.nodes[search.starts[i].node]
+        lon, lat = node.get("lon"), node.get("lat")
+        if lon is not None and lat is not None:
+            dlon, dlat = degrees_for_metres(metres, lat)
+            cell = (int(lon // dlon), int(lat // dlat))
+            if cell in seen:
+                continue
+            seen.add(cell)
+        kept.append(i)
+        if len(kept) == MAX_CANDIDATES:
+            break
+    return kept
+
+
 def _near(node: dict, prep: Prepared, other: int, metres: float) -> bool:
     there = prep.graph.nodes[prep.nodes[other]]
     lon, lat = node.get("lon"), node.get("lat")
@@ -382,12 +404,15 @@ def _approaches(
     if not need:
         return out
     paths = prep.all_paths(layer)
-    dist, pred = paths.many([nodes[k] for k in need], longest)
     part = np.array(layer.cycle_part)
     on_cycle = part >= 0
     part_m = np.array([*layer.cycle_part_m, 0.0])  # part -1 has no length
     big = on_cycle & (part_m[part] >= loop_m)
-    for row, k in enumerate(need):
+    for at, k in enumerate(need):
+        if at % ROWS == 0:  # a few dozen rows at a time: bounded memory
+            chunk = [nodes[m] for m in need[at : at + ROWS]]
+            dist, pred = paths.many(chunk, longest)
+        row = at % ROWS
         reached = np.isfinite(dist[row])
         found = np.flatnonzero(reached & big)
         if not len(found):

@@ -28,6 +28,7 @@ from planner.solver.costs import follow_key, goodness, metre_cost
 
 INF = math.inf
 REACH_STEP = 1.2
+ROWS = 32  # sources per compiled many-source search, to bound its memory
 
 # (link id, other end, length m, road m, walked forward) as seen from one node.
 Arc = tuple[int, int, float, float, bool]
@@ -235,10 +236,15 @@ def _reach_worth(
     b = np.array([x.b for x in links], dtype=np.int64)
     length = np.array([x.length for x in links])
     good = np.array([x.good for x in links])
-    dist, _ = prep.loop_paths(layer).many(pivots, radius)
-    within = np.isfinite(dist)
-    both = within[:, a] & within[:, b]
-    return both @ length, both @ good
+    reach, worth = [], []
+    # a few dozen rows at a time: a row is a whole network's distances
+    for i in range(0, len(pivots), ROWS):
+        dist, _ = prep.loop_paths(layer).many(pivots[i : i + ROWS], radius)
+        within = np.isfinite(dist)
+        both = within[:, a] & within[:, b]
+        reach.append(both @ length)
+        worth.append(both @ good)
+    return np.concatenate(reach), np.concatenate(worth)
 
 
 def prepare(graph: nx.MultiGraph, keep: Iterable[Hashable] = ()) -> Prepared:

@@ -12,7 +12,6 @@ be longer), and the time to parse and build. Figures for docs/benchmarks.md.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -22,22 +21,9 @@ sys.path.insert(0, str(ROOT))
 
 import networkx as nx  # noqa: E402
 
+from bench.regions_bench import DATA, REGIONS  # noqa: E402  the same regions
 from trails.formats import read_network  # noqa: E402
 from trails.network import CONNECTOR_KINDS  # noqa: E402
-
-DATA = Path(os.environ.get("LOOPGENIE_SHARED_DATA", ROOT.parent / "shared" / "data"))
-REGIONS = {
-    "andorra (demo)": ("andorra-osm/andorra-2021-06-22.osm.pbf", None),
-    "colorado": (
-        "colorado-state-forest/trails.geojson",
-        "colorado-state-forest/rec-symbols.geojson",
-    ),
-    "beatty": ("osm-regions/beatty.osm", None),
-    "krems": ("osm-regions/krems.osm.gz", None),
-    "lauf": ("osm-regions/lauf-200115.osm.pbf", None),
-    "north-bayreuth": ("osm-regions/north-bayreuth.osm.gz", None),
-    "oslo-east": ("osm-regions/oslo-east-filtered.osm.pbf", None),
-}
 
 
 def largest_foot_cycle_km(network) -> float:

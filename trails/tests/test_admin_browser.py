@@ -12,15 +12,16 @@ has none until Leaflet draws.)
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
-from conftest import ANDORRA_PBF, BASE_DIR
-from planner.tests.test_browser import CHROMIUM, CHROMIUM_FLAGS, _free_port, _manage
+from conftest import ANDORRA_PBF
+from planner.tests.test_browser import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    _manage,
+    running_server,
+)
 
 PASSWORD = "pw-for-browser-tests"
 
@@ -47,26 +48,8 @@ def admin_server(tmp_path_factory, shared_data):
         "--email",
         "editor@example.org",
     )
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with running_server(env) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 @pytest.fixture(scope="module")

@@ -53,7 +53,9 @@ SNAP_M = 15.0  # T-junctions in digitised data are off by a few metres
 OVERLAP_M = 5.0  # a path drawn twice is a few metres off; see trails/overlap.py
 # OSM is drawn more precisely than a GPS track: a footway 2 m from a road is the
 # same ground for a hiker, one 8 m away is not. Checked on Oslo's dense city paths.
-OSM_OVERLAP_M = 3.0
+# A little over the 3 m at which trails/ground.py calls two passes the same ground:
+# the close look samples every half tolerance, the checker measures to the line.
+OSM_OVERLAP_M = 3.5
 # As short as trails/ground.py counts a stretch walked twice (15 m runs).
 OSM_OVERLAP_MIN_M = 15.0
 HEAD_BYTES = 65_536

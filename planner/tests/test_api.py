@@ -38,11 +38,15 @@ def test_a_ten_mile_plan_from_andorra_la_vella_is_a_closed_walk_on_real_segments
         assert abs(loop["length_miles"] - 10) <= 1.0
 
 
-def test_the_best_loop_closes_the_length_without_repeating_trail(client, world):
+def test_the_best_loop_closes_the_length_repeating_no_more_than_an_approach(
+    client, world
+):
     best = api(client, **TEN_MILES).json()["loops"][0]
     assert best["rank"] == 1
     assert best["length_miles"] == pytest.approx(10, abs=0.1)
-    assert best["repeated_miles"] == 0
+    # a car park a few steps off the trail is walked to and back: nothing more
+    assert best["kind"] in ("loop", "lollipop")
+    assert best["repeated_miles"] <= 0.1
 
 
 def test_alternatives_are_materially_different(client, world):

@@ -17,31 +17,13 @@ from other trailheads or areas where they are nearly as good.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 NEAR_FRACTION = 0.01  # "within 1% of the target"
-ROAD_QUANTUM_FRACTION = 0.005
-MIN_ROAD_QUANTUM_M = 10.0
 MAX_SHARED_FRACTION = 0.5
 
 Key = tuple
-
-
-def road_quantum_m(target_m: float) -> float:
-    return max(MIN_ROAD_QUANTUM_M, ROAD_QUANTUM_FRACTION * target_m)
-
-
-def road_bucket(road_m: float, target_m: float) -> int:
-    return math.floor(road_m / road_quantum_m(target_m) + 0.5)
-
-
-def repeated_percent(repeated_m: float, length_m: float) -> int:
-    """Share of a walk's length, in percent, that walks trail a second time."""
-    if repeated_m <= 0:
-        return 0
-    return max(1, math.floor(100 * repeated_m / length_m + 0.5))
 
 
 def rank_key(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from heapq import heappop, heappush
 
 from planner.solver import costs
-from planner.solver.network import INF, Arc, Layer, Paths, Prepared, dijkstra
+from planner.solver.network import INF, Arc, Layer, Paths, Prepared, Prev, dijkstra
 from planner.solver.ranking import (
     MAX_SHARED_FRACTION,
     NEAR_FRACTION,
@@ -45,8 +45,8 @@ ASTAR_POPS = 48  # a blocked way home longer to find than this: rebound instead
 SMALL_REBOUND_M = 4000.0  # below this, a rebound is quicker in plain Python
 
 Hop = tuple[int, bool]  # (link id, walked forward)
-# per node: shortest way home, least road home, previous hop on the shortest way
-Bounds = tuple[list[float], list[float], list[tuple[int, int, bool] | None]]
+# per node: shortest way home, and the previous hop on it
+Bounds = tuple[list[float], Prev]
 
 
 @dataclass
@@ -63,16 +63,6 @@ class Cand:
     distinct_m: float
     sig: tuple
     cost: float = 0.0
-
-
-@dataclass
-class Caps:
-    """Pruning limits for partial walks with a given repeated length."""
-
-    length: float  # no walk longer than this can still win
-    road: float  # no walk with this much road (lower bound) can still win
-    tight_from: float  # from this road lower bound on, the length cap below applies
-    tight_length: float
 
 
 @dataclass
@@ -288,18 +278,14 @@ class Search:
 
     # -- pruning ---------------------------------------------------------------
 
-    def caps(self, repeated: float) -> Caps | None:
-        """Limits for walks with this much repeated trail: the length window (the
-        hiker's cost of a walk is only known once it closes)."""
+    def longest(self) -> float:
+        """No walk longer than this can win: the length window's end (a walk's
+        hiker cost is only known once it closes, so length is the only cut)."""
         if self.hint:
-            longest = self.hi_longer
             if self.shortest_above is not None:
-                longest = min(longest, self.shortest_above[0])
-            return Caps(longest, INF, INF, longest)
-        return Caps(self.hi, INF, INF, self.hi)
-
-    def caps_to_beat(self, k: Key, repeated: float) -> Caps | None:
-        return self.caps(repeated)
+                return min(self.hi_longer, self.shortest_above[0])
+            return self.hi_longer
+        return self.hi
 
     def stem_hopeless(self, stem_m: float, stem_weighted: float) -> bool:
         """Whether every walk with this stem costs more than the last pick: the
@@ -526,25 +512,22 @@ class Search:
         for lid in home.closed:
             used[lid] = 1
         penalty = self.penalty
-        extra = self.link_extra
+        link_extra = self.link_extra
         heads, tails = self.link_head, self.link_tail
         turn = COST_WEIGHT * costs.TURN if self.minimise_road else 0.0
         jitter = None if seed is None else random.Random(seed).random
         version = -1
-        caps: Caps | None = None
-        cap_len = cap_road = tight_from = tight_len = 0.0
+        cap_len = 0.0
         masks: list[bytearray] = []
-        beat: list[Caps | None] = []  # per pick: what a walk must keep to beat it
-        half = max_shared = INF
+        max_shared = INF
         h: list[float] = []
-        hr: list[float] = []
         prev: list = []
         first = -1
         marks = [d0 + f * (target - d0) for f in REBOUND_AT]
         mark = 0
         checkpoints: list[tuple[int, list[float], list, int]] = []
 
-        def children(u: int, d: float, r: float) -> list[tuple]:
+        def children(u: int, d: float) -> list[tuple]:
             out = []
             if hops:
                 last, forward = hops[-1]
@@ -556,21 +539,19 @@ class Search:
                     continue
                 if first == -1:
                     # leaving the root: bound by the ways home this first link allows
-                    hv, hrv, _ = home.after(lid)
-                    lb, lbr = d + ln + hv[v], r + rl + hrv[v]
+                    hv, _ = home.after(lid)
+                    lb = d + ln + hv[v]
                 else:
                     # each loop is searched once: it leaves the root by its lowest
                     # link, so it can only come back (or pass) by higher ones
                     if lid < first and (v == root or u == root):
                         continue
-                    lb, lbr = d + ln + h[v], r + rl + hr[v]
+                    lb = d + ln + h[v]
                 if lb > cap_len:
-                    continue
-                if lbr >= cap_road or (lbr >= tight_from and lb > tight_len):
                     continue
                 # head out until the shortest way home would close the length,
                 # on the ground a hiker prefers, keeping to the trail followed
-                score = abs(target - lb) + extra[lid]
+                score = abs(target - lb) + link_extra[lid]
                 enters = heads[lid] if fwd else tails[lid]
                 if follows is not None and enters != follows:
                     score += turn
@@ -644,39 +625,17 @@ class Search:
             work += len(order) // 64  # a rebound costs about that many steps
             return fresh_h, fresh_prev
 
-        def dominated(row: list[float], lb: float, lbr: float) -> bool:
-            """Already more than half the same as a pick it can no longer beat."""
-            for j, metres in enumerate(row):
-                if metres > half:
-                    c = beat[j]
-                    if (
-                        c is None
-                        or lb > c.length
-                        or lbr >= c.road
-                        or (lbr >= c.tight_from and lb > c.tight_length)
-                    ):
-                        return True
-            return False
-
-        def refresh() -> bool:
-            nonlocal version, caps, cap_len, cap_road, tight_from, tight_len
-            nonlocal masks, max_shared, beat, half
+        def refresh() -> None:
+            nonlocal version, cap_len, masks, max_shared
             if version == self.version:
-                return caps is not None
+                return
             version = self.version
-            caps = self.caps(repeated)
-            if caps is None:
-                return False
-            cap_len, cap_road = caps.length, caps.road
-            tight_from, tight_len = caps.tight_from, caps.tight_length
+            cap_len = self.longest()
             if near and not self.hint:
                 cap_len = min(cap_len, target + self.near)
-                tight_len = min(tight_len, cap_len)
             masks = self.pick_masks
-            beat = [self.caps_to_beat(p.key, repeated) for p in self.picks]
-            half = MAX_SHARED_FRACTION * cap_len
             wide = diversify and len(self.picks) < self.alternatives
-            max_shared = half if wide else INF
+            max_shared = MAX_SHARED_FRACTION * cap_len if wide else INF
             # shared metres with each pick along the current walk, from scratch
             shared[:] = [[0.0] * len(masks)]
             for lid, _ in hops:
@@ -685,16 +644,14 @@ class Search:
                     if mask[lid]:
                         row[j] += self.link_m[lid]
                 shared.append(row)
-            return True
 
         nodes = [root]
         hops: list[Hop] = []
         dists = [d0]
         roads = [r0]
         shared: list[list[float]] = []
-        if not refresh():
-            return True
-        frames = [children(root, d0, r0)]
+        refresh()
+        frames = [children(root, d0)]
         at = [0]
         pushes = counted = work = 0
         while frames:
@@ -716,7 +673,7 @@ class Search:
             _, lid, v, ln, rl, fwd = frame[i]
             if not hops:
                 first = lid
-                h, hr, prev = home.after(lid)
+                h, prev = home.after(lid)
                 mark = 0
             nd = dists[-1] + ln
             nr = roads[-1] + rl
@@ -724,16 +681,13 @@ class Search:
             lb = nd + h[v]
             if lb > cap_len:
                 continue
-            lbr = nr + hr[v]
-            if lbr >= cap_road or (lbr >= tight_from and lb > tight_len):
-                continue
             row = shared[-1]
             if masks:
                 row = row[:]
                 for j, mask in enumerate(masks):
                     if mask[lid]:
                         row[j] += ln
-                if dominated(row, lb, lbr) or max(row) > max_shared:
+                if max(row) > max_shared:
                     continue
             fresh = None
             if v != root and not home_is_free(v):
@@ -744,8 +698,7 @@ class Search:
                     fresh = rebound(lid, cap_len - nd)
                     way = fresh[0][v]
                 used[lid] = 0
-                lb = nd + way
-                if lb > cap_len or (lbr >= tight_from and lb > tight_len):
+                if nd + way > cap_len:
                     continue
             if v == root:
                 self.offer(
@@ -758,8 +711,7 @@ class Search:
                     nr,
                     repeated,
                 )
-                if not refresh():
-                    return True
+                refresh()
                 # the picks may have changed: count this link against the new ones
                 row = shared[-1][:]
                 for j, mask in enumerate(masks):
@@ -778,7 +730,7 @@ class Search:
                 while mark < len(marks) and nd >= marks[mark]:
                     mark += 1
                 h, prev = fresh or rebound(-1, cap_len - nd)
-            frames.append(children(v, nd, nr))
+            frames.append(children(v, nd))
             at.append(0)
             pushes += 1
             work += 1
@@ -787,8 +739,7 @@ class Search:
                 counted = pushes
                 work = 0
                 yield
-                if not refresh():
-                    return True
+                refresh()
             if pushes >= cap:
                 task.pushes += pushes - counted
                 return False
@@ -818,16 +769,12 @@ class Home:
         self.max_length = max_length
         self.closed = closed
         self._after: dict[int, Bounds] = {}
-        self._no_road = [0.0] * len(adj)
 
     def after(self, first: int) -> Bounds:
-        """(way home, road home, previous hop) per node, once `first` is walked.
-
-        The road home is not bounded (0): walks are ranked by their whole cost
-        only once they close."""
+        """(way home, previous hop) per node, once `first` is walked."""
         if first not in self._after:
             blocked = set(self.closed)
             blocked.update(arc[0] for arc in self.adj[self.root] if arc[0] <= first)
             h, prev, _ = self.paths.run(self.root, self.max_length, blocked)
-            self._after[first] = (h, self._no_road, prev)
+            self._after[first] = (h, prev)
         return self._after[first]

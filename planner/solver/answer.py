@@ -499,7 +499,7 @@ def _build(
         stages=_stages(steps, days, campsites),
         cost=round(cand.cost, 3),
         turns=sum(
-            a.trail != b.trail or (not a.trail and a.kind != b.kind)
+            costs.follow_key(vars(a)) != costs.follow_key(vars(b))
             for a, b in zip(steps, steps[1:])
         ),
     )

@@ -194,6 +194,18 @@ def test_a_flagged_trail_s_page_says_what_the_flag_means_for_planning(
     assert 'name="flag"' not in page  # the data's say: read-only
 
 
+def overriding(trail) -> dict:
+    """The trail's change form as it stands, with "plan on it anyway" ticked."""
+    return {
+        "name": trail.name,
+        "kind": trail.kind,
+        "difficulty": trail.difficulty or "",
+        "flag_override": "on",
+        "segments-TOTAL_FORMS": "0",
+        "segments-INITIAL_FORMS": "0",
+    }
+
+
 def test_staff_may_plan_on_a_flagged_trail_and_cached_plans_go_stale(
     staff_client, andorra_db
 ):
@@ -202,15 +214,7 @@ def test_staff_may_plan_on_a_flagged_trail_and_cached_plans_go_stale(
     assert not Segment.objects.walkable().filter(pk=segment.pk).exists()
     version = DataVersion.current()
     url = reverse("admin:trails_trail_change", args=[trail.pk])
-    data = {
-        "name": trail.name,
-        "kind": trail.kind,
-        "difficulty": trail.difficulty or "",
-        "flag_override": "on",
-        "segments-TOTAL_FORMS": "0",
-        "segments-INITIAL_FORMS": "0",
-    }
-    response = staff_client.post(url, data)
+    response = staff_client.post(url, overriding(trail))
     assert response.status_code == 302, response.content.decode()[:2000]
     trail.refresh_from_db()
     assert trail.flag_override and trail.flag == "private"
@@ -225,15 +229,7 @@ def test_there_is_no_flag_to_override_on_a_trail_the_data_does_not_flag(
 ):
     trail = andorra_db.trails.filter(flag="").order_by("id").first()
     url = reverse("admin:trails_trail_change", args=[trail.pk])
-    data = {
-        "name": trail.name,
-        "kind": trail.kind,
-        "difficulty": trail.difficulty or "",
-        "flag_override": "on",
-        "segments-TOTAL_FORMS": "0",
-        "segments-INITIAL_FORMS": "0",
-    }
-    response = staff_client.post(url, data)
+    response = staff_client.post(url, overriding(trail))
     assert "there is nothing to override" in response.content.decode()
     trail.refresh_from_db()
     assert not trail.flag_override

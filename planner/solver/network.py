@@ -45,13 +45,11 @@ class Link:
     difficulty: int | None  # the hardest segment's, None when none is rated
     edges: tuple[OrigEdge, ...]  # original segments in order from a to b
     # What a hiker makes of it (planner/solver/costs.py): metres x metre cost,
-    # the trail followed at each end, changes of trail inside it, metres on
-    # waymarked routes.
+    # the trail followed at each end, changes of trail inside it.
     weighted: float = 0.0
     head: str = ""
     tail: str = ""
     turns: int = 0
-    marked: float = 0.0
     good: float = 0.0  # metres x costs.goodness: what it adds to a start's worth
 
 
@@ -264,7 +262,7 @@ def prepare(graph: nx.MultiGraph, keep: Iterable[Hashable] = ()) -> Prepared:
 
     def walk(u: Hashable, v: Hashable, key: Hashable) -> None:
         edges: list[OrigEdge] = []
-        length = road = weighted = marked = good = 0.0
+        length = road = weighted = good = 0.0
         keys: list[str] = []
         difficulty: int | None = None
         prev, cur, k = u, v, key
@@ -275,8 +273,6 @@ def prepare(graph: nx.MultiGraph, keep: Iterable[Hashable] = ()) -> Prepared:
             length += data["length"]
             weighted += data["length"] * metre_cost(data)
             good += data["length"] * goodness(data)
-            if data.get("routes"):
-                marked += data["length"]
             key_here = follow_key(data)
             if not keys or keys[-1] != key_here:
                 keys.append(key_here)
@@ -308,7 +304,6 @@ def prepare(graph: nx.MultiGraph, keep: Iterable[Hashable] = ()) -> Prepared:
                 keys[0],
                 keys[-1],
                 len(keys) - 1,
-                marked,
                 good,
             )
         )

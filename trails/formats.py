@@ -148,13 +148,8 @@ def _refuse_doctype(prolog: bytes) -> None:
         )
 
 
-def read_network(path: str | Path, **options) -> Parsed:
-    """Parse any supported file (see `_read_network` for the options)."""
-    with collector_paused():
-        return _read_network(path, **options)
-
-
-def _read_network(
+@collector_paused()
+def read_network(
     path: str | Path,
     *,
     trailheads: str | Path | None = None,

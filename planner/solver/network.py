@@ -149,17 +149,10 @@ class Paths:
         use = np.ones(len(self.ids), dtype=bool)
         if blocked:
             use &= ~np.isin(self.ids, np.fromiter(blocked, dtype=np.int64))
-        idx = np.flatnonzero(use)
-        lo, hi = self.lo[idx], self.hi[idx]
-        first = np.ones(len(idx), dtype=bool)
-        first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
-        idx = idx[first]
-        # csgraph ignores weights of zero: a link of no length weighs a micrometre
-        matrix = csr_matrix(
-            (np.maximum(self.weight[idx], 1e-6), (self.lo[idx], self.hi[idx])),
-            shape=(self.n, self.n),
+        matrix, pairs, idx = cheapest_pairs(
+            self.lo, self.hi, self.weight, np.flatnonzero(use), self.n
         )
-        out = (matrix, self.lo[idx] * self.n + self.hi[idx], self.ids[idx])
+        out = (matrix, pairs, self.ids[idx])
         if not blocked:
             self._plain = out
         return out
@@ -178,12 +171,7 @@ class Paths:
         )
         reached = np.flatnonzero(np.isfinite(dist))
         order = reached[np.argsort(dist[reached], kind="stable")]
-        into = np.full(self.n, -1, dtype=np.int64)
-        ends = reached[pred[reached] >= 0]
-        if len(ends):
-            u = pred[ends]
-            key = np.minimum(u, ends) * self.n + np.maximum(u, ends)
-            into[ends] = ids[np.searchsorted(pairs, key)]
+        into = links_into(pred, pairs, ids, self.n)
         return dist.tolist(), Prev(self, pred, into), order.tolist()
 
     def many(self, sources: list[int], radius: float) -> tuple[np.ndarray, np.ndarray]:
@@ -202,6 +190,37 @@ class Paths:
         _, pairs, ids = self._matrix(None)
         key = min(u, v) * self.n + max(u, v)
         return int(ids[np.searchsorted(pairs, key)])
+
+
+def cheapest_pairs(
+    lo: np.ndarray, hi: np.ndarray, weight: np.ndarray, idx: np.ndarray, n: int
+) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
+    """The graph of links `idx` (sorted by pair of ends, then weight) keeping the
+    cheapest of each pair: the matrix, each kept link's pair key (lo * n + hi,
+    ascending) and its index."""
+    a, b = lo[idx], hi[idx]
+    first = np.ones(len(idx), dtype=bool)
+    first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    idx = idx[first]
+    # csgraph ignores weights of zero: a link of no length weighs a micrometre
+    matrix = csr_matrix(
+        (np.maximum(weight[idx], 1e-6), (lo[idx], hi[idx])), shape=(n, n)
+    )
+    return matrix, lo[idx] * n + hi[idx], idx
+
+
+def links_into(
+    pred: np.ndarray, pairs: np.ndarray, links: np.ndarray, n: int
+) -> np.ndarray:
+    """Per node, the link (from `links`, aligned with `pairs`) its shortest way
+    arrives by, from csgraph's predecessors; -1 where there is none."""
+    into = np.full(n, -1, dtype=np.int64)
+    ends = np.flatnonzero(pred >= 0)
+    if len(ends):
+        u = pred[ends]
+        key = np.minimum(u, ends) * n + np.maximum(u, ends)
+        into[ends] = links[np.searchsorted(pairs, key)]
+    return into
 
 
 def reach_worth(

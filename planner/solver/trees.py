@@ -27,11 +27,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from planner.solver import costs
-from planner.solver.network import Layer, Prepared
+from planner.solver.network import Layer, Prepared, cheapest_pairs, links_into
 
 NOISE = 0.35  # spread of the shaken link costs (log-normal sigma)
 PER_ROUND = 4  # loops offered per round, best cost per metre first
@@ -224,23 +223,12 @@ def _tree(
     hi_end = np.maximum(arrays.a, arrays.b)
     idx = np.flatnonzero(use)
     idx = idx[np.lexsort((weight[idx], hi_end[idx], lo_end[idx]))]
-    pair = lo_end[idx] * arrays.n + hi_end[idx]
-    keep = np.ones(len(idx), dtype=bool)
-    keep[1:] = pair[1:] != pair[:-1]
-    idx, pair = idx[keep], pair[keep]
-    graph = csr_matrix(
-        (np.maximum(weight[idx], 1e-6), (lo_end[idx], hi_end[idx])),
-        shape=(arrays.n, arrays.n),
-    )
+    graph, pairs, idx = cheapest_pairs(lo_end, hi_end, weight, idx, arrays.n)
     dist, pred = dijkstra(
         graph, directed=False, indices=root, return_predecessors=True, limit=limit
     )
-    into = np.full(arrays.n, -1, dtype=np.int64)
+    into = links_into(pred, pairs, idx, arrays.n)
     ends = np.flatnonzero(pred >= 0)
-    u = pred[ends]
-    into[ends] = idx[
-        np.searchsorted(pair, np.minimum(u, ends) * arrays.n + np.maximum(u, ends))
-    ]
     # metres and cost along the tree, by pointer jumping: each pass doubles the
     # stretch of the way home that a junction has summed
     step_m = np.zeros(arrays.n)

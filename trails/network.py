@@ -339,12 +339,14 @@ def build_network(
     degree = Counter(chain.from_iterable(carriers))
 
     junction_keys: set[str] = {k for k, d in degree.items() if d != 2}
-    for (_, keys, _), line in zip(prepared, edges):
+    # lines that walk some of their own ground twice (out and back along it)
+    twice = [len(set(line)) < len(line) for line in edges]
+    for (_, keys, _), line, back in zip(prepared, edges, twice):
         junction_keys.add(keys[0])
         junction_keys.add(keys[-1])
         on = [carriers[e] for e in line]
         alone = all(c.__class__ is int for c in on)
-        if alone and len(set(line)) == len(line):
+        if alone and not back:
             continue  # a line alone on all its ground, never back over it
         # Where the lines over the ground change, one line joins or leaves another;
         # where a line turns back over its own ground, that ground is one segment.
@@ -360,7 +362,6 @@ def build_network(
     trail_keys: set[str] = set()
     for n, (way, keys, idx) in enumerate(prepared):
         line = edges[n]
-        twice = len(set(line)) < len(line)
         trail_key = way.trail_id or way.source_id
         if trail_key not in trail_keys:
             trail_keys.add(trail_key)
@@ -382,7 +383,7 @@ def build_network(
             owner = min(on, key=lambda m: rank[m]) if len(on) > 1 else n  # type: ignore[arg-type]
             if owner != n or first in emitted:
                 continue  # another line (or this one, earlier) has this ground
-            if twice or len(on) > 1:
+            if twice[n] or len(on) > 1:
                 emitted.update(line[a:b])
             coords = [way.coords[idx[i]] for i in range(a, b + 1)]
             elevations = (

@@ -121,11 +121,6 @@ class Trail(models.Model):
     def is_connector(self) -> bool:
         return self.kind == self.Kind.ROAD
 
-    @property
-    def is_walkable(self) -> bool:
-        """Whether planning uses it: not flagged, or flagged and overridden."""
-        return not self.flag or self.flag_override
-
 
 class Junction(models.Model):
     source = models.ForeignKey(

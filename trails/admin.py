@@ -63,6 +63,19 @@ def line_feature(coords: list, **props) -> dict:
     }
 
 
+def segments_map(segments: QuerySet) -> str:
+    """A map of some segments (a trail's, a route's), each marked open or closed."""
+    return map_preview(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                line_feature(s.geometry, open=s.is_open, segment=s.pk)
+                for s in segments.order_by("id").only("id", "geometry", "is_open")
+            ],
+        }
+    )
+
+
 def point_feature(lon: float, lat: float, **props) -> dict:
     return {
         "type": "Feature",
@@ -242,13 +255,7 @@ class TrailAdmin(BumpsDataVersion, admin.ModelAdmin):
 
     @admin.display(description="map")
     def map(self, obj: Trail) -> str:
-        segs = obj.segments.all()
-        return map_preview(
-            {
-                "type": "FeatureCollection",
-                "features": [line_feature(s.geometry, open=s.is_open) for s in segs],
-            }
-        )
+        return segments_map(obj.segments.all())
 
 
 class SegmentForm(forms.ModelForm):
@@ -430,16 +437,7 @@ class WalkingRouteAdmin(BumpsDataVersion, admin.ModelAdmin):
 
     @admin.display(description="map")
     def map(self, obj: WalkingRoute) -> str:
-        segments = obj.segments.order_by("id").only("id", "geometry", "is_open")
-        return map_preview(
-            {
-                "type": "FeatureCollection",
-                "features": [
-                    line_feature(s.geometry, open=s.is_open, segment=s.pk)
-                    for s in segments
-                ],
-            }
-        )
+        return segments_map(obj.segments.all())
 
 
 @admin.register(Junction)

@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from trails.models import Campsite, Junction, Segment, Source, Trailhead, WalkingRoute
+from trails.network import ROUTE_FIELDS
 
 CHUNK = 2000
-ROUTE_FIELDS = ("name", "ref", "network", "colour", "symbol", "operator")
 
 
 @dataclass

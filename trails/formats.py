@@ -29,6 +29,7 @@ from trails.gpx import parse_gpx
 from trails.memory import collector_paused
 from trails.network import (
     DEFAULT_ATTACH_M,
+    ROUTE_FIELDS,
     Network,
     RawPoint,
     RawRoute,
@@ -280,7 +281,7 @@ def _make_routes_safe(routes: list[RawRoute]) -> None:
     for route in routes:
         # As _make_safe fits the ids in RawWay.routes (OSM's r<n> fit already).
         route.source_id = fit_id(safe_text(route.source_id))
-        for name in ("name", "ref", "network", "colour", "symbol", "operator"):
+        for name in ROUTE_FIELDS:
             setattr(route, name, safe_text(getattr(route, name))[:200])
 
 

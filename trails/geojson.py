@@ -61,6 +61,7 @@ from trails.errors import (
 from trails.network import (
     FLAGS,
     PLACE_KINDS,
+    ROUTE_FIELDS,
     ROUTE_KINDS,
     ROUTE_NETWORKS,
     TRAIL_KINDS,
@@ -162,7 +163,6 @@ OTHER_ROUTE_KINDS = {
     "running",
     "canoe",
 }
-ROUTE_FIELDS = ("name", "ref", "network", "colour", "symbol", "operator")
 
 
 def parse_geojson(

@@ -38,7 +38,7 @@ from trails.models import (
     Trailhead,
     WalkingRoute,
 )
-from trails.network import CAMP_KINDS, TRAILHEAD_KINDS, Network
+from trails.network import CAMP_KINDS, ROUTE_FIELDS, TRAILHEAD_KINDS, Network
 
 BATCH = 2000
 
@@ -381,7 +381,7 @@ def _sync_places(
 def _sync_routes(source: Source, net: Network) -> TableCounts:
     """The source's waymarked routes, and which segments each is on: links are
     added and removed as the file says, two bulk queries whatever the size."""
-    fields = ["name", "ref", "network", "colour", "symbol", "operator"]
+    fields = list(ROUTE_FIELDS)
     wanted = {r.source_id: {f: getattr(r, f)[:200] for f in fields} for r in net.routes}
     counts = _sync(WalkingRoute, source, wanted, fields)
     route_ids = _ids(WalkingRoute, source)

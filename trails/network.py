@@ -97,6 +97,10 @@ class RawWay:
     also_names: list[str] = field(default_factory=list)
 
 
+# What a route says about itself beyond its id (RawRoute's fields, the model's).
+ROUTE_FIELDS = ("name", "ref", "network", "colour", "symbol", "operator")
+
+
 @dataclass
 class RawRoute:
     """A waymarked walking route: an OSM route relation, or a GeoJSON `route`."""

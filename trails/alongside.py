@@ -75,14 +75,20 @@ def alongside(
     pieces = _pieces(lines, counts, tolerance_m)
     if pieces is None:
         return found
-    pieces, p, q = _pairs_of_neighbours(pieces, tolerance_m + PIECE_M)
+
+    def worth_a_look(pieces: _Pieces, p: np.ndarray, q: np.ndarray) -> np.ndarray:
+        # Most pairs are a line's own neighbouring pieces: drop them as they come.
+        way, along, total = pieces.way, pieces.along, pieces.total
+        cos = pieces.ux[p] * pieces.ux[q] + pieces.uy[p] * pieces.uy[q]
+        apart = np.abs(along[p] - along[q])
+        apart = np.where(pieces.closed[p], np.minimum(apart, total[p] - apart), apart)
+        return (
+            (way[p] != way[q]) | (apart > gap_m) | ((cos < 0) & (apart > turn_gap_m))
+        )
+
+    pieces, p, q = _pairs_of_neighbours(pieces, tolerance_m + PIECE_M, worth_a_look)
     way, along, total = pieces.way, pieces.along, pieces.total
-    ux, uy = pieces.ux, pieces.uy
-    cos = ux[p] * ux[q] + uy[p] * uy[q]
-    apart = np.abs(along[p] - along[q])
-    apart = np.where(pieces.closed[p], np.minimum(apart, total[p] - apart), apart)
-    keep = (way[p] != way[q]) | (apart > gap_m) | ((cos < 0) & (apart > turn_gap_m))
-    p, q, cos = p[keep], q[keep], cos[keep]
+    cos = pieces.ux[p] * pieces.ux[q] + pieces.uy[p] * pieces.uy[q]
     q_by_p = _chunked(_beside, pieces, p, q, tolerance_m)  # q's metres beside p
     p_by_q = _chunked(_beside, pieces, q, p, tolerance_m)
     hit = (q_by_p > 0) | (p_by_q > 0)
@@ -184,41 +190,43 @@ def _pieces(
     k = np.flatnonzero(ok)
     if not len(k):
         return None
-    w = vertex_way[k]
-    n = np.maximum(1, np.ceil(seg_m[k] / PIECE_M)).astype(np.int64)
-    s = np.repeat(np.arange(len(k)), n)
-    q = np.arange(len(s)) - np.repeat(np.cumsum(n) - n, n)
-    f = q / n[s]
-    ks = k[s]
-    piece_m = seg_m[ks] / n[s]
-    ux, uy = dx[ks] / seg_m[ks], dy[ks] / seg_m[ks]
+    # Single precision and 32-bit indexes: millimetres over a region a hundred km
+    # wide, and half the memory of a country's pieces. Each segment's figures are
+    # narrowed before they are spread over its pieces, which outnumber them.
+    f32, i32 = np.float32, np.int32
+    w = vertex_way[k].astype(i32)
+    seg_m, cum_k = seg_m[k].astype(f32), (cum[k] - start_m[vertex_way[k]]).astype(f32)
+    x_k, y_k, dx_k, dy_k = (v[k].astype(f32) for v in (x, y, dx, dy))
+    n = np.maximum(1, np.ceil(seg_m / PIECE_M)).astype(i32)
+    s = np.repeat(np.arange(len(k), dtype=i32), n)
+    f = (np.arange(len(s), dtype=i32) - np.repeat(np.cumsum(n) - n, n)) / n[s]
+    f = f.astype(f32)
+    piece_m = seg_m[s] / n[s]
     way = w[s]
     closed = (lon[first] == lon[last]) & (lat[first] == lat[last])
-    # Single precision and 32-bit indexes: millimetres over a region a hundred km
-    # wide, and half the memory of a country's pieces.
-    f32, i32 = np.float32, np.int32
     return _Pieces(
         lonlat=lonlat,
-        x0=(x[ks] + dx[ks] * f).astype(f32),
-        y0=(y[ks] + dy[ks] * f).astype(f32),
-        ux=ux.astype(f32),
-        uy=uy.astype(f32),
-        length=piece_m.astype(f32),
-        way=way.astype(i32),
-        along=(cum[ks] - start_m[way] + seg_m[ks] * f + piece_m / 2).astype(f32),
-        total=totals[way].astype(f32),
+        x0=x_k[s] + dx_k[s] * f,
+        y0=y_k[s] + dy_k[s] * f,
+        ux=(dx_k / seg_m)[s],
+        uy=(dy_k / seg_m)[s],
+        length=piece_m,
+        way=way,
+        along=cum_k[s] + seg_m[s] * f + piece_m / 2,
+        total=totals.astype(f32)[way],
         closed=closed[way],
-        seg=ks.astype(i32),
-        seg_n=(ks - first[way]).astype(i32),
+        seg=k.astype(i32)[s],
+        seg_n=(k - first[vertex_way[k]]).astype(i32)[s],
     )
 
 
 def _pairs_of_neighbours(
-    pieces: _Pieces, cell_m: float
+    pieces: _Pieces, cell_m: float, wanted
 ) -> tuple[_Pieces, np.ndarray, np.ndarray]:
-    """The pieces sorted by cell, and every pair of them whose middles are in the
-    same or neighbouring cells and that run roughly parallel (kept block by block,
-    so the pairs at a town's crossings never all sit in memory at once)."""
+    """The pieces sorted by cell (in place), and every pair of them whose middles are in the
+    same or neighbouring cells, that run roughly parallel and that `wanted(pieces,
+    p, q)` keeps (kept block by block, so the pairs at a town's crossings, or along
+    each line, never all sit in memory at once)."""
     mx = pieces.x0 + pieces.ux * pieces.length / 2
     my = pieces.y0 + pieces.uy * pieces.length / 2
     cx = np.floor(mx / cell_m).astype(np.int64)
@@ -234,11 +242,11 @@ def _pairs_of_neighbours(
     )
     ids = sorted_cells[starts]
     sizes = np.diff(np.append(starts, len(cell)))
-    fields = {
-        name: value if name == "lonlat" else value[order]
-        for name, value in vars(pieces).items()
-    }
-    pieces = _Pieces(**fields)
+    del mx, my, cx, cy, cell, sorted_cells
+    for name, value in vars(pieces).items():  # in place: one field's copy at a time
+        if name != "lonlat":
+            setattr(pieces, name, value[order])
+    del order
     ux, uy = pieces.ux, pieces.uy
 
     def parallel(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -259,7 +267,7 @@ def _pairs_of_neighbours(
         # a few thousand cells at a time: their pairs' arrays stay small
         bounds = np.searchsorted(
             np.cumsum(na * nb),
-            np.arange(1, 1 + int((na * nb).sum()) // (8 * CHUNK) + 1) * 8 * CHUNK,
+            np.arange(1, 1 + int((na * nb).sum()) // CHUNK + 1) * CHUNK,
         )
         for lo, hi in zip(
             np.concatenate(([0], bounds)), np.concatenate((bounds, [len(na)]))
@@ -271,8 +279,9 @@ def _pairs_of_neighbours(
                 mask = a < b
                 a, b = a[mask], b[mask]
             a, b = parallel(a, b)
-            ps.append(a)
-            qs.append(b)
+            keep = wanted(pieces, a, b)
+            ps.append(a[keep].astype(np.int32))
+            qs.append(b[keep].astype(np.int32))
     return pieces, np.concatenate(ps), np.concatenate(qs)
 
 

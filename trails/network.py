@@ -323,33 +323,38 @@ def build_network(
             continue
         prepared.append((way, keys, idx))
 
-    # Which lines run over each piece of ground (a pair of consecutive vertices):
-    # the line's index, or a list of indexes where several share it. Most ground
-    # has one line, and a country has millions of pieces: no list for those.
-    carriers: dict[Edge, int | list[int]] = {}
-    edges: list[list[Edge]] = []
+    # Which lines run over each piece of ground (a pair of consecutive vertices).
+    # Only ground whose two vertices are both on more than one line (or twice on
+    # one) can have several: a country has millions of pieces, and holding each
+    # in a dict would make this the peak of an import's memory.
+    uses = Counter(chain.from_iterable(keys for _, keys, _ in prepared))
+    carriers: dict[Edge, list[int]] = {}
+    neighbours: dict[str, set[str]] = {}  # of the vertices on several lines
     for n, (_, keys, _) in enumerate(prepared):
-        line = [(a, b) if a < b else (b, a) for a, b in zip(keys, keys[1:])]
-        edges.append(line)
-        for e in line:
-            on = carriers.get(e)
-            if on is None:
-                carriers[e] = n
-            elif on.__class__ is int:
-                if on != n:
-                    carriers[e] = [on, n]
-            elif on[-1] != n:  # type: ignore[index]
-                on.append(n)  # type: ignore[union-attr]
-    degree = Counter(chain.from_iterable(carriers))
+        for a, b in zip(keys, keys[1:]):
+            shared_a, shared_b = uses[a] > 1, uses[b] > 1
+            if shared_a:
+                neighbours.setdefault(a, set()).add(b)
+            if shared_b:
+                neighbours.setdefault(b, set()).add(a)
+            if shared_a and shared_b:
+                on = carriers.setdefault(_edge(a, b), [])
+                if not on or on[-1] != n:
+                    on.append(n)
 
-    junction_keys: set[str] = {k for k, d in degree.items() if d != 2}
+    def carried(line: int, e: Edge) -> list[int]:
+        return carriers.get(e) or [line]
+
+    # A vertex on one line once is a junction at the line's ends only; elsewhere
+    # where the ground branches (or ends).
+    junction_keys: set[str] = {k for k, near in neighbours.items() if len(near) != 2}
     # lines that walk some of their own ground twice (out and back along it)
-    twice = [len(set(line)) < len(line) for line in edges]
-    for (_, keys, _), line, back in zip(prepared, edges, twice):
+    twice = [_walks_twice(keys) for _, keys, _ in prepared]
+    for n, ((_, keys, _), back) in enumerate(zip(prepared, twice)):
         junction_keys.add(keys[0])
         junction_keys.add(keys[-1])
-        on = [carriers[e] for e in line]
-        alone = all(c.__class__ is int for c in on)
+        on = [carried(n, _edge(a, b)) for a, b in zip(keys, keys[1:])]
+        alone = all(c == [n] for c in on)
         if alone and not back:
             continue  # a line alone on all its ground, never back over it
         # Where the lines over the ground change, one line joins or leaves another;
@@ -365,7 +370,6 @@ def build_network(
     emitted: set[Edge] = set()  # shared ground, and ground a line walks twice
     trail_keys: set[str] = set()
     for n, (way, keys, idx) in enumerate(prepared):
-        line = edges[n]
         trail_key = way.trail_id or way.source_id
         if trail_key not in trail_keys:
             trail_keys.add(trail_key)
@@ -381,14 +385,13 @@ def build_network(
             )
         pieces = _pieces(keys, junction_keys)
         for p, (a, b) in enumerate(pieces):
-            first = line[a]
-            held = carriers[first]
-            on = [held] if held.__class__ is int else held
-            owner = min(on, key=lambda m: rank[m]) if len(on) > 1 else n  # type: ignore[arg-type]
+            first = _edge(keys[a], keys[a + 1])
+            on = carried(n, first)
+            owner = min(on, key=lambda m: rank[m]) if len(on) > 1 else n
             if owner != n or first in emitted:
                 continue  # another line (or this one, earlier) has this ground
             if twice[n] or len(on) > 1:
-                emitted.update(line[a:b])
+                emitted.update(_edge(*keys[i : i + 2]) for i in range(a, b))
             coords = [way.coords[idx[i]] for i in range(a, b + 1)]
             elevations = (
                 [way.elevations[idx[i]] for i in range(a, b + 1)]
@@ -418,6 +421,18 @@ def build_network(
             )
     net.routes = _routes(prepared, routes)
     return net
+
+
+def _edge(a: str, b: str) -> Edge:
+    return (a, b) if a < b else (b, a)
+
+
+def _walks_twice(keys: list[str]) -> bool:
+    """Whether a line goes over some piece of its own ground twice."""
+    if len(set(keys)) == len(keys) or len(keys) < 3:
+        return False
+    line = [_edge(a, b) for a, b in zip(keys, keys[1:])]
+    return len(set(line)) < len(line)
 
 
 def _walkability(way: RawWay) -> tuple:

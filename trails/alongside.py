@@ -82,9 +82,7 @@ def alongside(
         cos = pieces.ux[p] * pieces.ux[q] + pieces.uy[p] * pieces.uy[q]
         apart = np.abs(along[p] - along[q])
         apart = np.where(pieces.closed[p], np.minimum(apart, total[p] - apart), apart)
-        return (
-            (way[p] != way[q]) | (apart > gap_m) | ((cos < 0) & (apart > turn_gap_m))
-        )
+        return (way[p] != way[q]) | (apart > gap_m) | ((cos < 0) & (apart > turn_gap_m))
 
     pieces, p, q = _pairs_of_neighbours(pieces, tolerance_m + PIECE_M, worth_a_look)
     way, along, total = pieces.way, pieces.along, pieces.total
@@ -223,10 +221,10 @@ def _pieces(
 def _pairs_of_neighbours(
     pieces: _Pieces, cell_m: float, wanted
 ) -> tuple[_Pieces, np.ndarray, np.ndarray]:
-    """The pieces sorted by cell (in place), and every pair of them whose middles are in the
-    same or neighbouring cells, that run roughly parallel and that `wanted(pieces,
-    p, q)` keeps (kept block by block, so the pairs at a town's crossings, or along
-    each line, never all sit in memory at once)."""
+    """The pieces sorted by cell (in place), and every pair of them whose middles
+    are in the same or neighbouring cells, that run roughly parallel and that
+    `wanted(pieces, p, q)` keeps (kept block by block, so the pairs at a town's
+    crossings, or along each line, never all sit in memory at once)."""
     mx = pieces.x0 + pieces.ux * pieces.length / 2
     my = pieces.y0 + pieces.uy * pieces.length / 2
     cx = np.floor(mx / cell_m).astype(np.int64)

@@ -308,6 +308,9 @@ def judge(loop: dict, hike_mi: int, table: dict[int, SegmentInfo]) -> Walk:
     )
 
 
+BASELINE = [False]  # inside length_only()
+
+
 @contextmanager
 def length_only() -> Iterator[None]:
     """Plans ranked by length alone: `_plan` calls `planner.plans.solve`, so
@@ -315,8 +318,12 @@ def length_only() -> Iterator[None]:
     from planner import plans
 
     baseline = functools.partial(plans.solve, minimise_road=False)
-    with mock.patch.object(plans, "solve", baseline):
-        yield
+    BASELINE[0] = True
+    try:
+        with mock.patch.object(plans, "solve", baseline):
+            yield
+    finally:
+        BASELINE[0] = False
 
 
 def first_near_s(params: dict) -> float | None:
@@ -343,6 +350,9 @@ def first_near_s(params: dict) -> float | None:
     return plan["stats"].get("first_near_s")
 
 
+DETAIL = [False]  # --detail: print each of our questions' walks as judged
+
+
 def question(client, params: dict, table: dict[int, SegmentInfo]) -> Request:
     """One timed question through the API, every walk judged on the ground."""
     from django.core.cache import cache
@@ -357,7 +367,7 @@ def question(client, params: dict, table: dict[int, SegmentInfo]) -> Request:
         print(f"  {response.status_code} for {params}: {doc}")
         return Request(hike, seconds, f"http {response.status_code}")
     loops = doc["loops"]
-    return Request(
+    request = Request(
         hike,
         seconds,
         doc["status"],
@@ -365,6 +375,18 @@ def question(client, params: dict, table: dict[int, SegmentInfo]) -> Request:
         len({loop["trailhead"]["id"] for loop in loops}),
         first_near_s(params),
     )
+    if DETAIL[0] and not BASELINE[0]:
+        walks = "; ".join(
+            f"{w.kind} {w.error:+.1%} foot {w.foot_share:.0%} "
+            f"{w.changes_per_mi:.1f} ch/mi"
+            + (f" twice {w.repeated_m:.0f} m" if w.repeated_m else "")
+            for w in request.walks
+        )
+        print(
+            f"  {params['lat']:.4f},{params['lon']:.4f} {hike} mi: {doc['status']} "
+            f"{seconds * 1000:.0f} ms, {request.trailheads} trailheads: {walks}"
+        )
+    return request
 
 
 def ask(client, starts, hikes, table) -> tuple[list[Request], list[Request]]:
@@ -529,7 +551,11 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="2 start points x 3, 8 and 18 miles"
     )
+    parser.add_argument(
+        "--detail", action="store_true", help="a line per question, ours only"
+    )
     args = parser.parse_args()
+    DETAIL[0] = args.detail
     names = [n.strip() for n in args.regions.split(",") if n.strip()]
     unknown = [n for n in names if n not in REGIONS]
     if unknown:

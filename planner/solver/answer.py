@@ -13,7 +13,7 @@ from planner.solver import costs
 from planner.solver.network import ROWS, Layer, Prepared, prepare, reach_worth
 from planner.solver.result import Loop, SolveResult, Stage, Start, Step
 from planner.solver.search import Cand, Search, Task
-from planner.solver.trees import link_arrays, tree_loops
+from planner.solver.trees import link_arrays, tree_loops, via_loops
 from trails.geo import degrees_for_metres, haversine_m
 
 DEFAULT_BUDGET_S = 0.25
@@ -332,28 +332,35 @@ def _tree_loops(search: Search, tasks: list[Task], until: float) -> None:
     """Seed the pool with loops from shortest-path trees (`trees.py`), a round
     per task at a time, until `until` or `TREE_ROUNDS` rounds. A task whose plain
     round gave nothing (a compact network, where a long loop must wind about and
-    two cheapest ways cannot make it) is left to the depth-first search."""
+    two cheapest ways cannot make it) gets loops that turn at two junctions
+    (`via_loops`) instead."""
     arrays = link_arrays(search.prep, search.layer)
-    active = list(tasks)
+    via: set[int] = set()
+
     for round_ in range(TREE_ROUNDS):
-        for task in list(active):
-            if time.perf_counter() >= until or search.out_of_time():
-                return
+        for k, task in enumerate(tasks):
             stem, metres, road = task.approach
             seed = 0 if round_ == 0 else round_ * 1_000_003 + task.start
-            loops = tree_loops(
-                arrays,
-                task.node,
-                search.lo - 2 * metres,
-                search.hi - 2 * metres,
-                seed,
-                closed=frozenset(lid for lid, _ in stem),
-                near=(search.target - 2 * metres, search.near),
-            )
-            if not loops and round_ == 0:
-                active.remove(task)
-            for loop in loops:
-                search.offer_hops(task, stem, loop.hops, 2 * metres, 2 * road, metres)
+            for make in (tree_loops, via_loops):
+                if (make is via_loops) != (k in via):
+                    continue
+                if time.perf_counter() >= until or search.out_of_time():
+                    return
+                loops = make(
+                    arrays,
+                    task.node,
+                    search.lo - 2 * metres,
+                    search.hi - 2 * metres,
+                    seed,
+                    closed=frozenset(lid for lid, _ in stem),
+                    near=(search.target - 2 * metres, search.near),
+                )
+                if not loops and round_ == 0 and make is tree_loops:
+                    via.add(k)  # and try it now
+                for loop in loops:
+                    search.offer_hops(
+                        task, stem, loop.hops, 2 * metres, 2 * road, metres
+                    )
 
 
 def _spread(search: Search, order: list[int], metres: float) -> list[int]:

@@ -37,6 +37,12 @@ PER_ROUND = 4  # loops offered per round, best cost per metre first
 MAX_STEM = 0.1  # share of a walk its stem may be
 FAR = (0.3, 0.5)  # ways out end this far from the root, in shares of the length
 TARGETS = 4  # ways out per round (one more on odd rounds)
+VIA_FAR = (0.22, 0.36)  # a via loop turns first this far away, in shares of length
+VIA_PER_ROUND = 2  # first turns per round of via loops
+VIA_TRIES = 12  # second turns tried per first, best cost per metre first
+STRETCH_TRIES = 2  # via loops too short tried for stretching, longest first
+STRETCHES = 3  # detours a via loop may take to come to length
+STRETCH_LINKS = 3  # of a loop's links, the longest this many are tried for a detour
 
 
 @dataclass
@@ -136,16 +142,7 @@ def tree_loops(
     )
     if not len(far):
         return []
-    # the cheapest far junction per direction: eight sectors of bearing
-    east = (arrays.lon[far] - arrays.lon[root]) * np.cos(np.radians(arrays.lat[root]))
-    north = arrays.lat[far] - arrays.lat[root]
-    bearing = np.nan_to_num(np.degrees(np.arctan2(east, north)) + 360 + round_ * 17)
-    sector = np.floor((bearing % 360) / 45).astype(np.int64)
-    rate = tree_a.cost[far] / tree_a.metres[far]
-    targets: list[int] = []
-    for k in np.unique(sector):
-        here = far[sector == k]
-        targets.append(int(here[np.argmin(rate[sector == k])]))
+    targets = _by_direction(arrays, tree_a, root, far, round_ * 17)
     out: list[TreeLoop] = []
     seen: set[frozenset[int]] = set()
     for v in targets[: TARGETS + round_ % 2]:
@@ -171,6 +168,180 @@ def tree_loops(
             out.append(TreeLoop(hops, float(total[k]), float(cost[k]), [], 0.0))
     out.sort(key=lambda loop: loop.cost / loop.length)
     return out[:count]
+
+
+def via_loops(
+    arrays: LinkArrays,
+    root: int,
+    lo: float,
+    hi: float,
+    round_: int,
+    closed: frozenset[int] = frozenset(),
+    count: int = PER_ROUND,
+    near: tuple[float, float] | None = None,
+) -> list[TreeLoop]:
+    """Up to `count` loops through `root` of length in [lo, hi] that turn at two
+    junctions, for networks too compact for `tree_loops` (a long walk in a town's
+    woods must wind about: two cheapest ways cannot make it).
+
+    Out along the cheapest way to a junction u about a third of the length away
+    (the cheapest per metre in one of eight directions), across along the
+    cheapest way from u that avoids the way out to some junction w, and home
+    along the cheapest way from w that avoids the way out too. All w are
+    measured at once; the best few whose three legs share no link are loops.
+    Rounds turn the directions and shake the costs, as in `tree_loops`.
+    """
+    usable = arrays.a != arrays.b
+    if closed:
+        usable &= ~np.isin(arrays.ids, np.fromiter(closed, dtype=np.int64))
+    weight = arrays.cost
+    if round_:
+        rng = np.random.default_rng(round_)
+        weight = weight * rng.lognormal(0.0, NOISE, size=len(weight))
+    limit = costs.ROAD * hi / 2 + 1.0
+    tree_a = _tree(arrays, weight, usable, root, limit)
+    far = np.flatnonzero(
+        (tree_a.metres >= VIA_FAR[0] * hi) & (tree_a.metres <= VIA_FAR[1] * hi)
+    )
+    if not len(far):
+        return []
+    turns = _by_direction(arrays, tree_a, root, far, round_ * 29)
+    # a different pair of directions each round
+    turns = turns[round_ % len(turns) :: max(1, len(turns) // VIA_PER_ROUND)]
+    goal = near[0] if near is not None else (lo + hi) / 2
+    out: list[TreeLoop] = []
+    seen: set[frozenset[int]] = set()
+    for u in turns[:VIA_PER_ROUND]:
+        there = _path(arrays, tree_a, root, u)
+        on_way = np.zeros(len(arrays.ids), dtype=bool)
+        on_way[arrays.pos[[lid for lid, _ in there]]] = True
+        across = _tree(arrays, weight, usable & ~on_way, u, limit)
+        home = _tree(arrays, weight, usable & ~on_way, root, limit)
+        total = tree_a.metres[u] + across.metres + home.metres
+        cost = tree_a.cost[u] + across.cost + home.cost
+        # where both ways arrive by one link they share their ends: the walk
+        # turns where they meet, another w
+        apart = across.into != home.into
+        finite = apart & np.isfinite(total)
+        ok = np.flatnonzero(finite & (total >= lo) & (total <= hi))
+        if near is not None:
+            close = ok[np.abs(total[ok] - goal) <= near[1]]
+            ok = close if len(close) else ok
+        if len(ok):
+            order = ok[np.argsort(cost[ok] / total[ok], kind="stable")][:VIA_TRIES]
+        else:  # too compact for three legs: the longest, stretched by detours
+            below = np.flatnonzero(finite & (total < lo))
+            order = below[np.argsort(-total[below], kind="stable")][:STRETCH_TRIES]
+        for w in order.tolist():
+            leg2 = _path(arrays, across, u, w)
+            leg3 = _path(arrays, home, root, w)
+            hops = there + leg2 + [(lid, not fwd) for lid, fwd in reversed(leg3)]
+            key = frozenset(lid for lid, _ in hops)
+            if len(key) < len(hops) or key in seen:
+                continue
+            loop = TreeLoop(hops, float(total[w]), float(cost[w]), [], 0.0)
+            near_m = near[1] if near is not None else hi - lo
+            for _ in range(STRETCHES):
+                if abs(loop.length - goal) <= near_m:
+                    break
+                longer = _stretch(arrays, weight, usable, loop, hi, goal, near_m)
+                if longer is None:
+                    break
+                loop = longer
+            if not lo <= loop.length <= hi:
+                continue
+            seen.add(key)
+            out.append(loop)
+            break
+    out.sort(key=lambda loop: loop.cost / loop.length)
+    return out[:count]
+
+
+def _stretch(
+    arrays: LinkArrays,
+    weight: np.ndarray,
+    usable: np.ndarray,
+    loop: TreeLoop,
+    hi: float,
+    goal: float,
+    near_m: float,
+) -> TreeLoop | None:
+    """`loop` with one of its links (of its `STRETCH_LINKS` longest) replaced by a
+    detour over links it does not use, the one that brings its length nearest
+    `goal` (the cheapest per metre of those within `near_m` of it); None when no
+    detour brings it nearer without passing `hi` (a loop still short of `lo` may
+    take another). Out to a junction x by
+    the cheapest way from one end of the link and back by the cheapest way to
+    the other, all x measured at once."""
+    ks = arrays.pos[[lid for lid, _ in loop.hops]]
+    use = usable.copy()
+    use[ks] = False
+    best: tuple | None = None
+    for i in np.argsort(-arrays.length[ks], kind="stable")[:STRETCH_LINKS].tolist():
+        k, fwd = int(ks[i]), loop.hops[i][1]
+        s, t = (arrays.a[k], arrays.b[k]) if fwd else (arrays.b[k], arrays.a[k])
+        rest = loop.length - float(arrays.length[k])
+        limit = costs.ROAD * max(hi - rest, 0.0) + 1.0
+        out_s = _tree(arrays, weight, use, int(s), limit)
+        out_t = _tree(arrays, weight, use, int(t), limit)
+        total = rest + out_s.metres + out_t.metres
+        ok = np.flatnonzero(
+            (out_s.into != out_t.into) & np.isfinite(total) & (total <= hi)
+        )
+        if not len(ok):
+            continue
+        miss = np.abs(total[ok] - goal)
+        cost = out_s.cost[ok] + out_t.cost[ok]
+        close = miss <= near_m
+        pick = (
+            ok[close][np.argmin(cost[close] / total[ok][close])]
+            if close.any()
+            else ok[np.argmin(miss)]
+        )
+        if best is None or abs(total[pick] - goal) < best[0]:
+            best = (
+                abs(float(total[pick]) - goal),
+                i,
+                k,
+                out_s,
+                out_t,
+                int(s),
+                int(t),
+                int(pick),
+            )
+        if best[0] <= near_m:
+            break
+    if best is None or best[0] >= abs(loop.length - goal):
+        return None
+    _, i, k, out_s, out_t, s, t, x = best
+    there = _path(arrays, out_s, s, x)
+    back = _path(arrays, out_t, t, x)
+    if {lid for lid, _ in there} & {lid for lid, _ in back}:
+        return None
+    hops = (
+        loop.hops[:i]
+        + there
+        + [(lid, not fwd) for lid, fwd in reversed(back)]
+        + loop.hops[i + 1 :]
+    )
+    length = loop.length - float(arrays.length[k]) + out_s.metres[x] + out_t.metres[x]
+    cost = loop.cost - float(arrays.cost[k]) + out_s.cost[x] + out_t.cost[x]
+    return TreeLoop(hops, float(length), float(cost), [], 0.0)
+
+
+def _by_direction(
+    arrays: LinkArrays, tree: _Tree, root: int, far: np.ndarray, turn: float
+) -> list[int]:
+    """Of the junctions `far`, the cheapest per metre along `tree` in each of
+    eight sectors of bearing from the root (the sectors turned by `turn` degrees)."""
+    east = (arrays.lon[far] - arrays.lon[root]) * np.cos(np.radians(arrays.lat[root]))
+    north = arrays.lat[far] - arrays.lat[root]
+    bearing = np.nan_to_num(np.degrees(np.arctan2(east, north)) + 360 + turn)
+    sector = np.floor((bearing % 360) / 45).astype(np.int64)
+    rate = tree.cost[far] / tree.metres[far]
+    return [
+        int(far[sector == k][np.argmin(rate[sector == k])]) for k in np.unique(sector)
+    ]
 
 
 def _float(value) -> float:

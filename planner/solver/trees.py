@@ -40,6 +40,10 @@ TARGETS = 4  # ways out per round (one more on odd rounds)
 VIA_FAR = (0.22, 0.36)  # a via loop turns first this far away, in shares of length
 VIA_PER_ROUND = 2  # first turns per round of via loops
 VIA_TRIES = 12  # second turns tried per first, best cost per metre first
+# Fewer junctions than this within reach, and the depth-first search goes through
+# the network in its budget (Colorado's 233 or a desert town's 239 in all): three
+# legs and detours would only take its time.
+VIA_MIN_JUNCTIONS = 400
 STRETCH_TRIES = 2  # via loops too short tried for stretching, longest first
 STRETCHES = 3  # detours a via loop may take to come to length
 STRETCH_LINKS = 3  # of a loop's links, the longest this many are tried for a detour
@@ -179,10 +183,12 @@ def via_loops(
     closed: frozenset[int] = frozenset(),
     count: int = PER_ROUND,
     near: tuple[float, float] | None = None,
+    min_junctions: int = VIA_MIN_JUNCTIONS,
 ) -> list[TreeLoop]:
     """Up to `count` loops through `root` of length in [lo, hi] that turn at two
     junctions, for networks too compact for `tree_loops` (a long walk in a town's
-    woods must wind about: two cheapest ways cannot make it).
+    woods must wind about: two cheapest ways cannot make it); none when the root
+    reaches fewer than `min_junctions`.
 
     Out along the cheapest way to a junction u about a third of the length away
     (the cheapest per metre in one of eight directions), across along the
@@ -200,6 +206,8 @@ def via_loops(
         weight = weight * rng.lognormal(0.0, NOISE, size=len(weight))
     limit = costs.ROAD * hi / 2 + 1.0
     tree_a = _tree(arrays, weight, usable, root, limit)
+    if np.isfinite(tree_a.metres).sum() < min_junctions:
+        return []
     far = np.flatnonzero(
         (tree_a.metres >= VIA_FAR[0] * hi) & (tree_a.metres <= VIA_FAR[1] * hi)
     )

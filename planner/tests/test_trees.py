@@ -76,9 +76,16 @@ def test_a_long_loop_in_a_grid_needs_more_than_two_cheapest_ways(corner):
 
 def test_via_loops_turn_at_two_junctions_and_take_detours_to_come_to_length(corner):
     arrays, root = corner
-    loops = via_loops(arrays, root, 14_400, 17_600, 0, near=(16_000, 160))
+    loops = via_loops(
+        arrays, root, 14_400, 17_600, 0, near=(16_000, 160), min_junctions=0
+    )
     assert loops
     for loop in loops:
         metres = walk_of(arrays, root, loop)
         assert loop.length == pytest.approx(metres)
         assert 14_400 <= metres <= 17_600
+
+
+def test_via_loops_leave_a_small_network_to_the_depth_first_search(corner):
+    arrays, root = corner
+    assert via_loops(arrays, root, 14_400, 17_600, 0, near=(16_000, 160)) == []

@@ -31,6 +31,7 @@ BUILD_RESERVE = 0.05  # share of the budget (at least 5 ms) kept to build the an
 # Share of the budget for loops from shortest-path trees, and their rounds at most.
 TREE_SHARE = 0.3
 TREE_ROUNDS = 12
+VIA_SHARE = 0.5  # of the budget, for loops with two turns while none is found
 # A trailhead off the loop-bearing network walks at most this far to reach it.
 APPROACH_FRACTION = 0.1
 MAX_APPROACH_M = 1500.0
@@ -333,34 +334,49 @@ def _tree_loops(search: Search, tasks: list[Task], until: float) -> None:
     per task at a time, until `until` or `TREE_ROUNDS` rounds. A task whose plain
     round gave nothing (a compact network, where a long loop must wind about and
     two cheapest ways cannot make it) gets loops that turn at two junctions
-    (`via_loops`) instead."""
+    (`via_loops`) instead: once straight after the plain round, for as long as
+    `VIA_SHARE` of the budget while nothing at all is found (a dense network,
+    where the depth-first search would not find one either), then a round each."""
     arrays = link_arrays(search.prep, search.layer)
     via: set[int] = set()
+    until_empty = search.t0 + VIA_SHARE * (search.deadline - search.t0)
 
-    for round_ in range(TREE_ROUNDS):
+    def offer(make, task: Task, seed: int) -> bool:
+        stem, metres, road = task.approach
+        loops = make(
+            arrays,
+            task.node,
+            search.lo - 2 * metres,
+            search.hi - 2 * metres,
+            seed,
+            closed=frozenset(lid for lid, _ in stem),
+            near=(search.target - 2 * metres, search.near),
+        )
+        for loop in loops:
+            search.offer_hops(task, stem, loop.hops, 2 * metres, 2 * road, metres)
+        return bool(loops)
+
+    def over(empty_may_run: bool = False) -> bool:
+        now = time.perf_counter()
+        if empty_may_run and not search.pool:
+            return now >= until_empty or search.out_of_time()
+        return now >= until or search.out_of_time()
+
+    for k, task in enumerate(tasks):
+        if over():
+            return
+        if not offer(tree_loops, task, 0):
+            via.add(k)
+    for k in sorted(via):
+        if over(empty_may_run=True):
+            return
+        offer(via_loops, tasks[k], 0)
+    for round_ in range(1, TREE_ROUNDS):
         for k, task in enumerate(tasks):
-            stem, metres, road = task.approach
-            seed = 0 if round_ == 0 else round_ * 1_000_003 + task.start
-            for make in (tree_loops, via_loops):
-                if (make is via_loops) != (k in via):
-                    continue
-                if time.perf_counter() >= until or search.out_of_time():
-                    return
-                loops = make(
-                    arrays,
-                    task.node,
-                    search.lo - 2 * metres,
-                    search.hi - 2 * metres,
-                    seed,
-                    closed=frozenset(lid for lid, _ in stem),
-                    near=(search.target - 2 * metres, search.near),
-                )
-                if not loops and round_ == 0 and make is tree_loops:
-                    via.add(k)  # and try it now
-                for loop in loops:
-                    search.offer_hops(
-                        task, stem, loop.hops, 2 * metres, 2 * road, metres
-                    )
+            if over():
+                return
+            seed = round_ * 1_000_003 + task.start
+            offer(via_loops if k in via else tree_loops, task, seed)
 
 
 def _spread(search: Search, order: list[int], metres: float) -> list[int]:

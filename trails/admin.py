@@ -7,7 +7,8 @@ marked as theirs (`staff_fields`) until they hand it back to the imports. Every
 change moves the data version, so cached plans never show an edit's old state.
 Waymarked routes come only from imports: staff look at them (their marks, length
 and map) but do not add or edit them.
-Staff with the right to add sources can also upload a file to import (see
+Staff with the right to add sources can also upload a file to import into a new
+source, and with the rights to change and delete them, into one that exists (see
 `trails/uploads.py`).
 """
 
@@ -163,10 +164,17 @@ class SourceAdmin(BumpsDataVersion, admin.ModelAdmin):
 
     def upload_view(self, request: HttpRequest) -> HttpResponse:
         """Import an uploaded trail file or elevation tile, like the commands do."""
-        if not self.has_add_permission(request):
+        rights = {
+            "may_add": self.has_add_permission(request),
+            "may_change": self.has_change_permission(request),
+            "may_delete": self.has_delete_permission(request),
+        }
+        if not (rights["may_add"] or rights["may_change"]):
             raise PermissionDenied
         refused = request.upload_limit.refused  # files skipped as too large
-        form = UploadForm(request.POST or None, request.FILES or None, refused=refused)
+        form = UploadForm(
+            request.POST or None, request.FILES or None, refused=refused, **rights
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 first, *rest = run_upload(form.cleaned_data)
@@ -218,6 +226,7 @@ def _not_negative(value: float | None, what: str) -> float | None:
 
 class SegmentInline(admin.TabularInline):
     model = Segment
+    form = SegmentForm  # its rule too: no closing without a reason
     fields = [
         "external_id",
         "length_m",

@@ -13,6 +13,10 @@ stay as long as the line has not moved, unless the file brings its own. The numb
 of queries depends on the number of tables, not on the number of features (bulk
 operations), save one or two for each trailhead that loses its junction.
 
+Two guards: an import that would delete more than `MAX_SHRINK` of a source's
+segments is refused unless `allow_shrink` (a small or wrong file would empty the
+source), and imports of one source take turns (`_lock_source`).
+
 `add_elevation` samples SRTM tiles (`trails/dem.py`) into a network already in the
 database, with the same guarantees: all or nothing, bulk, and what the data brought
 is kept.
@@ -26,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
-from django.db.models import Q
+from django.db import OperationalError, models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from trails.closures import Ground, State
@@ -55,6 +59,8 @@ from trails.network import (
 )
 
 BATCH = 2000
+# The share of a source's segments an import may delete without `allow_shrink`.
+MAX_SHRINK = 0.5
 # How export_trails names a point staff made: "trailhead-12", or "3:trailhead-12"
 # in an export of several sources.
 STAFF_POINT = re.compile(r"(?:\d+:)?(?P<noun>trailhead|campsite)-(?P<pk>\d+)")
@@ -137,6 +143,7 @@ def import_file(
     dry_run: bool = False,
     progress: Callable[[str], None] | None = None,
     label: str | None = None,
+    allow_shrink: bool = False,
     **options: Any,
 ) -> ImportReport:
     """Parse `path` and write it as source `source_name` (default: the file name).
@@ -161,7 +168,9 @@ def import_file(
     name = source_name or default_source_name(label)
     try:
         with collector_paused():
-            return import_network(parsed, name, attribution, licence, dry_run, progress)
+            return import_network(
+                parsed, name, attribution, licence, dry_run, progress, allow_shrink
+            )
     except ImportFailed as exc:
         raise ImportFailed(f"{label}: {exc}") from exc
 
@@ -179,6 +188,7 @@ def import_network(
     licence: str = "",
     dry_run: bool = False,
     progress: Callable[[str], None] | None = None,
+    allow_shrink: bool = False,
 ) -> ImportReport:
     net = parsed.network
     report = ImportReport(
@@ -193,7 +203,10 @@ def import_network(
     attribution = attribution or parsed.metadata.get("attribution", "")
     licence = licence or parsed.metadata.get("licence", "")
     with transaction.atomic():
-        source, _ = Source.objects.get_or_create(name=source_name)
+        say("waiting for any other import of this source")
+        source = _lock_source(source_name)
+        if not allow_shrink:
+            _refuse_a_large_shrink(source, net)
         if attribution:
             source.attribution = attribution
         if licence:
@@ -202,11 +215,14 @@ def import_network(
         # Junctions that are gone are deleted last: deleting one first would take
         # the segments that still end there with it (and staff's closures too).
         gone_junctions: list[int] = []
+        # Read before anything is written: a trail that is gone takes its
+        # segments with it, and a line with a new id may cover their ground.
+        ground = _ground(source)
         report.tables["junctions"] = _sync_junctions(source, net, gone_junctions)
         say("writing trails")
         report.tables["trails"] = _sync_trails(source, net)
         say("writing segments")
-        report.tables["segments"] = _sync_segments(source, net, report)
+        report.tables["segments"] = _sync_segments(source, net, ground, report)
         say("writing trailheads and campsites")
         report.tables["trailheads"] = _sync_places(
             source, net, Trailhead, TRAILHEAD_KINDS
@@ -230,6 +246,42 @@ def import_network(
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _lock_source(name: str) -> Source:
+    """The source, locked until the import's transaction ends: a second import of
+    it waits here, rather than read rows this one is replacing and write them again.
+
+    A write first, not select_for_update: SQLite ignores FOR UPDATE but takes its
+    one write lock at the first write, and a transaction that has read nothing yet
+    waits for that lock (up to the connection's timeout) where one that has read
+    would be refused at once. On PostgreSQL the UPDATE locks the source's row, and
+    a second creator of a new source waits on the unique name.
+    """
+    try:
+        if not Source.objects.filter(name=name).update(name=F("name")):
+            Source.objects.get_or_create(name=name)
+    except OperationalError as exc:
+        raise ImportFailed(
+            f"another import is writing to the database ({exc}); try again once it "
+            "has finished"
+        ) from exc
+    return Source.objects.get(name=name)  # as the import before this one left it
+
+
+def _refuse_a_large_shrink(source: Source, net: Network) -> None:
+    existing = set(
+        Segment.objects.filter(source=source).values_list("external_id", flat=True)
+    )
+    gone = len(existing - {s.key for s in net.segments})
+    if gone > MAX_SHRINK * len(existing):
+        raise ImportFailed(
+            f"the import would delete {gone:,} of the {len(existing):,} segments of "
+            f"source {source.name!r} ({gone / len(existing):.0%}, over the "
+            f"{MAX_SHRINK:.0%} an import may delete unasked); if this is the right "
+            "file for this source, import it again allowing it to shrink "
+            "(--allow-shrink, or the box on the upload page)"
+        )
 
 
 def _r(x: float | None, digits: int = 7) -> float | None:
@@ -371,10 +423,11 @@ def _sync_trails(source: Source, net: Network) -> TableCounts:
     )
 
 
-def _sync_segments(source: Source, net: Network, report: ImportReport) -> TableCounts:
+def _sync_segments(
+    source: Source, net: Network, ground: Ground, report: ImportReport
+) -> TableCounts:
     junction_ids = _ids(Junction, source)
     trail_ids = _ids(Trail, source)
-    ground = _ground(source)
     wanted: dict[str, dict[str, Any]] = {}
     for s in net.segments:
         geometry = [[_r(lon), _r(lat)] for lon, lat in s.coords]

@@ -18,7 +18,8 @@ from trails.tests.features import line, point
 
 pytestmark = pytest.mark.django_db
 
-A, B, C = [1.5218, 42.5063], [1.5218, 42.5113], [1.5218, 42.5163]  # Andorra
+# A line north from A; far from Andorra, which other tests may have in the database.
+A, B, C = [10.0, 45.0], [10.0, 45.005], [10.0, 45.01]
 
 
 @pytest.fixture
@@ -105,13 +106,27 @@ def test_a_closure_whose_ground_left_the_file_is_reported_not_moved(
 ):
     command("import_trails", geojson_file(line([A, B, C], fid="ridge")), source="t")
     close(staff_client, Segment.objects.get(source__name="t"), "Rockfall")
-    rerouted = geojson_file(line([A, [1.5268, 42.5113], C], fid="ridge"))
+    rerouted = geojson_file(line([A, [10.005, 45.005], C], fid="ridge"))
     out = command("import_trails", rerouted, source="t")
     assert Segment.objects.get(source__name="t").is_open
     assert (
         "Not placed (its ground is not in the file): unnamed trail (segment "
         "ridge/0), closed: Rockfall" in out
     )
+
+
+def test_a_closure_stays_on_its_ground_when_the_file_gives_the_line_a_new_id(
+    staff_client, command, geojson_file
+):
+    command("import_trails", geojson_file(line([A, B, C], fid="old")), source="t")
+    close(staff_client, Segment.objects.get(source__name="t"), "Rockfall")
+    newer = geojson_file(line([A, B, C], fid="new"))
+    # By id, the file deletes the source's only segment: allowed here.
+    out = command("import_trails", newer, source="t", allow_shrink=True)
+    segment = Segment.objects.get(source__name="t")
+    assert (segment.external_id, segment.is_open) == ("new/0", False)
+    assert segment.closed_reason == "Rockfall"
+    assert "staff's closures that could not be placed: 0." in out
 
 
 def test_staff_s_name_and_difficulty_win_over_the_file_until_handed_back(
@@ -159,7 +174,7 @@ def test_a_trailhead_staff_renamed_and_moved_stays_where_they_put_it(
 def test_a_trailhead_staff_made_is_attached_again_when_its_junction_goes(
     staff_client, command, geojson_file
 ):
-    near_b = [1.5218, 42.5133]  # 222 m north of B
+    near_b = [10.0, 45.007]  # 222 m north of B
     path = geojson_file(line([A, B, near_b], fid="ridge"))
     command("import_trails", path, source="t")
     url = reverse("admin:trails_trailhead_add")
@@ -179,12 +194,14 @@ def test_a_trailhead_staff_made_is_attached_again_when_its_junction_goes(
 def test_a_campsite_staff_made_far_from_what_is_left_is_reported_unattached(
     staff_client, command, geojson_file
 ):
-    command("import_trails", geojson_file(line([A, B], fid="a")), source="t")
+    near, far = [[10.0, 45.0], [10.0, 45.001]], [[11.0, 46.0], [11.0, 46.001]]
+    command("import_trails", geojson_file(line(near, fid="a")), source="t")
     url = reverse("admin:trails_campsite_add")
-    new = {"name": "Bivouac", "kind": "camp_site", "lat": B[1], "lon": B[0]}
+    new = {"name": "Bivouac", "kind": "camp_site", "lat": 45.001, "lon": 10.0}
     assert staff_client.post(url, {**new, "elevation": ""}).status_code == 302
-    far = [[10.0, 45.0], [10.0, 45.001]]
-    out = command("import_trails", geojson_file(line(far, fid="b")), source="t")
+    out = command(
+        "import_trails", geojson_file(line(far, fid="b")), source="t", allow_shrink=True
+    )
     assert Campsite.objects.get(name="Bivouac").junction is None
     assert "campsite Bivouac, no open trail within reach: not attached" in out
     assert Source.objects.get(name="t").segment_count == 1

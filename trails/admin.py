@@ -2,10 +2,13 @@
 
 Imported identifiers and geometry are read-only (the next import owns them); what
 staff decide (names, difficulty, closures, trailhead positions, walking a flagged
-trail anyway) is editable. Every change moves the data version, so cached plans
-never show an edit's old state. Waymarked routes come only from imports: staff look
-at them (their marks, length and map) but do not add or edit them.
-Staff with the right to add sources can also upload a file to import (see
+trail anyway) is editable, and kept across re-imports: a field staff change is
+marked as theirs (`staff_fields`) until they hand it back to the imports. Every
+change moves the data version, so cached plans never show an edit's old state.
+Waymarked routes come only from imports: staff look at them (their marks, length
+and map) but do not add or edit them.
+Staff with the right to add sources can also upload a file to import into a new
+source, and with the rights to change and delete them, into one that exists (see
 `trails/uploads.py`).
 """
 
@@ -100,6 +103,33 @@ class BumpsDataVersion:
         DataVersion.bump()
 
 
+class RecordsStaffFields:
+    """Admin mixin: the fields of `staff_owned` that staff change are marked as
+    theirs, so a re-import keeps them; an action hands them back to the imports."""
+
+    staff_owned: tuple[str, ...] = ()
+    actions = ["forget_staff_fields"]
+
+    def save_model(self, request, obj, form, change):
+        changed = {name for name in self.staff_owned if name in form.changed_data}
+        obj.staff_fields = sorted(set(obj.staff_fields) | changed)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="kept from imports")
+    def kept_from_imports(self, obj) -> str:
+        return ", ".join(obj.staff_fields) or "-"
+
+    @admin.action(description="Let the next import set what staff changed again")
+    def forget_staff_fields(self, request: HttpRequest, queryset: QuerySet) -> None:
+        n = queryset.update(staff_fields=[])
+        self.message_user(
+            request,
+            f"The next import sets the names, difficulty and positions of {n} rows "
+            "from the file again.",
+            messages.SUCCESS,
+        )
+
+
 @admin.register(Source)
 class SourceAdmin(BumpsDataVersion, admin.ModelAdmin):
     list_display = [
@@ -134,10 +164,17 @@ class SourceAdmin(BumpsDataVersion, admin.ModelAdmin):
 
     def upload_view(self, request: HttpRequest) -> HttpResponse:
         """Import an uploaded trail file or elevation tile, like the commands do."""
-        if not self.has_add_permission(request):
+        rights = {
+            "may_add": self.has_add_permission(request),
+            "may_change": self.has_change_permission(request),
+            "may_delete": self.has_delete_permission(request),
+        }
+        if not (rights["may_add"] or rights["may_change"]):
             raise PermissionDenied
         refused = request.upload_limit.refused  # files skipped as too large
-        form = UploadForm(request.POST or None, request.FILES or None, refused=refused)
+        form = UploadForm(
+            request.POST or None, request.FILES or None, refused=refused, **rights
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 first, *rest = run_upload(form.cleaned_data)
@@ -160,8 +197,36 @@ class SourceAdmin(BumpsDataVersion, admin.ModelAdmin):
         return TemplateResponse(request, "admin/trails/source/upload.html", context)
 
 
+class SegmentForm(forms.ModelForm):
+    class Meta:
+        model = Segment
+        fields = ["is_open", "closed_reason", "ascent_m", "descent_m"]
+
+    def clean_closed_reason(self) -> str:
+        reason = self.cleaned_data["closed_reason"].strip()
+        if not self.cleaned_data.get("is_open", True) and not reason:
+            raise forms.ValidationError(
+                "Say why the segment is closed (for example: washed out, winter only); "
+                "hikers see this reason."
+            )
+        return reason
+
+    def clean_ascent_m(self):
+        return _not_negative(self.cleaned_data["ascent_m"], "Ascent")
+
+    def clean_descent_m(self):
+        return _not_negative(self.cleaned_data["descent_m"], "Descent")
+
+
+def _not_negative(value: float | None, what: str) -> float | None:
+    if value is not None and not 0 <= value <= 10_000:
+        raise forms.ValidationError(f"{what} is metres of climb: between 0 and 10,000.")
+    return value
+
+
 class SegmentInline(admin.TabularInline):
     model = Segment
+    form = SegmentForm  # its rule too: no closing without a reason
     fields = [
         "external_id",
         "length_m",
@@ -195,8 +260,9 @@ class TrailForm(forms.ModelForm):
 
 
 @admin.register(Trail)
-class TrailAdmin(BumpsDataVersion, admin.ModelAdmin):
+class TrailAdmin(RecordsStaffFields, BumpsDataVersion, admin.ModelAdmin):
     form = TrailForm
+    staff_owned = ("name", "kind", "difficulty")
     list_display = [
         "__str__",
         "kind",
@@ -209,9 +275,28 @@ class TrailAdmin(BumpsDataVersion, admin.ModelAdmin):
     list_filter = ["flag", "flag_override", "kind", "difficulty", "source"]
     search_fields = ["name", "external_id"]
     list_select_related = ["source"]
-    readonly_fields = ["source", "external_id", "flag", "flag_meaning", "map"]
+    readonly_fields = [
+        "source",
+        "external_id",
+        "kept_from_imports",
+        "flag",
+        "flag_meaning",
+        "map",
+    ]
     fieldsets = [
-        (None, {"fields": ["name", "kind", "difficulty", "source", "external_id"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "kind",
+                    "difficulty",
+                    "source",
+                    "external_id",
+                    "kept_from_imports",
+                ]
+            },
+        ),
         (
             "Whether hikers may walk it",
             {
@@ -256,33 +341,6 @@ class TrailAdmin(BumpsDataVersion, admin.ModelAdmin):
     @admin.display(description="map")
     def map(self, obj: Trail) -> str:
         return segments_map(obj.segments.all())
-
-
-class SegmentForm(forms.ModelForm):
-    class Meta:
-        model = Segment
-        fields = ["is_open", "closed_reason", "ascent_m", "descent_m"]
-
-    def clean_closed_reason(self) -> str:
-        reason = self.cleaned_data["closed_reason"].strip()
-        if not self.cleaned_data.get("is_open", True) and not reason:
-            raise forms.ValidationError(
-                "Say why the segment is closed (for example: washed out, winter only); "
-                "hikers see this reason."
-            )
-        return reason
-
-    def clean_ascent_m(self):
-        return _not_negative(self.cleaned_data["ascent_m"], "Ascent")
-
-    def clean_descent_m(self):
-        return _not_negative(self.cleaned_data["descent_m"], "Descent")
-
-
-def _not_negative(value: float | None, what: str) -> float | None:
-    if value is not None and not 0 <= value <= 10_000:
-        raise forms.ValidationError(f"{what} is metres of climb: between 0 and 10,000.")
-    return value
 
 
 @admin.register(Segment)
@@ -449,14 +507,22 @@ class JunctionAdmin(BumpsDataVersion, admin.ModelAdmin):
     readonly_fields = ["source", "external_id", "lat", "lon"]
 
 
-class PointAdmin(BumpsDataVersion, admin.ModelAdmin):
+class PointAdmin(RecordsStaffFields, BumpsDataVersion, admin.ModelAdmin):
     """Trailheads and campsites: moving one re-attaches it to the network."""
 
+    staff_owned = ("name", "kind", "lat", "lon", "elevation")
     list_display = ["__str__", "kind", "lat", "lon", "attached", "source"]
     list_filter = ["kind", "source"]
     search_fields = ["name", "external_id"]
     list_select_related = ["source", "junction"]
-    readonly_fields = ["source", "external_id", "junction", "attach_m", "map"]
+    readonly_fields = [
+        "source",
+        "external_id",
+        "junction",
+        "attach_m",
+        "kept_from_imports",
+        "map",
+    ]
     fields = ["name", "kind", "lat", "lon", "elevation"] + readonly_fields
 
     @property

@@ -7,7 +7,9 @@ the junctions at its ends; trailheads and campsites are Points naming the juncti
 they attach to. Importing the file into an empty database therefore rebuilds the
 same segments, lengths and attachments (see `trails/geojson.py`), without snapping
 or merging anything by position. The collection's top-level `properties` carry the
-source's name, attribution and licence.
+source's name, attribution and licence. Trailheads and campsites staff added in the
+admin belong to no source: each goes with the source of the junction it attaches
+to, and those attached to none go with an export of every source.
 
 What the data says about walking it goes too, each only when there is something to
 say: a segment's trail `flag` (a key of `trails.network.FLAGS`), `flag_override:
@@ -30,6 +32,8 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
+
+from django.db.models import Q, QuerySet
 
 from trails.models import Campsite, Junction, Segment, Source, Trailhead, WalkingRoute
 from trails.network import ROUTE_FIELDS
@@ -56,18 +60,21 @@ class ExportReport:
         ]
 
 
-def write_geojson(out: IO[str], sources: Sequence[Source]) -> ExportReport:
+def write_geojson(
+    out: IO[str], sources: Sequence[Source], *, everything: bool = False
+) -> ExportReport:
     """Write `sources` as one FeatureCollection to the text stream `out`.
 
     With several sources, ids are prefixed with the source's id so that two
-    sources' junctions never merge on the way back in.
+    sources' junctions never merge on the way back in. `everything` says that
+    `sources` are all there are, so staff's points on no trail go too.
     """
     report = ExportReport([s.name for s in sources])
     out.write('{"type": "FeatureCollection",\n"properties": ')
     out.write(_dumps(_collection_properties(sources)))
     out.write(',\n"features": [')
     first = True
-    for feature in _features(sources, report):
+    for feature in _features(sources, report, everything):
         out.write("\n" if first else ",\n")
         out.write(_dumps(feature))
         first = False
@@ -106,13 +113,21 @@ def _prefix(sources: Sequence[Source], source_id: int) -> str:
 
 
 def _features(
-    sources: Sequence[Source], report: ExportReport
+    sources: Sequence[Source], report: ExportReport, everything: bool
 ) -> Iterator[dict[str, Any]]:
     for source in sources:
         prefix = _prefix(sources, source.pk)
         yield from _segment_features(source, prefix, report)
         for model in (Trailhead, Campsite):
-            yield from _place_features(source, model, prefix, report)
+            # Staff's own points have no source: they go with their junction's.
+            rows = model.objects.filter(
+                Q(source=source) | Q(source=None, junction__source=source)
+            )
+            yield from _place_features(source, rows, prefix, report)
+    if everything:
+        for model in (Trailhead, Campsite):
+            rows = model.objects.filter(source=None, junction=None)
+            yield from _place_features(None, rows, "", report)
 
 
 def _segment_features(
@@ -189,25 +204,22 @@ def _segment_features(
 
 
 def _place_features(
-    source: Source,
-    model: type[Trailhead | Campsite],
+    source: Source | None,
+    rows: QuerySet[Trailhead] | QuerySet[Campsite],
     prefix: str,
     report: ExportReport,
 ) -> Iterator[dict[str, Any]]:
-    rows = (
-        model.objects.filter(source=source)
-        .order_by("id")
-        .values_list(
-            "id",
-            "external_id",
-            "name",
-            "kind",
-            "lon",
-            "lat",
-            "elevation",
-            "junction__source_id",
-            "junction__external_id",
-        )
+    model = rows.model
+    rows = rows.order_by("id").values_list(
+        "id",
+        "external_id",
+        "name",
+        "kind",
+        "lon",
+        "lat",
+        "elevation",
+        "junction__source_id",
+        "junction__external_id",
     )
     noun = model._meta.model_name
     for pk, external_id, name, kind, lon, lat, ele, *junction in rows:
@@ -215,7 +227,7 @@ def _place_features(
         props: dict[str, Any] = {"name": name, "kind": kind}
         # Staff may have moved a point onto another source's trail: that junction
         # is not in this file, so the importer attaches it to the nearest one.
-        if junction[0] == source.pk:
+        if source is not None and junction[0] == source.pk:
             props["junction"] = prefix + junction[1]
         if model is Trailhead:
             report.trailheads += 1

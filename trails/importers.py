@@ -2,11 +2,20 @@
 
 Rows are keyed on (source, external_id), so importing the same file twice changes
 nothing, and importing a newer extract updates what changed and removes what is gone.
-Staff decisions survive a re-import: whether a segment is open is the file's say only
-when the segment is new (a closed one stays closed, a reopened one open), and
-elevation and climb added from a tile (or typed by staff) stay as long as the line
-has not moved, unless the file brings its own. The number of queries depends on the
-number of tables, not on the number of features (bulk operations).
+Staff decisions survive a re-import. Closures follow the ground they cover, not the
+segment ids (`trails/closures.py`): what staff closed stays closed and what they
+reopened stays open, while a closure new in the file applies; a closure whose
+ground is gone is reported. Fields staff changed in the admin (a trail's name or
+difficulty, a trailhead's name or position) are kept as staff set them, and a
+trailhead attached to a junction the file no longer has is attached again to the
+nearest one and reported. Elevation and climb added from a tile (or typed by staff)
+stay as long as the line has not moved, unless the file brings its own. The number
+of queries depends on the number of tables, not on the number of features (bulk
+operations), save one or two for each trailhead that loses its junction.
+
+Two guards: an import that would delete more than `MAX_SHRINK` of a source's
+segments is refused unless `allow_shrink` (a small or wrong file would empty the
+source), and imports of one source take turns (`_lock_source`).
 
 `add_elevation` samples SRTM tiles (`trails/dem.py`) into a network already in the
 database, with the same guarantees: all or nothing, bulk, and what the data brought
@@ -15,14 +24,17 @@ is kept.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
+from django.db import OperationalError, models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
+from trails.closures import Ground, State
 from trails.dem import ElevationModel, Tile, climb
 from trails.errors import ParseError
 from trails.formats import Parsed, read_network
@@ -38,9 +50,20 @@ from trails.models import (
     Trailhead,
     WalkingRoute,
 )
-from trails.network import CAMP_KINDS, ROUTE_FIELDS, TRAILHEAD_KINDS, Network
+from trails.network import (
+    CAMP_KINDS,
+    DEFAULT_ATTACH_M,
+    ROUTE_FIELDS,
+    TRAILHEAD_KINDS,
+    Network,
+)
 
 BATCH = 2000
+# The share of a source's segments an import may delete without `allow_shrink`.
+MAX_SHRINK = 0.5
+# How export_trails names a point staff made: "trailhead-12", or "3:trailhead-12"
+# in an export of several sources.
+STAFF_POINT = re.compile(r"(?:\d+:)?(?P<noun>trailhead|campsite)-(?P<pk>\d+)")
 
 
 class ImportFailed(Exception):
@@ -70,6 +93,10 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
     flagged: str = ""  # km by reason, e.g. "bike_downhill 27.0 km, private 4.8 km"
+    closed: int = 0  # segments closed after the import
+    # What staff made that the file moved from under them, for the summary.
+    unplaced: list[str] = field(default_factory=list)
+    reattached: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         s = self.summary
@@ -95,6 +122,15 @@ class ImportReport:
                 f"{s['campsites_unattached']} campsites."
             )
         out += [f"{name}: {counts}" for name, counts in self.tables.items()]
+        if self.closed or self.unplaced:
+            out.append(
+                f"Closed: {self.closed} segments; staff's closures that could not "
+                f"be placed: {len(self.unplaced)}."
+            )
+        out += [
+            f"Not placed (its ground is not in the file): {c}" for c in self.unplaced
+        ]
+        out += [f"Re-attached (its junction is gone): {p}" for p in self.reattached]
         return out + [f"Note: {w}" for w in self.warnings]
 
 
@@ -107,6 +143,7 @@ def import_file(
     dry_run: bool = False,
     progress: Callable[[str], None] | None = None,
     label: str | None = None,
+    allow_shrink: bool = False,
     **options: Any,
 ) -> ImportReport:
     """Parse `path` and write it as source `source_name` (default: the file name).
@@ -128,9 +165,20 @@ def import_file(
         raise ImportFailed(f"{label}: {exc}") from exc
     except OSError as exc:
         raise ImportFailed(f"{label}: cannot be read ({exc.strerror or exc})") from exc
-    name = source_name or Path(label).name.split(".")[0][:longest]
-    with collector_paused():
-        return import_network(parsed, name, attribution, licence, dry_run, progress)
+    name = source_name or default_source_name(label)
+    try:
+        with collector_paused():
+            return import_network(
+                parsed, name, attribution, licence, dry_run, progress, allow_shrink
+            )
+    except ImportFailed as exc:
+        raise ImportFailed(f"{label}: {exc}") from exc
+
+
+def default_source_name(label: str) -> str:
+    """The source a file goes into when none is named: its name up to the first dot."""
+    longest = Source._meta.get_field("name").max_length
+    return Path(label).name.split(".")[0][:longest]
 
 
 def import_network(
@@ -140,6 +188,7 @@ def import_network(
     licence: str = "",
     dry_run: bool = False,
     progress: Callable[[str], None] | None = None,
+    allow_shrink: bool = False,
 ) -> ImportReport:
     net = parsed.network
     report = ImportReport(
@@ -154,7 +203,10 @@ def import_network(
     attribution = attribution or parsed.metadata.get("attribution", "")
     licence = licence or parsed.metadata.get("licence", "")
     with transaction.atomic():
-        source, _ = Source.objects.get_or_create(name=source_name)
+        say("waiting for any other import of this source")
+        source = _lock_source(source_name)
+        if not allow_shrink:
+            _refuse_a_large_shrink(source, net)
         if attribution:
             source.attribution = attribution
         if licence:
@@ -163,11 +215,14 @@ def import_network(
         # Junctions that are gone are deleted last: deleting one first would take
         # the segments that still end there with it (and staff's closures too).
         gone_junctions: list[int] = []
+        # Read before anything is written: a trail that is gone takes its
+        # segments with it, and a line with a new id may cover their ground.
+        ground = _ground(source)
         report.tables["junctions"] = _sync_junctions(source, net, gone_junctions)
         say("writing trails")
         report.tables["trails"] = _sync_trails(source, net)
         say("writing segments")
-        report.tables["segments"] = _sync_segments(source, net)
+        report.tables["segments"] = _sync_segments(source, net, ground, report)
         say("writing trailheads and campsites")
         report.tables["trailheads"] = _sync_places(
             source, net, Trailhead, TRAILHEAD_KINDS
@@ -175,6 +230,7 @@ def import_network(
         report.tables["campsites"] = _sync_places(source, net, Campsite, CAMP_KINDS)
         say("writing waymarked routes")
         report.tables["routes"] = _sync_routes(source, net)
+        _reattach_points(gone_junctions, report)
         _delete(Junction, gone_junctions)
         s = report.summary
         source.format = parsed.format
@@ -192,6 +248,42 @@ def import_network(
     return report
 
 
+def _lock_source(name: str) -> Source:
+    """The source, locked until the import's transaction ends: a second import of
+    it waits here, rather than read rows this one is replacing and write them again.
+
+    A write first, not select_for_update: SQLite ignores FOR UPDATE but takes its
+    one write lock at the first write, and a transaction that has read nothing yet
+    waits for that lock (up to the connection's timeout) where one that has read
+    would be refused at once. On PostgreSQL the UPDATE locks the source's row, and
+    a second creator of a new source waits on the unique name.
+    """
+    try:
+        if not Source.objects.filter(name=name).update(name=F("name")):
+            Source.objects.get_or_create(name=name)
+    except OperationalError as exc:
+        raise ImportFailed(
+            f"another import is writing to the database ({exc}); try again once it "
+            "has finished"
+        ) from exc
+    return Source.objects.get(name=name)  # as the import before this one left it
+
+
+def _refuse_a_large_shrink(source: Source, net: Network) -> None:
+    existing = set(
+        Segment.objects.filter(source=source).values_list("external_id", flat=True)
+    )
+    gone = len(existing - {s.key for s in net.segments})
+    if gone > MAX_SHRINK * len(existing):
+        raise ImportFailed(
+            f"the import would delete {gone:,} of the {len(existing):,} segments of "
+            f"source {source.name!r} ({gone / len(existing):.0%}, over the "
+            f"{MAX_SHRINK:.0%} an import may delete unasked); if this is the right "
+            "file for this source, import it again allowing it to shrink "
+            "(--allow-shrink, or the box on the upload page)"
+        )
+
+
 def _r(x: float | None, digits: int = 7) -> float | None:
     return None if x is None else round(x, digits)
 
@@ -203,18 +295,20 @@ def _sync(
     fields: Sequence[str],
     keep: Callable[[dict[str, Any], dict[str, Any]], None] | None = None,
     gone: list[int] | None = None,
+    also_read: Sequence[str] = (),
 ) -> TableCounts:
     """Make `model`'s rows of `source` equal `wanted` (source_id -> field values).
 
     Values not in `fields` are only written when a row is created. `keep(row,
-    values)` may take values over from an existing row before they are compared.
-    Rows no longer wanted are deleted, or their ids added to `gone` to delete later.
+    values)` may take values over from an existing row before they are compared
+    (the row has `fields` and `also_read`). Rows no longer wanted are deleted, or
+    their ids added to `gone` to delete later.
     """
     counts = TableCounts()
     existing = {
         row["external_id"]: row
         for row in model.objects.filter(source=source).values(
-            "id", "external_id", *fields
+            "id", "external_id", *fields, *also_read
         )
     }
     to_create, to_update = [], []
@@ -289,6 +383,13 @@ def _profile(geometry: list[list[float]]) -> list[float | None]:
     return [point[2] if len(point) > 2 else None for point in geometry]
 
 
+def _keep_staff_fields(row: dict[str, Any], values: dict[str, Any]) -> None:
+    """What staff changed in the admin wins over the file."""
+    for name in row["staff_fields"]:
+        if name in values:
+            values[name] = row[name]
+
+
 def _sync_junctions(source: Source, net: Network, gone: list[int]) -> TableCounts:
     wanted = {
         j.key: {"lat": _r(j.lat), "lon": _r(j.lon), "elevation": _r(j.ele, 1)}
@@ -311,10 +412,20 @@ def _sync_trails(source: Source, net: Network) -> TableCounts:
         }
         for t in net.trails
     }
-    return _sync(Trail, source, wanted, ["name", "kind", "difficulty", "flag"])
+    fields = ["name", "kind", "difficulty", "flag"]
+    return _sync(
+        Trail,
+        source,
+        wanted,
+        fields,
+        keep=_keep_staff_fields,
+        also_read=["staff_fields"],
+    )
 
 
-def _sync_segments(source: Source, net: Network) -> TableCounts:
+def _sync_segments(
+    source: Source, net: Network, ground: Ground, report: ImportReport
+) -> TableCounts:
     junction_ids = _ids(Junction, source)
     trail_ids = _ids(Trail, source)
     wanted: dict[str, dict[str, Any]] = {}
@@ -329,6 +440,9 @@ def _sync_segments(source: Source, net: Network) -> TableCounts:
                     point.append(round(ele, 1))
             ascent, descent = climb(_profile(geometry))
         lon0, lat0, lon1, lat1 = bbox(s.coords)
+        reason = s.closed_reason[:200]
+        is_open, closed_reason = ground.state(geometry, reason)
+        report.closed += not is_open
         wanted[s.key] = {
             "trail_id": trail_ids[s.trail],
             "start_id": junction_ids[s.start],
@@ -343,15 +457,37 @@ def _sync_segments(source: Source, net: Network) -> TableCounts:
             "min_lat": _r(lat0),
             "max_lon": _r(lon1),
             "max_lat": _r(lat1),
-            # Only for new rows: whether a segment is open is staff's decision
-            # once it exists (a re-import never reopens what they closed).
-            "is_open": not s.closed_reason,
-            "closed_reason": s.closed_reason[:200],
+            "is_open": is_open,
+            "closed_reason": closed_reason,
+            "file_closed_reason": reason,
             "other_names": [name[:300] for name in s.names],
         }
+    report.unplaced = [f"{c.label}, closed: {c.reason}" for c in ground.unplaced()]
     fields = ["trail_id", "start_id", "end_id", "length_m", "geometry", "other_names"]
     fields += ["ascent_m", "descent_m", "min_lon", "min_lat", "max_lon", "max_lat"]
+    fields += ["is_open", "closed_reason", "file_closed_reason"]
     return _sync(Segment, source, wanted, fields, keep=_keep_line_elevation)
+
+
+def _ground(source: Source) -> Ground:
+    """The source's ground that is closed, or that the file closed: open ground
+    nobody remarked on is most of it, and needs no memory."""
+    rows = (
+        Segment.objects.filter(source=source)
+        .filter(Q(is_open=False) | ~Q(file_closed_reason=""))
+        .values_list(
+            "external_id",
+            "trail__name",
+            "geometry",
+            "is_open",
+            "closed_reason",
+            "file_closed_reason",
+        )
+    )
+    return Ground(
+        (f"{name or 'unnamed trail'} (segment {sid})", geometry, State(*state))
+        for sid, name, geometry, *state in rows
+    )
 
 
 def _sync_places(
@@ -374,8 +510,54 @@ def _sync_places(
         for p in net.places
         if p.kind in kinds
     }
+    for key in _staff_points(model, wanted):
+        del wanted[key]  # our export of a point staff made, which is still here
     fields = ["name", "kind", "lat", "lon", "elevation", "junction_id", "attach_m"]
-    return _sync(model, source, wanted, fields, keep=_keep_elevation)
+
+    def keep(row: dict[str, Any], values: dict[str, Any]) -> None:
+        _keep_staff_fields(row, values)
+        if {"lat", "lon"} & set(row["staff_fields"]):
+            # Staff moved it, and the admin attached it where they put it.
+            for name in ("lat", "lon", "elevation", "junction_id", "attach_m"):
+                values[name] = row[name]
+        _keep_elevation(row, values)
+
+    return _sync(model, source, wanted, fields, keep=keep, also_read=["staff_fields"])
+
+
+def _staff_points(model: type[Trailhead | Campsite], wanted: dict) -> list[str]:
+    """The keys of `wanted` that name a point staff made (no source, no id of its
+    own: `export_trails` calls it "trailhead-<pk>") that is still in the database.
+    Re-importing an export must not copy it into the source."""
+    noun = model._meta.model_name
+    named = {}
+    for key in wanted:
+        match = STAFF_POINT.fullmatch(key)
+        if match and match["noun"] == noun:
+            named[int(match["pk"])] = key
+    if not named:
+        return []
+    made = model.objects.filter(source=None, external_id="", pk__in=named)
+    return [named[pk] for pk in made.values_list("pk", flat=True)]
+
+
+def _reattach_points(gone_junctions: list[int], report: ImportReport) -> None:
+    """Trailheads and campsites the file does not place (staff added or moved
+    them, or another source's) whose junction is about to go: attach each to the
+    nearest junction left, rather than let the delete detach it unnoticed."""
+    for model in (Trailhead, Campsite):
+        for chunk in _chunks(gone_junctions, BATCH):
+            for point in model.objects.filter(junction_id__in=chunk):
+                point.attach_to_network(DEFAULT_ATTACH_M)
+                point.save(update_fields=["junction", "attach_m"])
+                where = (
+                    f"now {point.attach_m:g} m from junction {point.junction_id}"
+                    if point.junction
+                    else "no open trail within reach: not attached"
+                )
+                report.reattached.append(
+                    f"{point.get_kind_display().lower()} {point}, {where}"
+                )
 
 
 def _sync_routes(source: Source, net: Network) -> TableCounts:

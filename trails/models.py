@@ -22,6 +22,17 @@ LAT_VALIDATORS = [MinValueValidator(-90.0), MaxValueValidator(90.0)]
 LON_VALIDATORS = [MinValueValidator(-180.0), MaxValueValidator(180.0)]
 
 
+def staff_edits() -> models.JSONField:
+    """The names of the fields staff changed in the admin: re-imports leave those
+    as staff set them (a renamed trail, a trailhead moved to the real car park)."""
+    return models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Fields staff changed; imports keep them as staff set them.",
+    )
+
+
 class Source(models.Model):
     name = models.CharField(max_length=200, unique=True)
     attribution = models.TextField(
@@ -104,6 +115,7 @@ class Trail(models.Model):
         verbose_name="plan on it despite the flag",
         help_text="Staff know hikers may walk it; kept across re-imports.",
     )
+    staff_fields = staff_edits()
 
     class Meta:
         constraints = [
@@ -180,6 +192,10 @@ class Segment(models.Model):
     closed_reason = models.CharField(
         max_length=200, blank=True, help_text="For example: washed out, winter only."
     )
+    # What the last import's file said ("" for open): a newer file's closure
+    # applies when it says something new, and staff's decision stands otherwise
+    # (see trails/closures.py).
+    file_closed_reason = models.CharField(max_length=200, blank=True, editable=False)
     # The same ground mapped as several ways is one segment; these are the names
     # of the others (a bike trail drawn on a track, a route drawn twice).
     other_names = models.JSONField(default=list, blank=True)
@@ -274,6 +290,7 @@ class NetworkPoint(models.Model):
     attach_m = models.FloatField(
         null=True, blank=True, help_text="Distance to the junction it attaches to."
     )
+    staff_fields = staff_edits()
 
     objects = PointQuerySet.as_manager()
 

@@ -3,15 +3,25 @@ functions as the commands do the work.
 
 Two guards against a huge upload: `limit_upload_size` stops reading a file once it
 is over `settings.MAX_UPLOAD_MB` (so it never reaches the disk), and the form then
-refuses it with the limit in the message, before any parser sees it. Accepted
-uploads are written to a temporary folder under their own names (the format and a
-tile's corner come from the name and the first bytes) and deleted afterwards.
+refuses it with the limit in the message, before any parser sees it. A gzip or
+bzip2 file is also unpacked once, counting, and refused when it unpacks to more than
+`UNPACK_RATIO` times the upload limit (a small bomb would otherwise fill the memory
+of the parser). Accepted uploads are written to a temporary folder under their own
+names (the format and a tile's corner come from the name and the first bytes) and
+deleted afterwards.
+
+Importing into a new source needs the permission to add sources; into one that
+exists, the permissions to change and delete them (the import rewrites and deletes
+its rows); adding elevation, the permission to change them.
 """
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import re
 import tempfile
+import zlib
 from collections.abc import Callable, Collection
 from functools import wraps
 from pathlib import Path
@@ -26,14 +36,29 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.text import get_valid_filename
 from django.views.decorators.csrf import csrf_exempt
 
-from trails.importers import add_elevation, import_file, load_tiles
+from trails.importers import (
+    ImportFailed,
+    add_elevation,
+    default_source_name,
+    import_file,
+    load_tiles,
+)
 from trails.models import Source
 
 TILE_NAME = re.compile(r"\.hgt(\.zip)?$", re.IGNORECASE)
+# OpenStreetMap XML packs about ten to one with gzip, fifteen with bzip2: a file that
+# unpacks to twenty times the upload limit is a bomb, or belongs on the server.
+UNPACK_RATIO = 20
+PACKED = {b"\x1f\x8b": gzip.open, b"BZh": bz2.open}
+CHUNK = 1024 * 1024
 
 
 def max_upload_bytes() -> int:
     return settings.MAX_UPLOAD_MB * 1024 * 1024
+
+
+def max_unpacked_bytes() -> int:
+    return max_upload_bytes() * UNPACK_RATIO
 
 
 def is_tile(name: str) -> bool:
@@ -107,10 +132,25 @@ class UploadForm(forms.Form):
         label="Check only",
         help_text="Read the file and report what would change; write nothing.",
     )
+    allow_shrink = forms.BooleanField(
+        required=False,
+        label="Allow a large shrink",
+        help_text="Import even if it deletes more than half of the source's "
+        "segments (the file is a smaller area, or the trails really are gone).",
+    )
 
-    def __init__(self, *args: Any, refused: Collection[str] = (), **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        refused: Collection[str] = (),
+        may_add: bool = True,
+        may_change: bool = True,
+        may_delete: bool = True,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.refused = refused
+        self.may_add, self.may_change, self.may_delete = may_add, may_change, may_delete
         for name in refused:  # say why the file is missing, not that it is
             self.fields[name].required = False
 
@@ -141,7 +181,32 @@ class UploadForm(forms.Form):
                 self.add_error("trailheads", "A trailheads file goes with trails.")
             if source and not Source.objects.filter(name=source).exists():
                 self.add_error("source", f"There is no source named “{source}”.")
+            if not self.may_change:
+                self.add_error(
+                    "file",
+                    "Adding elevation changes sources: that needs the permission "
+                    "to change them.",
+                )
+        elif upload:
+            self._check_rights(source or default_source_name(upload.name))
         return data
+
+    def _check_rights(self, name: str) -> None:
+        where = "source" if self.cleaned_data.get("source") else "file"
+        if Source.objects.filter(name=name).exists():
+            if not (self.may_change and self.may_delete):
+                self.add_error(
+                    where,
+                    f"The source “{name}” exists: importing into it rewrites and "
+                    "deletes its trails, which needs the permissions to change and "
+                    "delete sources.",
+                )
+        elif not self.may_add:
+            self.add_error(
+                where,
+                f"There is no source named “{name}”, and making one needs the "
+                "permission to add sources.",
+            )
 
 
 def run_upload(data: dict[str, Any]) -> list[str]:
@@ -149,6 +214,7 @@ def run_upload(data: dict[str, Any]) -> list[str]:
     upload: UploadedFile = data["file"]
     with tempfile.TemporaryDirectory(prefix="loopgenie-upload-") as folder:
         path = _save(upload, Path(folder) / "file")
+        _refuse_a_bomb(path, upload.name)
         if is_tile(upload.name):
             model = load_tiles([path], labels=[upload.name])
             report = add_elevation(
@@ -165,6 +231,7 @@ def run_upload(data: dict[str, Any]) -> list[str]:
                 licence=data["licence"],
                 dry_run=data["dry_run"],
                 label=upload.name,
+                allow_shrink=data["allow_shrink"],
                 trailheads=trailheads,
             )
     return report.lines()
@@ -182,3 +249,29 @@ def _save(upload: UploadedFile, folder: Path) -> Path:
         for chunk in upload.chunks():
             fh.write(chunk)
     return path
+
+
+def _refuse_a_bomb(path: Path, label: str) -> None:
+    """Unpack a gzip or bzip2 upload once, counting, and refuse it past the cap.
+
+    A broken archive passes here: the importer names what is wrong with it.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(3)
+    open_ = next((o for magic, o in PACKED.items() if head.startswith(magic)), None)
+    if open_ is None:
+        return
+    limit, unpacked = max_unpacked_bytes(), 0
+    try:
+        with open_(path, "rb") as fh:
+            while chunk := fh.read(CHUNK):
+                unpacked += len(chunk)
+                if unpacked > limit:
+                    raise ImportFailed(
+                        f"{label}: unpacked, it is over the limit of "
+                        f"{limit // (1024 * 1024):,} MB ({UNPACK_RATIO} times the "
+                        "upload limit). Import it on the server with manage.py "
+                        "import_trails instead."
+                    )
+    except (OSError, EOFError, zlib.error):
+        return

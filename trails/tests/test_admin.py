@@ -95,6 +95,37 @@ def test_closing_a_segment_by_hand_needs_a_reason(staff_client, andorra_db):
     assert (seg.is_open, seg.closed_reason) == (False, "winter only")
 
 
+def test_a_segment_cannot_be_closed_without_a_reason_on_its_trail_s_page_either(
+    staff_client, andorra_db
+):
+    trail = andorra_db.trails.filter(name="GR-11").order_by("id").first()
+    segments = list(trail.segments.order_by("id"))
+    data = {
+        "name": trail.name,
+        "kind": trail.kind,
+        "difficulty": trail.difficulty or "",
+        "segments-TOTAL_FORMS": len(segments),
+        "segments-INITIAL_FORMS": len(segments),
+        "segments-MIN_NUM_FORMS": 0,
+        "segments-MAX_NUM_FORMS": 1000,
+    }
+    for n, segment in enumerate(segments):
+        data[f"segments-{n}-id"] = segment.pk
+        data[f"segments-{n}-trail"] = trail.pk
+        data[f"segments-{n}-closed_reason"] = ""
+        data[f"segments-{n}-is_open"] = "on"
+    del data["segments-0-is_open"]  # the first one closed, with no reason
+    url = reverse("admin:trails_trail_change", args=[trail.pk])
+    response = staff_client.post(url, {**data, "segments-0-closed_reason": "  "})
+    assert response.status_code == 200
+    assert "Say why the segment is closed" in response.content.decode()
+    assert trail.segments.filter(is_open=False).count() == 0
+    response = staff_client.post(url, {**data, "segments-0-closed_reason": "Snow"})
+    assert response.status_code == 302
+    closed = trail.segments.get(is_open=False)
+    assert (closed.pk, closed.closed_reason) == (segments[0].pk, "Snow")
+
+
 def test_moving_a_trailhead_reattaches_it_to_the_network(staff_client, andorra_db):
     th = (
         Trailhead.objects.filter(source=andorra_db, junction__isnull=False)

@@ -199,3 +199,73 @@ def test_staff_without_the_right_to_add_sources_are_refused(client, django_user_
     assert client.get(URL).status_code == 403
     assert client.post(URL, {"file": geojson(line([A, B]))}).status_code == 403
     assert not Source.objects.filter(name="parks").exists()
+
+
+def clerk_with(client, django_user_model, *rights: str):
+    clerk = django_user_model.objects.create_user("clerk", is_staff=True)
+    for codename in ("view_source", *rights):
+        clerk.user_permissions.add(Permission.objects.get(codename=codename))
+    client.force_login(clerk)
+    return client
+
+
+def test_replacing_a_source_needs_the_rights_to_change_and_delete_it(
+    client, django_user_model, snapshot
+):
+    Source.objects.create(name="Parks")
+    clerk = clerk_with(client, django_user_model, "add_source", "change_source")
+    before = snapshot()
+    for data in (
+        {"source": "Parks"},
+        {},  # the file's name names it too
+    ):
+        upload = geojson(line([A, B]), name="Parks.geojson")
+        response = clerk.post(URL, {"file": upload, **data})
+        assert response.status_code == 200
+        assert (
+            "The source “Parks” exists: importing into it rewrites and deletes its "
+            "trails, which needs the permissions to change and delete sources."
+        ) in response.content.decode()
+    assert snapshot() == before
+    response = clerk.post(URL, {"file": geojson(line([A, B])), "source": "New"})
+    assert response.status_code == 302  # a new source: adding is enough
+    assert Segment.objects.filter(source__name="New").count() == 1
+
+
+def test_staff_who_may_change_and_delete_but_not_add_replace_but_do_not_create(
+    client, django_user_model
+):
+    Source.objects.create(name="Parks")
+    clerk = clerk_with(client, django_user_model, "change_source", "delete_source")
+    response = clerk.post(URL, {"file": geojson(line([A, B])), "source": "Parks"})
+    assert response.status_code == 302
+    response = clerk.post(URL, {"file": geojson(line([A, B])), "source": "Other"})
+    assert "making one needs the permission to add sources" in (
+        response.content.decode()
+    )
+    assert not Source.objects.filter(name="Other").exists()
+
+
+def test_adding_elevation_needs_the_right_to_change_sources(client, django_user_model):
+    clerk = clerk_with(client, django_user_model, "add_source")
+    upload = SimpleUploadedFile("N42E001.hgt", b"\x00\x00")
+    response = clerk.post(URL, {"file": upload})
+    assert "needs the permission to change them" in response.content.decode()
+
+
+def test_an_upload_that_would_empty_a_source_asks_for_the_box_to_be_ticked(
+    staff_client, snapshot
+):
+    lines = [line([[1.5 + n / 100, 42.5], [1.5 + n / 100, 42.51]]) for n in range(3)]
+    staff_client.post(URL, {"file": geojson(*lines), "source": "Parks"}, follow=True)
+    before = snapshot()
+    tiny = {"file": geojson(lines[0], name="tiny.geojson"), "source": "Parks"}
+    response = staff_client.post(URL, tiny)
+    (message,) = messages_of(response)
+    assert message.startswith(
+        "tiny.geojson: the import would delete 2 of the 3 segments of source 'Parks'"
+    )
+    assert snapshot() == before
+    tiny = {"file": geojson(lines[0], name="tiny.geojson"), "source": "Parks"}
+    staff_client.post(URL, {**tiny, "allow_shrink": "on"})
+    assert Segment.objects.filter(source__name="Parks").count() == 1

@@ -12,7 +12,8 @@ An import is one transaction, so a process killed while it writes leaves the row
 of the previous import. That is checked for real: `manage.py import_trails` runs
 in its own process against its own database (a SQLite file, and a scratch
 PostgreSQL database when the suite runs on PostgreSQL), and gets SIGKILL as soon as
-it says it is writing segments.
+it says it is writing segments. Two imports of one source take turns: the second
+waits while the first, stopped (SIGSTOP) as it writes, holds the source.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -143,6 +146,7 @@ def _kill_while_writing_segments(database_url: str) -> str:
         str(ANDORRA_PBF),
         "--source",
         "Andorra",
+        "--allow-shrink",  # it replaces the small source's only segment
     )
     seen = []
     try:
@@ -159,6 +163,61 @@ def _kill_while_writing_segments(database_url: str) -> str:
     assert proc.returncode == -signal.SIGKILL, output
     assert "writing segments" in output and "Imported" not in output, output
     return output
+
+
+def _two_imports_take_turns(database_url: str, tmp_path: Path) -> None:
+    """Stop one import while it writes, start a second of the same source, and see
+    the second wait at the source's lock until the first is let go."""
+    newer = tmp_path / "newer.geojson"
+    a, b, c = [1.5218, 42.5063], [1.5218, 42.5113], [1.5218, 42.5163]
+    features = [line([a, b, c], fid="ridge"), line([c, [1.53, 42.52]], fid="spur")]
+    newer.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    args = ("import_trails", str(newer), "--source", "Andorra")
+    first = _manage(database_url, *args)
+    second = None
+    try:
+        for text in first.stdout:
+            if "writing junctions" in text:
+                first.send_signal(signal.SIGSTOP)
+                break
+        second = _manage(database_url, *args)
+        said: list[str] = []
+        reader = threading.Thread(target=lambda: said.extend(second.stdout))
+        reader.start()
+        deadline = time.monotonic() + 60
+        while not any("waiting for any other import" in t for t in said):
+            assert time.monotonic() < deadline and second.poll() is None, said
+            time.sleep(0.05)
+        time.sleep(1.5)  # time enough to write, were it not waiting
+        assert not any("writing junctions" in t for t in said), said
+        first.send_signal(signal.SIGCONT)
+        out, _ = first.communicate(timeout=60)
+        assert first.returncode == 0, out
+        assert "segments: 1 created, 0 updated, 1 unchanged, 0 deleted" in out
+        second.wait(60)
+        reader.join(60)
+        assert second.returncode == 0, said
+        # It read what the first wrote: nothing left to do.
+        assert "segments: 0 created, 0 updated, 2 unchanged, 0 deleted\n" in said
+    finally:
+        for proc in (first, second):
+            if proc is not None:
+                proc.send_signal(signal.SIGCONT)
+                proc.kill()
+                proc.wait(30)
+                proc.stdout.close()
+
+
+def test_two_imports_of_one_source_take_turns_on_sqlite(tmp_path):
+    url = f"sqlite:///{tmp_path / 'turns.sqlite3'}"
+    _previous_import(url, tmp_path)
+    _two_imports_take_turns(url, tmp_path)
+
+
+def test_two_imports_of_one_source_take_turns_on_postgresql(scratch_postgres, tmp_path):
+    url, _ = scratch_postgres
+    _previous_import(url, tmp_path)
+    _two_imports_take_turns(url, tmp_path)
 
 
 def _previous_import(database_url: str, tmp_path: Path) -> None:

@@ -211,6 +211,36 @@ def test_staff_points_without_an_external_id_get_one(command, geojson_file, tmp_
     assert place["properties"] == {"name": "New lot", "kind": "trailhead"}
 
 
+def test_points_staff_made_go_with_their_junction_s_source_and_come_back_once(
+    command, geojson_file, tmp_path
+):
+    command("import_trails", geojson_file(line([A, B])), source="tiny")
+    command("import_trails", geojson_file(line([[11, 46], [11.001, 46]])), source="far")
+    on_tiny = Trailhead(name="Staff's lot", lat=B[1], lon=B[0])
+    on_tiny.attach_to_network()
+    on_tiny.save()
+    nowhere = Trailhead.objects.create(name="Staff's far lot", lat=50.0, lon=1.0)
+
+    def places(doc) -> dict:
+        return {
+            f["id"]: f["properties"].get("junction")
+            for f in doc["features"]
+            if f["geometry"]["type"] == "Point"
+        }
+
+    tiny = json.loads(_export(command, tmp_path, source="tiny"))
+    assert places(tiny) == {f"trailhead-{on_tiny.pk}": on_tiny.junction.external_id}
+    assert places(json.loads(_export(command, tmp_path, source="far"))) == {}
+    everything = places(json.loads(_export(command, tmp_path)))
+    assert f"trailhead-{nowhere.pk}" in everything
+
+    out = tmp_path / "tiny.geojson"
+    out.write_text(json.dumps(tiny))
+    report = command("import_trails", out, source="tiny")
+    assert "trailheads: 0 created, 0 updated, 0 unchanged, 0 deleted" in report
+    assert Trailhead.objects.filter(name="Staff's lot").count() == 1
+
+
 def test_exporting_every_source_keeps_their_ids_apart(command, geojson_file, tmp_path):
     sources = []
     for name in ("east", "west"):

@@ -546,6 +546,60 @@ def test_a_hostile_upload_shows_the_reason_and_changes_nothing(
     assert snapshot() == before
 
 
+def unpacking_past(megabytes: int, pack: Callable[[bytes], bytes]) -> bytes:
+    """OpenStreetMap XML that packs to almost nothing: a comment of spaces."""
+    padding = b"<!--" + b" " * (megabytes * 1024 * 1024) + b"-->"
+    return pack(osm(OSM_NODES + osm_way(1, 1, 2) + padding.decode()))
+
+
+@pytest.mark.parametrize(
+    "filename, pack",
+    [("bomb.osm.gz", gzip.compress), ("bomb.osm.bz2", bz2.compress)],
+    ids=["gzip", "bzip2"],
+)
+def test_an_upload_that_unpacks_past_the_cap_is_refused_before_it_is_read(
+    staff_client, world, snapshot, settings, monkeypatch, filename, pack
+):
+    settings.MAX_UPLOAD_MB = 1  # so the cap is 20 MB unpacked
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("a bomb reached the importer")
+
+    monkeypatch.setattr("trails.uploads.import_file", must_not_run)
+    content = unpacking_past(21, pack)
+    assert len(content) < 100_000
+    before = snapshot()
+    upload = SimpleUploadedFile(filename, content)
+    response = staff_client.post(UPLOAD_URL, {"file": upload, "source": "tiny"})
+    (message,) = [str(m) for m in response.context["messages"]]
+    assert message == (
+        f"{filename}: unpacked, it is over the limit of 20 MB (20 times the upload "
+        "limit). Import it on the server with manage.py import_trails instead."
+    )
+    assert snapshot() == before
+
+
+def test_a_packed_upload_under_the_cap_imports(staff_client, world, settings):
+    settings.MAX_UPLOAD_MB = 1
+    upload = SimpleUploadedFile("small.osm.gz", unpacking_past(19, gzip.compress))
+    response = staff_client.post(UPLOAD_URL, {"file": upload, "source": "packed"})
+    assert response.status_code == 302
+    assert Segment.objects.filter(source__name="packed").count() == 1
+
+
+def test_a_tiny_upload_under_a_big_source_s_name_does_not_wipe_it(
+    staff_client, andorra_db, snapshot
+):
+    before = snapshot()
+    upload = SimpleUploadedFile("tiny.geojson", collection(line([A, B])))
+    response = staff_client.post(UPLOAD_URL, {"file": upload, "source": andorra_db})
+    (message,) = [str(m) for m in response.context["messages"]]
+    assert re.match(
+        r"tiny.geojson: the import would delete 6,\d{3} of the 6,\d{3} ", message
+    )
+    assert snapshot() == before
+
+
 # Hostile but harmless: made safe and imported ---------------------------------------
 
 

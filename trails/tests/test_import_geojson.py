@@ -156,11 +156,38 @@ def test_a_reimport_neither_reopens_nor_closes_segments_staff_decided_on(
     command("import_trails", geojson_file(line([A, B], fid="a")), source="tiny")
     segment.refresh_from_db()
     assert (segment.is_open, segment.closed_reason) == (False, "Snow")
-    Segment.objects.filter(pk=segment.pk).update(is_open=True, closed_reason="")
     closed = geojson_file(line([A, B], fid="a", closed_reason="Old closure"))
     command("import_trails", closed, source="tiny")
+    Segment.objects.filter(pk=segment.pk).update(is_open=True, closed_reason="")
+    command("import_trails", closed, source="tiny")  # the file says nothing new
     segment.refresh_from_db()
     assert segment.is_open
+
+
+def test_a_closure_new_in_the_file_applies_and_one_it_lifts_is_lifted(
+    command, geojson_file
+):
+    command("import_trails", geojson_file(line([A, B], fid="a")), source="tiny")
+    closed = geojson_file(line([A, B], fid="a", closed_reason="Bridge out"))
+    command("import_trails", closed, source="tiny")
+    segment = Segment.objects.get(source__name="tiny")
+    assert (segment.is_open, segment.closed_reason) == (False, "Bridge out")
+    command("import_trails", geojson_file(line([A, B], fid="a")), source="tiny")
+    segment.refresh_from_db()
+    assert (segment.is_open, segment.closed_reason) == (True, "")
+
+
+def test_a_closure_staff_gave_their_own_reason_outlasts_the_file_s(
+    command, geojson_file
+):
+    closed = geojson_file(line([A, B], fid="a", closed_reason="Bridge out"))
+    command("import_trails", closed, source="tiny")
+    tiny = Segment.objects.filter(source__name="tiny")
+    tiny.update(closed_reason="Bridge out, and a landslide below it")
+    command("import_trails", geojson_file(line([A, B], fid="a")), source="tiny")
+    assert list(tiny.values_list("is_open", "closed_reason")) == [
+        (False, "Bridge out, and a landslide below it")
+    ]
 
 
 def test_attribution_and_licence_come_from_the_file_unless_given(command, geojson_file):

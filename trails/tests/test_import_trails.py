@@ -99,6 +99,32 @@ def test_a_closed_segment_stays_closed_when_its_end_junction_goes_away(osm_file)
     assert not Junction.objects.filter(source__name="tiny", external_id="n5").exists()
 
 
+def test_a_file_that_would_delete_most_of_a_source_is_refused_unless_allowed(
+    osm_file,
+):
+    run(osm_file(N, [chain(n, n * 3, 3) for n in range(1, 8)]), source="tiny")
+    before = table_snapshot()
+    small = osm_file(N, [chain(1, 3, 3), chain(2, 6, 3), chain(3, 9, 3)], "small.osm")
+    for dry_run in (True, False):
+        with pytest.raises(CommandError) as err:
+            run(small, source="tiny", dry_run=dry_run)
+        assert str(err.value) == (
+            f"{small}: the import would delete 4 of the 7 segments of source 'tiny' "
+            "(57%, over the 50% an import may delete unasked); if this is the right "
+            "file for this source, import it again allowing it to shrink "
+            "(--allow-shrink, or the box on the upload page)"
+        )
+        assert table_snapshot() == before
+    run(small, source="tiny", allow_shrink=True)
+    assert Segment.objects.filter(source__name="tiny").count() == 3
+
+
+def test_a_file_that_deletes_half_a_source_goes_through(osm_file):
+    run(osm_file(N, [chain(n, n * 3, 3) for n in range(1, 5)]), source="tiny")
+    run(osm_file(N, [chain(1, 3, 3), chain(2, 6, 3)], "half.osm"), source="tiny")
+    assert Segment.objects.filter(source__name="tiny").count() == 2
+
+
 def test_dry_run_reports_but_writes_nothing(osm_file):
     out = run(osm_file(N, [chain(1, 1, 5)]), source="tiny", dry_run=True)
     assert out.count("Would import osm") == 1

@@ -48,23 +48,23 @@ class Command(BaseCommand):
             sources = [found[name] for name in dict.fromkeys(wanted)]
         if opts["out"] == "-":
             self.stdout.ending = ""  # write the file as it is, no newline added
-            report = write_geojson(self.stdout, sources)
+            report = write_geojson(self.stdout, sources, everything=not wanted)
             summary = self.stderr  # standard output is the file
         else:
-            report = self._write_file(Path(opts["out"]), sources)
+            report = self._write_file(Path(opts["out"]), sources, not wanted)
             summary = self.stdout
         if opts["verbosity"] >= 1:
             for line in report.lines():
                 summary.write(self.style.SUCCESS(line))
 
-    def _write_file(self, path: Path, sources):
+    def _write_file(self, path: Path, sources, everything: bool):
         """Write beside the target and rename, so a failure leaves no half file."""
         if path.is_dir():
             raise CommandError(f"{path}: is a directory, not a file name.")
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             with open(tmp, "w", encoding="utf-8") as fh:
-                report = write_geojson(fh, sources)
+                report = write_geojson(fh, sources, everything=everything)
             os.replace(tmp, path)
         except OSError as exc:
             tmp.unlink(missing_ok=True)

@@ -4,7 +4,9 @@
         --attribution "© OpenStreetMap contributors"
 
 The import is one transaction: it either writes the whole file or nothing. Running it
-again with the same file changes nothing; with a newer file it updates the source.
+again with the same file changes nothing; with a newer file it updates the source,
+keeping what staff changed (closures, names, trailhead positions). A file that would
+delete more than half of the source's segments is refused unless --allow-shrink.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -52,6 +54,12 @@ class Command(BaseCommand):
                 "one of the usual names.",
             )
         parser.add_argument(
+            "--allow-shrink",
+            action="store_true",
+            help="Import even if it deletes more than half of the source's segments "
+            "(refused otherwise: a small or wrong file would empty the source).",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Read and check the file and report what would change; write nothing.",
@@ -72,6 +80,7 @@ class Command(BaseCommand):
                 attribution=opts["attribution"],
                 licence=opts["licence"],
                 dry_run=opts["dry_run"],
+                allow_shrink=opts["allow_shrink"],
                 progress=progress,
                 trailheads=opts["trailheads"],
                 attach_m=opts["attach_m"],

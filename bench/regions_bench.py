@@ -382,9 +382,15 @@ def question(client, params: dict, table: dict[int, SegmentInfo]) -> Request:
             + (f" twice {w.repeated_m:.0f} m" if w.repeated_m else "")
             for w in request.walks
         )
+        near = (
+            "-"
+            if request.first_near_s is None
+            else f"{request.first_near_s * 1000:.0f} ms"
+        )
         print(
             f"  {params['lat']:.4f},{params['lon']:.4f} {hike} mi: {doc['status']} "
-            f"{seconds * 1000:.0f} ms, {request.trailheads} trailheads: {walks}"
+            f"{seconds * 1000:.0f} ms, first within 1% {near}, "
+            f"{request.trailheads} trailheads: {walks}"
         )
     return request
 

@@ -336,7 +336,8 @@ def _tree_loops(search: Search, tasks: list[Task], until: float) -> None:
     two cheapest ways cannot make it) gets loops that turn at two junctions
     (`via_loops`) instead: once straight after the plain round, for as long as
     `VIA_SHARE` of the budget while nothing at all is found (a dense network,
-    where the depth-first search would not find one either), then a round each."""
+    where the depth-first search would not find one either), then a round each
+    if some loop came within `search.near` of the length."""
     arrays = link_arrays(search.prep, search.layer)
     via: set[int] = set()
     until_empty = search.t0 + VIA_SHARE * (search.deadline - search.t0)
@@ -371,6 +372,8 @@ def _tree_loops(search: Search, tasks: list[Task], until: float) -> None:
         if over(empty_may_run=True):
             return
         offer(via_loops, tasks[k], 0)
+    if search.first_near_s is None:
+        return  # none came to length: the depth-first search closes lengths better
     for round_ in range(1, TREE_ROUNDS):
         for k, task in enumerate(tasks):
             if over():

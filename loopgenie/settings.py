@@ -54,7 +54,11 @@ CACHES = {
     # Rate-limit counters, where evicting cached pages cannot reach them.
     "ratelimit": env.cache_url(
         "RATE_LIMIT_CACHE_URL",
-        default=env("CACHE_URL", default="locmemcache://loopgenie-rate-limit"),
+        # Locally, room for every client: a memory cache culls a third of its
+        # entries when it holds more than its default 300.
+        default=env(
+            "CACHE_URL", default="locmemcache://loopgenie-rate-limit?max_entries=100000"
+        ),
     ),
 }
 # A cache that hangs must cost a request a fraction of a second, not seconds

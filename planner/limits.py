@@ -87,16 +87,27 @@ def client_address(request) -> str:
 
 def client_key(address: str) -> str:
     """Who is counted: an IPv4 address, or the /64 block an IPv6 subscriber is
-    given (one machine can use any of its 2**64 addresses)."""
+    given (one machine can use any of its 2**64 addresses). Whatever is not an
+    address (a proxy chain configured wrong) is one client, so made-up values
+    cannot each get an allowance of their own."""
     try:
-        ip = ipaddress.ip_address(address)
+        ip = ipaddress.ip_address(_without_port(address))
     except ValueError:
-        return address
+        return "not-an-address"
     if ip.version == 6 and ip.ipv4_mapped:
         return str(ip.ipv4_mapped)
     if ip.version == 6:
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(ip)
+
+
+def _without_port(address: str) -> str:
+    """Some proxies append "1.2.3.4:5678" or "[2001:db8::1]:5678"."""
+    if address.startswith("["):
+        return address[1:].split("]")[0]
+    if address.count(":") == 1:
+        return address.split(":")[0]
+    return address
 
 
 def spend(request, limit: Limit, cost: int) -> None:

@@ -104,7 +104,10 @@ def test_client_keys_read_addresses_as_the_network_sees_them():
     assert limits.client_key("203.0.113.9") == "203.0.113.9"
     assert limits.client_key("::ffff:203.0.113.9") == "203.0.113.9"
     assert limits.client_key("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
-    assert limits.client_key("not an address") == "not an address"
+    assert limits.client_key("203.0.113.9:51234") == "203.0.113.9"
+    assert limits.client_key("[2001:db8:1:2::9]:443") == "2001:db8:1:2::/64"
+    # Made-up values share one allowance instead of getting one each.
+    assert limits.client_key("<script>") == limits.client_key("x" * 64)
 
 
 def test_the_window_slides_so_an_allowance_is_not_spent_twice_at_its_edge():

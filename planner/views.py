@@ -12,6 +12,8 @@ import functools
 import hashlib
 import json
 import logging
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, replace
 
 from django.db.models import Avg
@@ -54,7 +56,7 @@ class Asked:
     version). Every spelling of one question has one key, so one cached answer,
     and nothing of the raw query string reaches the answer or the log."""
 
-    form: TripForm
+    form: TripForm | None  # None: a remembered spelling, not read again
     query: TripQuery | None = None
     key: str | None = None
     what: str = ""  # the question for the log, its start to about a kilometre
@@ -62,9 +64,49 @@ class Asked:
     unknown: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # API names
 
 
+class _Spellings:
+    """The last query strings this process has read, and the answer each asked for.
+
+    Reading a question (binding the form, looking the place up) costs more than
+    serving its cached answer, so a link asked again is served without reading
+    it. Per process and bounded: a new spelling costs one reading, as before.
+    """
+
+    def __init__(self, size: int = 2048, longest: int = 512):
+        self.size, self.longest = size, longest
+        self.items: OrderedDict[tuple, Asked] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, spelling: tuple) -> Asked | None:
+        with self.lock:
+            known = self.items.get(spelling)
+            if known is not None:
+                self.items.move_to_end(spelling)
+            return known
+
+    def remember(self, spelling: tuple, asked: Asked) -> None:
+        if asked.key is None or len(spelling[1]) > self.longest:
+            return
+        with self.lock:
+            self.items[spelling] = Asked(None, key=asked.key, what=asked.what)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+SPELLINGS = _Spellings()
+
+
 def _asked(request, read) -> Asked:
+    """The request's question: remembered by its spelling (path, query string,
+    data version) when this process has read it before, else read now."""
     if not hasattr(request, "_lg_asked"):
-        request._lg_asked = read(request)
+        query_string = request.META.get("QUERY_STRING", "")
+        spelling = (request.path, query_string, DataVersion.current())
+        known = SPELLINGS.get(spelling)
+        if known is None:
+            known = read(request)
+            SPELLINGS.remember(spelling, known)
+        request._lg_asked = known
     return request._lg_asked
 
 
@@ -102,6 +144,8 @@ def plan_response(read):
                 for name, value in cached["headers"].items():
                     response[name] = value
             else:
+                if asked.form is None:  # remembered, but its answer has expired
+                    asked = request._lg_asked = read(request)
                 try:
                     response = view(request, asked, *args, **kwargs)
                 except RateLimited as limited:

@@ -11,6 +11,8 @@ import time
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from planner import caching
@@ -111,3 +113,13 @@ def test_the_api_shares_one_answer_between_spellings(client, world):
     respelled = {**question, "hike_miles": question["hike_miles"] + "000"}
     again = client.get(url, respelled, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
+
+
+def test_a_link_asked_again_is_served_without_reading_the_question_again(client, world):
+    url = f"{reverse('planner:plan')}?start=Andorra+la+Vella&drive=20&hike=12.7"
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.content == first.content
+    # The data version only: no place look-up, no form.
+    assert len(queries) == 1, [q["sql"] for q in queries]

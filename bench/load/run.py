@@ -493,7 +493,7 @@ def report(runs: list[Run], whole: dict, limited: dict, seconds: float) -> None:
 
 def rate_limit_default() -> str:
     text = (ROOT / "loopgenie" / "settings.py").read_text()
-    found = re.search(r'"PLAN_RATE_LIMIT", default="([^"]+)"', text)
+    found = re.search(r'"PLAN_RATE_LIMIT", (?:default=)?"([^"]+)"', text)
     return found.group(1) if found else "?"
 
 

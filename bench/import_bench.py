@@ -55,6 +55,7 @@ def child(step: str, path: str) -> dict:
     else:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loopgenie.settings")
         os.environ.setdefault("SECRET_KEY", "bench")
+        os.environ.setdefault("ALLOW_LOCAL_CACHE", "1")  # one process
         import django
 
         django.setup()

@@ -18,12 +18,14 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "Set SECRET_KEY (or DEBUG=1 for local use); see .env.example."
-        )
-    SECRET_KEY = "insecure-local-development-key"
+# Keys anyone can read in this repository: .env.example's and the one below.
+PUBLIC_KEYS = {"change-me", "insecure-local-development-key"}
+if not DEBUG and (not SECRET_KEY or SECRET_KEY in PUBLIC_KEYS):
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY to a long random string, not the example's placeholder "
+        "(or DEBUG=1 for local use); see .env.example."
+    )
+SECRET_KEY = SECRET_KEY or "insecure-local-development-key"
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
@@ -38,17 +40,55 @@ DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 # turns this off.
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://loopgenie")}
-SECURE = env.bool("SECURE", default=not DEBUG)
-# Fresh (uncached) plans one client may ask for per window: "COUNT/SECONDS".
-_rate = env("PLAN_RATE_LIMIT", default="30/60")
-try:
-    PLAN_RATE_LIMIT = tuple(int(part) for part in _rate.split("/"))
-    assert len(PLAN_RATE_LIMIT) == 2 and min(PLAN_RATE_LIMIT) > 0
-except (ValueError, AssertionError):
+# Plans, pages and rate-limit counters are shared by every web process through
+# Redis. Without it each process counts on its own, so production refuses to start
+# unless a one-process deployment says so with ALLOW_LOCAL_CACHE=1.
+if not DEBUG and "CACHE_URL" not in env and not env.bool("ALLOW_LOCAL_CACHE", False):
     raise ImproperlyConfigured(
-        f"PLAN_RATE_LIMIT must look like 30/60 (plans per seconds), not {_rate!r}."
-    ) from None
+        "Set CACHE_URL to a Redis server shared by every web process (without it "
+        "each worker has its own cache and rate limit), or ALLOW_LOCAL_CACHE=1 for "
+        "a single web process; see docs/deploy.md."
+    )
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://loopgenie"),
+    # Rate-limit counters, where evicting cached pages cannot reach them.
+    "ratelimit": env.cache_url(
+        "RATE_LIMIT_CACHE_URL",
+        # Locally, room for every client: a memory cache culls a third of its
+        # entries when it holds more than its default 300.
+        default=env(
+            "CACHE_URL", default="locmemcache://loopgenie-rate-limit?max_entries=100000"
+        ),
+    ),
+}
+# A cache that hangs must cost a request a fraction of a second, not seconds
+# (planner/caching.py then skips it for a while).
+CACHE_TIMEOUT = env.float("CACHE_TIMEOUT", default=0.25)
+for _cache in CACHES.values():
+    if _cache["BACKEND"].endswith("RedisCache"):
+        _cache.setdefault("OPTIONS", {})
+        _cache["OPTIONS"].setdefault("socket_timeout", CACHE_TIMEOUT)
+        _cache["OPTIONS"].setdefault("socket_connect_timeout", CACHE_TIMEOUT)
+SECURE = env.bool("SECURE", default=not DEBUG)
+
+
+def _rate(name: str, default: str, what: str) -> tuple[int, int]:
+    text = env(name, default=default)
+    try:
+        count, seconds = (int(part) for part in text.split("/"))
+        assert count > 0 and seconds > 0
+    except (ValueError, AssertionError):
+        raise ImproperlyConfigured(
+            f"{name} must look like {default} ({what} per seconds), not {text!r}."
+        ) from None
+    return count, seconds
+
+
+# What one client may ask for per window, "COUNT/SECONDS": fresh plans of the
+# default search budget (a bigger API budget costs more of them), and attempts
+# at the staff login.
+PLAN_RATE_LIMIT = _rate("PLAN_RATE_LIMIT", "30/60", "plans")
+LOGIN_RATE_LIMIT = _rate("LOGIN_RATE_LIMIT", "10/600", "attempts")
 # How many proxies in front of the app append to X-Forwarded-For (0: none).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Largest upload staff may send through the admin, in MiB. Reading GeoJSON takes

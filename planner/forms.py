@@ -17,6 +17,7 @@ from planner.solver import DEFAULT_BUDGET_S, MAX_BUDGET_S
 from trails.geo import METRES_PER_MILE, UNIT_METRES
 
 UNIT_NAMES = {"mi": "miles", "km": "kilometres"}
+DEFAULT_ALTERNATIVES = 3
 # Limits in miles; shown converted when the hiker picks kilometres.
 MAX_DRIVE_MI = 500
 MIN_HIKE_MI = 0.5
@@ -89,9 +90,8 @@ class TripForm(forms.Form):
         label="Hardest trail", choices=DIFFICULTIES, required=False
     )
 
-    # API-only knobs: not shown on the page.
+    # An API knob, not shown on the page.
     alternatives = forms.IntegerField(min_value=1, max_value=5, required=False)
-    budget = FiniteFloatField(required=False, min_value=0.05, max_value=MAX_BUDGET_S)
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -173,7 +173,42 @@ class TripForm(forms.Form):
             tolerance=int(d.get("tolerance") or 10) / 100,
             allow_stems=(d.get("stems") or "yes") == "yes",
             max_difficulty=int(difficulty) if difficulty else None,
-            alternatives=d.get("alternatives") or 3,
+            alternatives=d.get("alternatives") or DEFAULT_ALTERNATIVES,
             units=d["units"],
             budget_s=d.get("budget") or DEFAULT_BUDGET_S,
         )
+
+
+class ApiTripForm(TripForm):
+    """The trip form with the API's search budget: "try harder", paid for out of
+    the client's rate limit. The page and its downloads always search for the
+    default budget, whatever their query string says."""
+
+    budget = FiniteFloatField(required=False, min_value=0.05, max_value=MAX_BUDGET_S)
+
+
+def page_params(form: TripForm) -> dict[str, str]:
+    """The plan page's parameters for a valid form's question, one spelling each:
+    for the links a page makes and the form it shows. The start is given by its
+    coordinates, named by its label, so no link needs the place looked up again."""
+    d, query = form.cleaned_data, form.trip_query()
+    params = {
+        "lat": _decimal(query.lat),
+        "lon": _decimal(query.lon),
+        "start": query.label,
+        "drive": _decimal(d["drive"]),
+        "hike": _decimal(d["hike"]),
+        "units": query.units,
+        "days": str(query.days),
+        "tolerance": f"{query.tolerance * 100:.0f}",
+        "stems": "yes" if query.allow_stems else "no",
+        "difficulty": str(query.max_difficulty or ""),
+    }
+    if query.alternatives != DEFAULT_ALTERNATIVES:
+        params["alternatives"] = str(query.alternatives)
+    return params
+
+
+def _decimal(number: float) -> str:
+    """12.0 -> "12", 12.50 -> "12.5": how a hiker would write it."""
+    return f"{number:.12g}"

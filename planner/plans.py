@@ -80,7 +80,7 @@ def make_plan(
     plan = caching.get(key)
     if plan is not None:
         plan["stats"]["cache"] = "hit"
-        log.info("plan %s cache=plan-hit", _describe(query))
+        log.info("plan %s cache=plan-hit", describe(query))
         return plan
     if before_solving:
         before_solving()
@@ -89,9 +89,11 @@ def make_plan(
     return plan
 
 
-def _describe(query: TripQuery) -> str:
+def describe(query: TripQuery) -> str:
+    """The question for the log. The start to two decimals (about a kilometre):
+    enough to see where people plan, not where someone lives."""
     return (
-        f"lat={query.lat:.4f} lon={query.lon:.4f} drive_m={query.drive_m:.0f} "
+        f"lat={query.lat:.2f} lon={query.lon:.2f} drive_m={query.drive_m:.0f} "
         f"hike_m={query.hike_m:.0f} days={query.days} tol={query.tolerance:g} "
         f"stems={query.allow_stems} difficulty={query.max_difficulty}"
     )
@@ -166,7 +168,7 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
     )
     log.info(
         "plan %s cache=miss loops=%d solve_s=%.3f total_s=%.3f nodes=%d edges=%d",
-        _describe(query),
+        describe(query),
         len(plan["loops"]),
         plan["stats"]["solve_s"],
         plan["stats"]["total_s"],

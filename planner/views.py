@@ -7,10 +7,14 @@ same form with a message next to each field, or a 400 with the fields for the AP
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
+import json
 import logging
-from dataclasses import replace
+import threading
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, replace
 
 from django.db.models import Avg
 from django.http import HttpResponse, JsonResponse
@@ -21,74 +25,151 @@ from django.utils.http import urlencode
 from django.views.decorators.http import condition, require_GET
 
 from planner import caching, exports
-from planner.forms import TripForm
+from planner.forms import ApiTripForm, TripForm, page_params
 from planner.limits import RateLimited, check_plan_rate
 from planner.places import GEONAMES_ATTRIBUTION
 from planner.plans import (
     ESTIMATOR,
     PLAN_CACHE_SECONDS,
+    TripQuery,
+    describe,
     make_plan,
     trailhead_doc,
     trailheads_in_range,
 )
 from planner.presenters import api_plan_doc, page_context, trailhead_api_doc
+from planner.solver import DEFAULT_BUDGET_S
 from trails.geo import METRES_PER_MILE
 from trails.models import DataVersion, Source, Trailhead
 
 log = logging.getLogger("loopgenie.plans")
 PLAN_MAX_AGE = 60  # seconds browsers and proxies may reuse a plan unasked
+# A trailhead question costs what a default plan does out of the client's limit:
+# it is a query over every trailhead in range, and it is cached the same way.
+TRAILHEADS_COST_S = DEFAULT_BUDGET_S
 
 
-def _question_key(request) -> str:
-    """The question (path and query string) and the data version it was answered
-    against: the same key means the same answer. Computed once per request."""
-    if not hasattr(request, "_lg_question"):
-        raw = f"{request.path}?{request.META.get('QUERY_STRING', '')}"
-        version = DataVersion.current()
-        request._lg_question = hashlib.sha256(f"{raw}|{version}".encode()).hexdigest()
-    return request._lg_question
+@dataclass
+class Asked:
+    """A request's question, read once: the bound form and, when it is valid, the
+    key of its answer (the kind of answer, the normalised question and the data
+    version). Every spelling of one question has one key, so one cached answer,
+    and nothing of the raw query string reaches the answer or the log."""
+
+    form: TripForm | None  # None: a remembered spelling, not read again
+    query: TripQuery | None = None
+    key: str | None = None
+    what: str = ""  # the question for the log, its start to about a kilometre
+    loop: int = 0  # a download's loop, counted from 0
+    unknown: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # API names
 
 
-def _plan_etag(request, *args, **kwargs) -> str:
-    """Same question, same data: same answer. A 304 costs one small query."""
-    return _question_key(request)[:32]
+class _Spellings:
+    """The last query strings this process has read, and the answer each asked for.
+
+    Reading a question (binding the form, looking the place up) costs more than
+    serving its cached answer, so a link asked again is served without reading
+    it. Per process and bounded: a new spelling costs one reading, as before.
+    """
+
+    def __init__(self, size: int = 2048, longest: int = 512):
+        self.size, self.longest = size, longest
+        self.items: OrderedDict[tuple, Asked] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, spelling: tuple) -> Asked | None:
+        with self.lock:
+            known = self.items.get(spelling)
+            if known is not None:
+                self.items.move_to_end(spelling)
+            return known
+
+    def remember(self, spelling: tuple, asked: Asked) -> None:
+        if asked.key is None or len(spelling[1]) > self.longest:
+            return
+        with self.lock:
+            self.items[spelling] = Asked(None, key=asked.key, what=asked.what)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+SPELLINGS = _Spellings()
+
+
+def _asked(request, read) -> Asked:
+    """The request's question: remembered by its spelling (path, query string,
+    data version) when this process has read it before, else read now."""
+    if not hasattr(request, "_lg_asked"):
+        query_string = request.META.get("QUERY_STRING", "")
+        spelling = (request.path, query_string, DataVersion.current())
+        known = SPELLINGS.get(spelling)
+        if known is None:
+            known = read(request)
+            SPELLINGS.remember(spelling, known)
+        request._lg_asked = known
+    return request._lg_asked
+
+
+def _answer_key(kind: str, *question) -> str:
+    raw = json.dumps([kind, DataVersion.current(), *question], sort_keys=True)
+    return "response:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _asked_plan(form: TripForm, kind: str, *extra) -> Asked:
+    if not form.is_valid():
+        return Asked(form)
+    query = form.trip_query()
+    key = _answer_key(kind, asdict(query), *extra)
+    return Asked(form, query, key, f"plan {describe(query)}")
 
 
 CACHED_HEADERS = ("Content-Type", "Content-Disposition")
 
 
-def plan_response(view):
-    """GET only, with an ETag and a short max-age. A question already answered
-    against the same data is served from the shared cache as rendered, without
-    planning or rendering again; a client over its rate limit for new questions
-    gets a 429 with Retry-After (a page, or JSON for the API)."""
+def plan_response(read):
+    """GET only, with an ETag and a short max-age. `read(request)` binds the form
+    and names the answer; an answer already given (to any spelling of the same
+    question, against the same data) is served from the shared cache as rendered,
+    without planning or rendering again. A client over its rate limit for new
+    questions gets a 429 with Retry-After (a page, or JSON for the API)."""
 
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        key = f"response:{_question_key(request)}"
-        cached = caching.get(key)
-        if cached is not None:
-            log.info("plan %s cache=hit", request.get_full_path()[:300])
-            response = HttpResponse(cached["content"])
-            for name, value in cached["headers"].items():
-                response[name] = value
-        else:
-            try:
-                response = view(request, *args, **kwargs)
-            except RateLimited as limited:
-                return _too_many(request, limited)
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            asked = _asked(request, read)
+            cached = caching.get(asked.key) if asked.key else None
+            if cached is not None:
+                log.info("%s cache=hit", asked.what)
+                response = HttpResponse(cached["content"])
+                for name, value in cached["headers"].items():
+                    response[name] = value
+            else:
+                if asked.form is None:  # remembered, but its answer has expired
+                    asked = request._lg_asked = read(request)
+                try:
+                    response = view(request, asked, *args, **kwargs)
+                except RateLimited as limited:
+                    return _too_many(request, limited)
+                if response.status_code == 200 and asked.key:
+                    headers = {h: response[h] for h in CACHED_HEADERS if h in response}
+                    caching.set(
+                        asked.key,
+                        {"content": response.content, "headers": headers},
+                        PLAN_CACHE_SECONDS,
+                    )
             if response.status_code == 200:
-                headers = {h: response[h] for h in CACHED_HEADERS if h in response}
-                caching.set(
-                    key,
-                    {"content": response.content, "headers": headers},
-                    PLAN_CACHE_SECONDS,
-                )
-        if response.status_code == 200:
-            patch_cache_control(response, public=True, max_age=PLAN_MAX_AGE)
-        return response
+                patch_cache_control(response, public=True, max_age=PLAN_MAX_AGE)
+            return response
 
-    return require_GET(condition(etag_func=_plan_etag)(wrapped))
+        def etag(request, *args, **kwargs) -> str | None:
+            """Same question, same data: same answer. A 304 costs reading the
+            question (a place look-up) and the data version, no cache call."""
+            key = _asked(request, read).key
+            return key[-32:] if key else None
+
+        return require_GET(condition(etag_func=etag)(wrapped))
+
+    return decorator
 
 
 def _too_many(request, limited: RateLimited):
@@ -105,8 +186,10 @@ def _too_many(request, limited: RateLimited):
     return response
 
 
-def _planned(request, query):
-    return make_plan(query, before_solving=lambda: check_plan_rate(request))
+def _planned(request, query: TripQuery):
+    return make_plan(
+        query, before_solving=lambda: check_plan_rate(request, query.budget_s)
+    )
 
 
 def _sources():
@@ -134,10 +217,14 @@ def home(request):
     return render(request, "planner/home.html", context)
 
 
-@plan_response
-def plan(request):
-    form = TripForm(request.GET)
-    if not form.is_valid():
+def _read_page(request) -> Asked:
+    return _asked_plan(TripForm(request.GET), "page")
+
+
+@plan_response(_read_page)
+def plan(request, asked: Asked):
+    form = asked.form
+    if asked.query is None:
         context = {
             "form": form,
             "sources": _sources(),
@@ -146,10 +233,12 @@ def plan(request):
             "map_data": _home_map(),
         }
         return render(request, "planner/home.html", context, status=400)
-    query = form.trip_query()
-    doc = _planned(request, query)
-    context = page_context(doc, query, request.GET)
-    context.update(form=form, geonames=GEONAMES_ATTRIBUTION)
+    doc = _planned(request, asked.query)
+    # Built from the question, not the query string: every spelling of it shares
+    # this page, so the page must not show one spelling's leftovers.
+    params = page_params(form)
+    context = page_context(doc, asked.query, params)
+    context.update(form=TripForm(initial=params), geonames=GEONAMES_ATTRIBUTION)
     return render(request, "planner/plan.html", context)
 
 
@@ -168,36 +257,44 @@ def _choice_links(request, form: TripForm) -> list[dict]:
     return links
 
 
-def _download(request, render_file, content_type: str, extension: str):
-    form = TripForm(request.GET)
-    if not form.is_valid():
-        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    query = form.trip_query()
+def _read_download(kind: str):
+    def read(request) -> Asked:
+        try:
+            loop = int(request.GET.get("loop", "1")) - 1
+        except ValueError:
+            loop = -1
+        asked = _asked_plan(TripForm(request.GET), kind, loop)
+        asked.loop = loop
+        return asked
+
+    return read
+
+
+def _download(request, asked: Asked, render_file, content_type: str, extension: str):
+    if asked.query is None:
+        return JsonResponse({"errors": asked.form.errors.get_json_data()}, status=400)
+    query = asked.query
     doc = _planned(request, query)
-    try:
-        index = int(request.GET.get("loop", "1")) - 1
-    except ValueError:
-        index = -1
-    if not 0 <= index < len(doc["loops"]):
+    if not 0 <= asked.loop < len(doc["loops"]):
         return JsonResponse(
             {"errors": {"loop": [{"message": "No such loop in this plan."}]}},
             status=404,
         )
-    body = render_file(doc, doc["loops"][index], query)
+    body = render_file(doc, doc["loops"][asked.loop], query)
     response = HttpResponse(body, content_type=content_type)
-    name = f"loopgenie-{query.hike_m / 1000:.0f}km-loop{index + 1}.{extension}"
+    name = f"loopgenie-{query.hike_m / 1000:.0f}km-loop{asked.loop + 1}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-@plan_response
-def plan_gpx(request):
-    return _download(request, exports.gpx, "application/gpx+xml", "gpx")
+@plan_response(_read_download("gpx"))
+def plan_gpx(request, asked: Asked):
+    return _download(request, asked, exports.gpx, "application/gpx+xml", "gpx")
 
 
-@plan_response
-def plan_geojson(request):
-    return _download(request, exports.geojson, "application/geo+json", "geojson")
+@plan_response(_read_download("geojson"))
+def plan_geojson(request, asked: Asked):
+    return _download(request, asked, exports.geojson, "application/geo+json", "geojson")
 
 
 API_FIELDS = {
@@ -217,7 +314,7 @@ API_FIELDS = {
 FORM_TO_API = {v: k for k, v in API_FIELDS.items()}
 
 
-def _api_form(request) -> tuple[TripForm, dict[str, list[str]]]:
+def _api_form(request) -> tuple[ApiTripForm, dict[str, list[str]]]:
     """The trip form bound from API parameter names; unknown names are errors."""
     data = request.GET.copy()
     errors: dict[str, list[str]] = {}
@@ -238,7 +335,7 @@ def _api_form(request) -> tuple[TripForm, dict[str, list[str]]]:
     if units and units[-1] not in ("mi", "km"):
         errors["units"] = ["Use mi or km."]
     bound.setlist("units", ["mi"])
-    form = TripForm(bound)
+    form = ApiTripForm(bound)
     form.echo_units = units[-1] if units and units[-1] in ("mi", "km") else "mi"
     return form, errors
 
@@ -272,38 +369,56 @@ def _api_errors(form: TripForm, extra: dict[str, list[str]]) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=400)
 
 
-@plan_response
-def api_plan(request):
-    form, extra = _api_form(request)
-    if not form.is_valid() or extra:
-        return _api_errors(form, extra)
-    query = form.trip_query()
-    doc = _planned(request, query)
-    return JsonResponse(api_plan_doc(doc, replace(query, units=form.echo_units)))
+def _read_api_plan(request) -> Asked:
+    form, unknown = _api_form(request)
+    if unknown:
+        return Asked(form, unknown=unknown)
+    return _asked_plan(form, "api", form.echo_units)
 
 
-@require_GET
-def api_trailheads(request):
-    form, extra = _api_form(request)
+@plan_response(_read_api_plan)
+def api_plan(request, asked: Asked):
+    form = asked.form
+    if asked.query is None:
+        return _api_errors(form, asked.unknown)
+    doc = _planned(request, asked.query)
+    return JsonResponse(api_plan_doc(doc, replace(asked.query, units=form.echo_units)))
+
+
+def _read_trailheads(request) -> Asked:
+    form, unknown = _api_form(request)
     form.fields["hike"].required = False
     for name in ("hike", "days", "tolerance", "alternatives", "stems", "difficulty"):
         if name in form.data:
-            extra.setdefault(FORM_TO_API[name], []).append("Not used here.")
-    if not form.is_valid() or extra:
-        return _api_errors(form, extra)
+            unknown.setdefault(FORM_TO_API[name], []).append("Not used here.")
+    if not form.is_valid() or unknown:
+        return Asked(form, unknown=unknown)
     d = form.cleaned_data
-    drive_m = d["drive"] * METRES_PER_MILE
-    found = trailheads_in_range(d["start_lat"], d["start_lon"], drive_m)
+    where = (round(d["start_lat"], 6), round(d["start_lon"], 6), d["drive"])
+    what = (
+        f"trailheads lat={where[0]:.2f} lon={where[1]:.2f} "
+        f"drive_m={where[2] * METRES_PER_MILE:.0f}"
+    )
+    return Asked(form, key=_answer_key("trailheads", *where), what=what)
+
+
+@plan_response(_read_trailheads)
+def api_trailheads(request, asked: Asked):
+    if asked.key is None:
+        return _api_errors(asked.form, asked.unknown)
+    check_plan_rate(request, TRAILHEADS_COST_S)
+    lat, lon = (
+        asked.form.cleaned_data["start_lat"],
+        asked.form.cleaned_data["start_lon"],
+    )
+    drive = asked.form.cleaned_data["drive"]
+    found = trailheads_in_range(lat, lon, drive * METRES_PER_MILE)
     return JsonResponse(
         {
-            "query": {
-                "lat": d["start_lat"],
-                "lon": d["start_lon"],
-                "drive_miles": d["drive"],
-            },
+            "query": {"lat": lat, "lon": lon, "drive_miles": drive},
             "drive_note": ESTIMATOR.describe(),
             "trailheads": [
-                trailhead_api_doc(trailhead_doc(th, drive)) for th, drive in found
+                trailhead_api_doc(trailhead_doc(th, drive_m)) for th, drive_m in found
             ],
         }
     )

@@ -7,14 +7,14 @@ the Andorra demo region, driven by wrk from a second process on loopback.
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) and Redis on
 127.0.0.1:6379; installs Debian's wrk when it is missing. Steps:
 
-1. a fresh database `loopgenie_load` (dropped and created), migrated, with the
-   GeoNames places (population >= 1000), the demo region and its elevation, and
-   collectstatic; Redis database 2 flushed;
+1. a fresh database `loopgenie_load` (dropped and created; LOAD_DATABASE), migrated,
+   with the GeoNames places (population >= 1000), the demo region and its
+   elevation, and collectstatic; Redis database 2 (LOAD_REDIS_DB) flushed;
 2. gunicorn with gunicorn.conf.py (its default workers) on a free loopback port,
    DEBUG off, SECURE on: every request carries `X-Forwarded-Proto: https`, as it
    would behind the TLS-terminating proxy;
-3. with the default PLAN_RATE_LIMIT, one client asking for fresh plans too fast:
-   counts of 200 and 429 (with Retry-After);
+3. with the default PLAN_RATE_LIMIT, one client asking for fresh plans too fast
+   (the API ones with budget=5): counts of 200 and 429 (with Retry-After);
 4. with the rate limit out of the way (PLAN_RATE_LIMIT=1000000/60), after warming
    the shared plan pages and each worker's region graph, one wrk run per kind for
    --duration seconds: cached plan pages, fresh plans (API and page), a mix
@@ -59,8 +59,14 @@ from planner.solver import DEFAULT_BUDGET_S  # noqa: E402  (pure module, no Djan
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-DB_NAME = "loopgenie_load"
-REDIS_DB = 2
+# Worktrees that run the benchmark side by side name their own (LOAD_DATABASE,
+# LOAD_REDIS_DB), so one run never drops another's database.
+DB_NAME = os.environ.get("LOAD_DATABASE", "loopgenie_load")
+REDIS_DB = int(os.environ.get("LOAD_REDIS_DB", "2"))
+# The rate-limit check asks the API for 5-second searches (half its questions; the
+# page's half always searches for the default budget): the limit counts search
+# seconds, so one such plan takes two thirds of a minute's allowance.
+RATE_CHECK_BUDGET = "5"
 HOST = "127.0.0.1"
 
 # Shared plan pages, as the trip form writes them (the same few links, many readers).
@@ -349,7 +355,7 @@ def rate_limit_check(logdir: Path) -> dict:
             8,
             {
                 "LOAD_SALT": str(SALT["ratelimit"]),
-                "LOAD_BUDGET": "0.05",
+                "LOAD_BUDGET": RATE_CHECK_BUDGET,
                 "LOAD_ONE_REGION": "1",
             },
         )
@@ -446,7 +452,8 @@ def report(runs: list[Run], whole: dict, limited: dict, seconds: float) -> None:
     )
     print(
         f"- rate limit (default {rate_limit_default()}), one client, one connection,"
-        f" fresh questions with budget=0.05: {limited['answered']} answers in "
+        f" fresh questions (API with budget={RATE_CHECK_BUDGET}, pages at the "
+        f"default): {limited['answered']} answers in "
         f"{limited['duration_us'] / 1e6:.1f} s: "
         f"{limited['ok']} x 200, {limited['limited']} x 429 "
         f"({limited['retry_after']} with Retry-After), {limited['other']} other; "
@@ -486,7 +493,7 @@ def report(runs: list[Run], whole: dict, limited: dict, seconds: float) -> None:
 
 def rate_limit_default() -> str:
     text = (ROOT / "loopgenie" / "settings.py").read_text()
-    found = re.search(r'"PLAN_RATE_LIMIT", default="([^"]+)"', text)
+    found = re.search(r'"PLAN_RATE_LIMIT", (?:default=)?"([^"]+)"', text)
     return found.group(1) if found else "?"
 
 
@@ -501,7 +508,7 @@ def main() -> None:
     parser.add_argument(
         "--keep",
         action="store_true",
-        help="keep the database, Redis db 2 and the logs afterwards",
+        help="keep the database, the Redis db and the logs afterwards",
     )
     args = parser.parse_args()
     if not 1 <= args.duration <= 120:

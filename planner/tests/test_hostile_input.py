@@ -292,6 +292,81 @@ def test_any_query_string_on_the_trailheads_api_gets_json_with_errors_when_refus
         assert isinstance(body["trailheads"], list)
 
 
+# One question, any spelling; any client address --------------------------------
+
+# Ways to write 12 that the form reads as 12, and parameters it ignores.
+TWELVE = ["12", "12.0", "12.00", "+12", "012", " 12", "12 ", "1.2e1", "12.000000"]
+IGNORED = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12)
+
+
+@st.composite
+def spellings_of_one_page(draw) -> str:
+    start = draw(
+        st.sampled_from(["Andorra la Vella", "andorra la vella", "ANDORRA LA VELLA"])
+    )
+    pairs = [("start", start), ("drive", "20"), ("hike", draw(st.sampled_from(TWELVE)))]
+    pairs += draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    ("lat", ""),
+                    ("lon", ""),
+                    ("units", "mi"),
+                    ("days", "1"),
+                    ("tolerance", "10"),
+                    ("stems", "yes"),
+                    ("difficulty", ""),
+                    ("budget", "5"),
+                ]
+            ),
+            unique=True,
+        )
+    )
+    names = [n for n, _ in pairs]
+    pairs += [
+        (name, value)
+        for name, value in draw(st.lists(st.tuples(IGNORED, VALUES), max_size=3))
+        if name not in PAGE_NAMES + names + ["loop"]
+    ]
+    pairs = draw(st.permutations(pairs))
+    return "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in pairs)
+
+
+@HYPOTHESIS
+@given(query=spellings_of_one_page())
+def test_every_spelling_of_one_question_gets_the_one_cached_page(client, world, query):
+    plain = get(client, "planner:plan", "start=Andorra+la+Vella&drive=20&hike=12")
+    response = get(client, "planner:plan", query)
+    assert response.status_code == 200, query
+    assert response["ETag"] == plain["ETag"], query
+    assert response.content == plain.content
+
+
+ADDRESSES = (
+    st.ip_addresses().map(str)
+    | st.sampled_from(["", "unknown", "::ffff:10.0.0.1", "fe80::1%eth0", "1.2.3.4:80"])
+    | st.text(max_size=80)
+)
+
+
+@HYPOTHESIS
+@given(
+    forwarded=st.lists(ADDRESSES, max_size=4).map(", ".join) | st.text(max_size=200),
+    remote=ADDRESSES,
+)
+def test_any_client_address_is_counted_never_a_crash(
+    client, world, settings, forwarded, remote
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = client.get(
+        reverse("planner:api_trailheads"),
+        {**NEAR_COORDS, "lon": f"1.5{abs(hash((forwarded, remote))) % 10**6:06d}"},
+        HTTP_X_FORWARDED_FOR=forwarded,
+        REMOTE_ADDR=remote,
+    )
+    assert response.status_code in (200, 429)
+
+
 # Names are text --------------------------------------------------------------------
 
 SCRIPT = "<script>alert(1)</script>"

@@ -104,25 +104,14 @@ def test_healthz_reports_database_and_cache(client, world):
     assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
-@pytest.fixture
-def cache_down(settings):
-    """The shared cache unreachable (nothing listens on port 1)."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-        }
-    }
-
-
-def test_healthz_is_503_when_the_cache_is_down(client, cache_down):
+def test_healthz_is_503_when_the_cache_is_down(client, dead_cache):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["cache"].startswith("error")
     assert response.json()["database"] == "ok"
 
 
-def test_plans_are_still_answered_when_the_cache_is_down(client, world, cache_down):
+def test_plans_are_still_answered_when_the_cache_is_down(client, world, dead_cache):
     response = client.get(reverse("planner:api_plan"), new_question())
     assert response.status_code == 200
     assert response.json()["loops"]
@@ -168,15 +157,68 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_production_settings_refuse_to_start_without_a_secret_key():
-    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    env.update(DEBUG="0", DJANGO_SETTINGS_MODULE="loopgenie.settings")
-    result = subprocess.run(
-        [sys.executable, "-c", "import loopgenie.wsgi"],  # what gunicorn loads
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-long-random-production-key-" + "x9Q2" * 10,
+    "ALLOWED_HOSTS": "loopgenie.example.org",
+    "CACHE_URL": "redis://127.0.0.1:6379/5",
+    "DJANGO_SETTINGS_MODULE": "loopgenie.settings",
+}
+SHOW_CACHES = (
+    "import loopgenie.wsgi; from django.conf import settings; print(settings.CACHES)"
+)
+
+
+def start_production(code: str = "import loopgenie.wsgi", **changes):
+    """Import the app as gunicorn does, with production's environment changed by
+    `changes` (None removes a variable)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("ALLOW_LOCAL_CACHE",)}
+    env.update(PRODUCTION)
+    for name, value in changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return subprocess.run(
+        [sys.executable, "-c", code],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
         text=True,
     )
+
+
+def test_production_settings_start_with_what_production_sets():
+    result = start_production()
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = start_production(SECRET_KEY=None)
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_production_settings_refuse_the_example_files_secret_key():
+    example = (BASE_DIR / ".env.example").read_text()
+    line = next(x for x in example.splitlines() if x.startswith("SECRET_KEY="))
+    result = start_production(SECRET_KEY=line.removeprefix("SECRET_KEY="))
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_a_shared_cache():
+    result = start_production(CACHE_URL=None)
+    assert result.returncode != 0
+    assert "Set CACHE_URL" in result.stderr
+    one_process = start_production(CACHE_URL=None, ALLOW_LOCAL_CACHE="1")
+    assert one_process.returncode == 0, one_process.stderr
+
+
+def test_redis_calls_give_up_within_a_quarter_second():
+    result = start_production(SHOW_CACHES)
+    assert result.returncode == 0, result.stderr
+    for alias in ("'default'", "'ratelimit'"):
+        shown = result.stdout.split(alias)[1]
+        assert "'socket_timeout': 0.25" in shown
+        assert "'socket_connect_timeout': 0.25" in shown

@@ -37,6 +37,10 @@ PER_ROUND = 4  # loops offered per round, best cost per metre first
 MAX_STEM = 0.1  # share of a walk its stem may be
 FAR = (0.3, 0.5)  # ways out end this far from the root, in shares of the length
 TARGETS = 4  # ways out per round (one more on odd rounds)
+# Two cheapest ways out to a junction and back are rarely longer together than
+# this many times the farthest the root reaches: a network more compact than that
+# is left to `via_loops` at once.
+COMPACT = 2.5
 VIA_FAR = (0.22, 0.36)  # a via loop turns first this far away, in shares of length
 VIA_PER_ROUND = 2  # first turns per round of via loops
 VIA_TRIES = 12  # second turns tried per first, best cost per metre first
@@ -139,6 +143,8 @@ def tree_loops(
     limit = costs.ROAD * hi / 2 + 1.0
     tree_a = _tree(arrays, weight, usable, root, limit)
     reached = tree_a.metres[np.isfinite(tree_a.metres)]
+    if COMPACT * reached.max() < lo:
+        return []  # out and back by two cheapest ways cannot come to length
     # on a small network a long loop winds about: turn back nearer
     nearest = min(FAR[0] * hi, 0.7 * float(reached.max()))
     far = np.flatnonzero(

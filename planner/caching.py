@@ -64,7 +64,13 @@ def get(key: str) -> Any:
             blob = cache.get(key)
     except Unavailable:
         return None
-    return None if blob is None else pickle.loads(blob)
+    if blob is None:
+        return None
+    try:
+        return pickle.loads(blob)
+    except Exception as exc:  # an entry from another release, or cut short: a miss
+        log.warning("cache entry %s unreadable (%s)", key[:40], exc.__class__.__name__)
+        return None
 
 
 def set(key: str, value: Any, timeout: int) -> None:  # noqa: A001

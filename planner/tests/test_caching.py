@@ -30,6 +30,16 @@ def test_an_entry_over_the_cap_is_not_stored():
     assert caching.get(key) == {"small": b"x" * 1000}
 
 
+def test_an_entry_it_cannot_read_is_a_miss_not_an_error():
+    from django.core.cache import cache
+
+    key = f"test:{uuid.uuid4().hex}"
+    cache.set(key, {"left": "by an older release"}, 60)  # not our pickled bytes
+    assert caching.get(key) is None
+    cache.set(key, b"\x80\x05cut short", 60)
+    assert caching.get(key) is None
+
+
 def test_after_a_failure_a_hung_cache_is_skipped_not_waited_for(silent_cache):
     started = time.monotonic()
     assert caching.get("anything") is None

@@ -38,7 +38,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, islice
 
 from trails.geo import LonLat, degrees_for_metres, haversine_m, line_length_m
 
@@ -328,11 +328,23 @@ def build_network(
     # one) can have several: a country has millions of pieces, and holding each
     # in a dict would make this the peak of an import's memory.
     uses = Counter(chain.from_iterable(keys for _, keys, _ in prepared))
+    shared = {k for k, count in uses.items() if count > 1}
+    del uses
+
+    def alone_inside(keys: list[str]) -> bool:
+        # most lines: only their ends are on other lines
+        return shared.isdisjoint(islice(keys, 1, len(keys) - 1))
+
     carriers: dict[Edge, list[int]] = {}
     neighbours: dict[str, set[str]] = {}  # of the vertices on several lines
     for n, (_, keys, _) in enumerate(prepared):
-        for a, b in zip(keys, keys[1:]):
-            shared_a, shared_b = uses[a] > 1, uses[b] > 1
+        pairs = (
+            ((keys[0], keys[1]), (keys[-2], keys[-1]))
+            if alone_inside(keys)
+            else zip(keys, keys[1:])
+        )
+        for a, b in pairs:
+            shared_a, shared_b = a in shared, b in shared
             if shared_a:
                 neighbours.setdefault(a, set()).add(b)
             if shared_b:
@@ -353,6 +365,8 @@ def build_network(
     for n, ((_, keys, _), back) in enumerate(zip(prepared, twice)):
         junction_keys.add(keys[0])
         junction_keys.add(keys[-1])
+        if not back and alone_inside(keys):
+            continue
         on = [carried(n, _edge(a, b)) for a, b in zip(keys, keys[1:])]
         alone = all(c == [n] for c in on)
         if alone and not back:

@@ -110,7 +110,6 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         "nearest_trailhead": None,
         "closest_lengths_m": [],
         "timed_out": False,
-        "better_likely": False,
         "drive_note": ESTIMATOR.describe(),
         "attributions": [],
         "stats": {"cache": "miss"},
@@ -150,7 +149,6 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
     by_id = {th.id: th for th, _ in trailheads}
     plan["loops"] = [_loop_doc(loop, graph, by_id) for loop in result.loops]
     plan["timed_out"] = result.timed_out
-    plan["better_likely"] = result.better_likely
     plan["closest_lengths_m"] = [round(m, 1) for m in result.closest_lengths_m]
     if not result.loops:
         plan["status"] = "no_loop"

@@ -61,7 +61,7 @@ def message_for(doc: dict[str, Any], query: TripQuery) -> str | None:
     if doc["status"] == "no_loop":
         reason = doc["message"] or "No loop of that length fits the trails in range."
         return reason if query.units == "km" else _km_to_miles(reason)
-    if doc.get("better_likely") and not _clean(doc["loops"][0], query):
+    if doc["timed_out"] and not _clean(doc["loops"][0], query):
         return (
             "The search ran out of time; these are the best loops it found, "
             "and a better one may exist."
@@ -144,7 +144,6 @@ def api_plan_doc(doc: dict[str, Any], query: TripQuery) -> dict[str, Any]:
         "message": message_for(doc, query),
         "status": doc["status"],
         "timed_out": doc["timed_out"],
-        "better_likely": doc.get("better_likely", False),
         "closest_miles": [_miles(m) for m in doc["closest_lengths_m"]],
         "nearest_trailhead": trailhead_api_doc(doc["nearest_trailhead"]),
         "drive_note": doc["drive_note"],

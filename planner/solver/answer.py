@@ -31,7 +31,6 @@ BUILD_RESERVE = 0.05  # share of the budget (at least 5 ms) kept to build the an
 # Share of the budget for loops from shortest-path trees, and their rounds at most.
 TREE_SHARE = 0.3
 TREE_ROUNDS = 12
-LATE_SHARE = 0.5  # a best walk improved after this share of the time: not settled
 VIA_SHARE = 0.5  # of the budget, for loops with two turns while none is found
 # A trailhead off the loop-bearing network walks at most this far to reach it.
 APPROACH_FRACTION = 0.1
@@ -196,7 +195,6 @@ def _solve(
         "elapsed_s": time.perf_counter() - t0,
         "longest_step_s": longest_step,
         "first_near_s": search.first_near_s,
-        "improved_s": search.improved_s,
         "budget_s": budget,
         "exhaustive": exhaustive,
         "stopped_early": stopped_early,
@@ -217,11 +215,6 @@ def _solve(
         closest_lengths_m=[] if loops else closest,
         timed_out=not exhaustive and not stopped_early,
         stats=stats,
-        better_likely=(
-            not exhaustive
-            and not stopped_early
-            and search.improved_s > LATE_SHARE * stats["elapsed_s"]
-        ),
     )
 
 

@@ -71,6 +71,3 @@ class SolveResult:
     closest_lengths_m: list[float]  # nearest loop lengths found outside the tolerance
     timed_out: bool  # the budget ran out before the search was complete
     stats: dict[str, Any] = field(default_factory=dict)
-    # Timed out while the best walk was still getting materially better (in the
-    # second half of the search): more time would likely find a better one.
-    better_likely: bool = False

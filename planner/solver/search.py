@@ -29,10 +29,6 @@ from planner.solver.result import Start
 SLICE_PUSHES = 128  # DFS steps between returns to the scheduler (~1 ms)
 FIRST_EPISODE_PUSHES = 1500  # node cap of the first dive; doubles every restart
 POOL_PER_PICK = 8  # candidates kept per wanted alternative
-# A best walk this much cheaper than the one before is a material improvement: a
-# search that has made none for the second half of its time is unlikely to make one
-# in a little more (`SolveResult.better_likely`).
-MATERIAL = 0.03
 PICKED_WEIGHT = 1.0  # ordering: extra weight per metre shared with a current pick
 # ordering: how much a link's hiker cost beyond its length (and a change of trail)
 # weighs against metres of length error
@@ -99,8 +95,6 @@ class Search:
     penalty: bytearray = field(default_factory=bytearray)
     hint: bool = False  # looking past the window for the closest longer loop
     first_near_s: float | None = None
-    # when the best walk in the pool last became materially cheaper (MATERIAL)
-    improved_s: float = 0.0
     longest_below: tuple[float, int] | None = None  # (length, start index)
     shortest_above: tuple[float, int] | None = None
     longest_loop: tuple[float, int] | None = None  # without a stem, below the window
@@ -207,8 +201,6 @@ class Search:
                 return
         else:
             at = len(self.pool)
-        if at == 0 and (not self.pool or cost < (1 - MATERIAL) * self.pool[0].cost):
-            self.improved_s = time.perf_counter() - self.t0
         self.pool[at:] = [cand] + [
             other for other in self.pool[at:] if is_different(other, cand, link_m)
         ]

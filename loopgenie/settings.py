@@ -63,7 +63,8 @@ CACHES = {
 }
 # A cache that hangs must cost a request a fraction of a second, not seconds
 # (planner/caching.py then skips it for a while).
-CACHE_TIMEOUT = env.float("CACHE_TIMEOUT", default=0.25)
+DEFAULT_CACHE_TIMEOUT = 0.25
+CACHE_TIMEOUT = env.float("CACHE_TIMEOUT", default=DEFAULT_CACHE_TIMEOUT)
 for _cache in CACHES.values():
     if _cache["BACKEND"].endswith("RedisCache"):
         _cache.setdefault("OPTIONS", {})

@@ -78,6 +78,20 @@ class Prepared:
     links: list[Link]
     adj: list[list[Arc]]
     layers: dict[int | None, Layer] = field(default_factory=dict)
+    # segment id -> (link id, edge): built on first use, only "walk this" needs it
+    by_segment: dict[Hashable, tuple[int, OrigEdge]] | None = None
+
+    def segment_edges(self, segments: Iterable[Hashable]) -> list[tuple[int, OrigEdge]]:
+        """The links holding these segments (a graph edge's `segment_id`, else
+        its key), each with the edge; segments not in the network are left out."""
+        if self.by_segment is None:
+            found: dict[Hashable, tuple[int, OrigEdge]] = {}
+            for link in self.links:
+                for u, v, k in link.edges:
+                    seg = self.graph.edges[u, v, k].get("segment_id", k)
+                    found[seg] = (link.id, (u, v, k))
+            self.by_segment = found
+        return [self.by_segment[s] for s in segments if s in self.by_segment]
 
     def layer(self, max_difficulty: int | None) -> Layer:
         if max_difficulty not in self.layers:

@@ -310,6 +310,9 @@ API_FIELDS = {
     "max_difficulty": "difficulty",
     "units": "units",
     "budget": "budget",
+    "trailhead": "trailhead",
+    "trail": "trail",
+    "route": "route",
 }
 FORM_TO_API = {v: k for k, v in API_FIELDS.items()}
 
@@ -388,7 +391,17 @@ def api_plan(request, asked: Asked):
 def _read_trailheads(request) -> Asked:
     form, unknown = _api_form(request)
     form.fields["hike"].required = False
-    for name in ("hike", "days", "tolerance", "alternatives", "stems", "difficulty"):
+    for name in (
+        "hike",
+        "days",
+        "tolerance",
+        "alternatives",
+        "stems",
+        "difficulty",
+        "trailhead",
+        "trail",
+        "route",
+    ):
         if name in form.data:
             unknown.setdefault(FORM_TO_API[name], []).append("Not used here.")
     if not form.is_valid() or unknown:

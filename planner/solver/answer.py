@@ -279,7 +279,9 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
         longest = 0.0
     approach: dict[int, tuple] = {}
     seen_pivots: set[int] = set()
-    order = _spread(search, order, MIN_APART_M)
+    # Near a trail asked for, two car parks a few steps apart may be on either
+    # side of it: each is looked at (there are few, all near the trail).
+    order = _spread(search, order, 0.0 if search.must_m else MIN_APART_M)
     found = _approaches(
         layer,
         prep,
@@ -293,6 +295,14 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
         seen_pivots.add(pivot)
         approach[i] = (pivot, hops, metres, road)
     candidates = list(approach)
+    to_must = _to_must(search)
+    if to_must is not None:
+        # a loop of length L cannot walk what lies further than L/2 away
+        candidates = [
+            i
+            for i in candidates
+            if to_must[approach[i][0]] + approach[i][2] <= search.hi / 2
+        ]
     pivots = [approach[i][0] for i in candidates]
     reach, worth = reach_worth(prep, layer, pivots, search.hi / 2)
     scored: list[tuple[float, int]] = []
@@ -302,6 +312,9 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
         penalty = (
             2 * costs.REPEATED * metres + costs.DRIVE * search.starts[i].drive_m
         ) / search.target
+        if to_must is not None:
+            # the way to what the hiker asked to walk, and back, is not on it
+            penalty += 2 * float(to_must[approach[i][0]]) / search.target
         score = min(worth[k], 2 * search.target) / search.target - penalty
         if reach[k] + 2 * metres < search.lo:
             small.append((-reach[k], i))
@@ -343,6 +356,17 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
     return loop_tasks, stem_tasks, skipped
 
 
+def _to_must(search: Search) -> np.ndarray | None:
+    """Per node: metres to the nearest end of a link the hiker asked to walk,
+    None when nothing was asked."""
+    if not search.must_m:
+        return None
+    links = search.prep.links
+    ends = sorted({n for lid in search.must_m for n in (links[lid].a, links[lid].b)})
+    paths = search.prep.all_paths(search.layer)
+    return paths.nearest(ends, search.hi / 2)
+
+
 def _tree_loops(search: Search, tasks: list[Task], until: float) -> None:
     """Seed the pool with loops from shortest-path trees (`trees.py`), a round
     per task at a time, until `until` or `TREE_ROUNDS` rounds. A task whose plain
@@ -360,11 +384,17 @@ def _tree_loops(search: Search, tasks: list[Task], until: float) -> None:
             if arrays.pos[lid] >= 0:
                 cost[arrays.pos[lid]] -= saving
         arrays = replace(arrays, cost=cost)
+        toward = np.zeros(arrays.n, dtype=bool)
+        for lid in search.must_m:
+            toward[[search.prep.links[lid].a, search.prep.links[lid].b]] = True
+    else:
+        toward = None
     via: set[int] = set()
     until_empty = search.t0 + VIA_SHARE * (search.deadline - search.t0)
 
     def offer(make, task: Task, seed: int) -> bool:
         stem, metres, road = task.approach
+        aim = {"toward": toward} if make is tree_loops and toward is not None else {}
         loops = make(
             arrays,
             task.node,
@@ -373,6 +403,7 @@ def _tree_loops(search: Search, tasks: list[Task], until: float) -> None:
             seed,
             closed=frozenset(lid for lid, _ in stem),
             near=(search.target - 2 * metres, search.near),
+            **aim,
         )
         for loop in loops:
             search.offer_hops(task, stem, loop.hops, 2 * metres, 2 * road, metres)
@@ -411,7 +442,7 @@ def _spread(search: Search, order: list[int], metres: float) -> list[int]:
     for i in order:
         node = graph.nodes[search.starts[i].node]
         lon, lat = node.get("lon"), node.get("lat")
-        if lon is not None and lat is not None:
+        if metres and lon is not None and lat is not None:
             dlon, dlat = degrees_for_metres(metres, lat)
             cell = (int(lon // dlon), int(lat // dlat))
             if cell in seen:

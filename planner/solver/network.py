@@ -199,6 +199,13 @@ class Paths:
             return_predecessors=True,
         )
 
+    def nearest(self, sources: list[int], radius: float) -> np.ndarray:
+        """Per node: the distance to the nearest of `sources` (inf beyond `radius`)."""
+        matrix, _, _ = self._matrix(None)
+        return csgraph_dijkstra(
+            matrix, directed=False, indices=sources, limit=radius, min_only=True
+        )
+
     def link(self, u: int, v: int) -> int:
         """The link a shortest way takes between neighbours `u` and `v`."""
         _, pairs, ids = self._matrix(None)

@@ -1,4 +1,4 @@
-""""Plan a loop that walks this": `solve(..., must_walk=...)` on tiny networks.
+""" "Plan a loop that walks this": `solve(..., must_walk=...)` on tiny networks.
 
 Each network offers loops from trailhead "a" that do and do not walk the trail
 asked for (its segments are the `must_walk` set); the loops offered must walk

@@ -1,0 +1,198 @@
+"""Planning from what a hiker found, on the real Andorra network: `trailhead=`
+starts every loop there, `trail=` and `route=` walk some of it in every loop, on
+the API and the plan page; bad ids are the hiker's error, never the server's."""
+
+import pytest
+from django.db.models import Sum
+from django.urls import reverse
+
+from trails.geo import haversine_m
+from trails.models import Segment, Trail, Trailhead, WalkingRoute
+
+pytestmark = pytest.mark.django_db
+
+SIX_MILES = {"hike_miles": "6"}
+
+
+def api(client, **params):
+    return client.get(reverse("planner:api_plan"), params)
+
+
+def sorteny():
+    """A car park on the Sorteny valley's trails, where loops are plenty."""
+    return Trailhead.objects.get(name__startswith="Portell de Sorteny")
+
+
+def cami_superior():
+    """A named trail of 4.6 km in 29 segments (the longest of the two so named)."""
+    return (
+        Trail.objects.filter(name="Cami Superior")
+        .annotate(m=Sum("segments__length_m"))
+        .order_by("-m", "id")
+        .first()
+    )
+
+
+def longest_route():
+    return (
+        WalkingRoute.objects.annotate(m=Sum("segments__length_m"))
+        .order_by("-m", "id")
+        .first()
+    )
+
+
+def test_a_trailhead_plan_starts_every_loop_at_that_trailhead(client, world):
+    th = sorteny()
+    body = api(client, trailhead=th.id, **SIX_MILES).json()
+    assert body["status"] == "ok"
+    assert body["loops"]
+    for loop in body["loops"]:
+        assert loop["trailhead"]["id"] == th.id
+        start = loop["geometry"]["coordinates"][0]
+        assert haversine_m(th.junction.lon, th.junction.lat, *start) < 1.0
+    assert body["query"]["trailhead"] == th.id
+
+
+def test_a_trailhead_plan_needs_no_start_or_drive_but_reports_the_drive_from_one(
+    client, world
+):
+    th = sorteny()
+    body = api(
+        client, trailhead=th.id, place="Andorra la Vella", drive_miles="1", **SIX_MILES
+    ).json()
+    assert body["loops"]
+    assert {loop["trailhead"]["id"] for loop in body["loops"]} == {th.id}
+    assert body["loops"][0]["trailhead"]["drive_miles"] > 1
+
+
+def test_a_trail_plan_walks_some_of_the_trail_in_every_loop(client, world):
+    trail = cami_superior()
+    body = api(client, trail=trail.id, **SIX_MILES).json()
+    assert body["status"] == "ok"
+    assert body["loops"]
+    for loop in body["loops"]:
+        assert any(s["trail_id"] == trail.id for s in loop["segments"])
+
+
+def test_a_route_plan_walks_some_of_the_route_in_every_loop(client, world):
+    route = longest_route()
+    body = api(client, route=route.id, **SIX_MILES).json()
+    assert body["loops"]
+    for loop in body["loops"]:
+        assert any(route.id in s["routes"] for s in loop["segments"])
+
+
+def test_a_trail_plan_from_a_start_keeps_to_trailheads_in_range(client, world):
+    start = {"place": "Andorra la Vella", "drive_miles": "20", **SIX_MILES}
+    # a trail some loop from there walks: the one the best plain loop walks most
+    plain = api(client, **start).json()["loops"][0]["segments"]
+    on = {}
+    for s in plain:
+        if s["trail"]:
+            on[s["trail_id"]] = on.get(s["trail_id"], 0) + s["miles"]
+    trail_id = max(sorted(on), key=on.get)
+    body = api(client, trail=trail_id, **start).json()
+    assert body["loops"]
+    for loop in body["loops"]:
+        assert loop["trailhead"]["drive_miles"] <= 20
+        assert any(s["trail_id"] == trail_id for s in loop["segments"])
+
+
+def test_walking_a_trail_takes_more_of_it_than_a_plain_plan_from_the_same_trailhead(
+    client, world
+):
+    trail, th = cami_superior(), sorteny()
+    on_trail = set(Segment.objects.filter(trail=trail).values_list("id", flat=True))
+
+    def walked(body):
+        return sum(
+            s["miles"]
+            for s in body["loops"][0]["segments"]
+            if s["segment_id"] in on_trail
+        )
+
+    plain = api(client, trailhead=th.id, hike_miles="10").json()
+    asked = api(client, trailhead=th.id, trail=trail.id, hike_miles="10").json()
+    if asked["loops"]:
+        assert walked(asked) > walked(plain)
+    else:
+        assert trail.name in asked["message"]
+
+
+def test_when_no_loop_walks_the_trail_it_says_so_by_name(client, world):
+    # Sorteny is in the north; a 2-mile loop from it cannot reach the GR 7 in
+    # the south.
+    far = Trail.objects.filter(name__startswith="GR 7").order_by("id").first()
+    body = api(client, trailhead=sorteny().id, trail=far.id, hike_miles="2").json()
+    assert body["loops"] == []
+    assert body["status"] == "no_loop"
+    assert far.name in body["message"]
+    assert "walks any of" in body["message"]
+    assert " mi" in body["message"]  # in the hiker's units, as other reasons are
+
+
+def test_each_api_segment_carries_its_trail_id_and_routes(client, world):
+    body = api(client, trailhead=sorteny().id, **SIX_MILES).json()
+    segment = body["loops"][0]["segments"][0]
+    row = Segment.objects.get(id=segment["segment_id"])
+    assert segment["trail_id"] == row.trail_id
+    assert set(segment["routes"]) == set(row.routes.values_list("id", flat=True))
+
+
+def test_bad_ids_are_a_400_with_errors_never_a_500(client, world):
+    trail, route = cami_superior(), longest_route()
+    cases = [
+        ({"trailhead": "999999"}, "trailhead"),
+        ({"trailhead": "abc"}, "trailhead"),
+        ({"trailhead": "-1"}, "trailhead"),
+        ({"trailhead": "99999999999999999999999"}, "trailhead"),
+        ({"trail": "999999"}, "trail"),
+        ({"trail": "1.5"}, "trail"),
+        ({"route": "x"}, "route"),
+        ({"trail": str(trail.id), "route": str(route.id)}, "route"),
+    ]
+    for params, field in cases:
+        response = api(client, **params, **SIX_MILES)
+        assert response.status_code == 400, params
+        errors = response.json()["errors"]
+        assert field in errors, (params, errors)
+        assert "lat" not in errors and "drive_miles" not in errors, (params, errors)
+
+
+def test_a_start_without_a_drive_still_needs_the_drive(client, world):
+    response = api(
+        client, trail=cami_superior().id, place="Andorra la Vella", **SIX_MILES
+    )
+    assert response.status_code == 400
+    assert "drive_miles" in response.json()["errors"]
+
+
+def test_nothing_asked_still_needs_a_start_and_a_drive(client, world):
+    response = api(client, **SIX_MILES)
+    assert response.status_code == 400
+    assert {"lat", "drive_miles"} <= set(response.json()["errors"])
+
+
+def test_the_plan_page_plans_from_a_trailhead_and_says_so(client, world):
+    th = sorteny()
+    response = client.get(reverse("planner:plan"), {"trailhead": th.id, "hike": "6"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"from {th.name}" in page
+    assert "Every loop starts at" in page
+    # the downloads keep the question
+    assert f"trailhead={th.id}" in page
+
+
+def test_the_plan_page_shows_a_bad_id_next_to_the_form(client, world):
+    response = client.get(reverse("planner:plan"), {"trail": "999999", "hike": "6"})
+    assert response.status_code == 400
+    assert "No trail with this id." in response.content.decode()
+
+
+def test_other_trails_or_routes_are_other_questions(client, world):
+    th = sorteny()
+    plain = api(client, trailhead=th.id, **SIX_MILES).json()
+    walking = api(client, trailhead=th.id, route=longest_route().id, **SIX_MILES)
+    assert walking.json()["query"]["route"] == longest_route().id
+    assert plain["query"]["route"] is None

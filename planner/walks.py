@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from django.db.models import Sum
 
 from trails.geo import degrees_for_metres
 from trails.models import Campsite, Segment, Trail, Trailhead, WalkingRoute
@@ -118,3 +120,80 @@ def trailheads_near(
 
 def campsites_near(walk: Walk, metres: float = NEAR_M) -> list[tuple[Campsite, float]]:
     return near(Campsite, walk, metres)
+
+
+@dataclass
+class Page:
+    """What a trail's or a waymarked route's page shows (metres)."""
+
+    thing: Trail | WalkingRoute
+    kind: str  # "trail" or "route"
+    length_m: float  # walkable segments summed
+    ascent_m: float | None  # None unless every walkable segment's is known
+    closed: list[str]  # why some or all of it is not planned on
+    related: list[tuple[Any, float]]  # routes it belongs to, or trails it uses
+    trailheads: list[tuple[Trailhead, float]]
+    campsites: list[tuple[Campsite, float]]
+    start_at: Trailhead | None  # the nearest trailhead, for "plan a loop from here"
+    lines: list[list[list[float]]]  # [[lon, lat], ...] per segment, for the map
+
+
+def page(thing: Trail | WalkingRoute) -> Page:
+    rows = list(segments(thing).select_related("trail"))
+    walkable = set(segments(thing).walkable().values_list("id", flat=True))
+    on = [s for s in rows if s.id in walkable]
+    climbs = [s.ascent_m for s in on]
+    everything = walk_of(thing, everything=True)
+    trailheads = trailheads_near(everything)
+    nearest = trailheads or near(Trailhead, everything, START_NEAR_M)
+    return Page(
+        thing=thing,
+        kind=everything.kind,
+        length_m=sum(s.length_m for s in on),
+        ascent_m=sum(climbs) if climbs and None not in climbs else None,
+        closed=_closed(thing, rows, walkable),
+        related=_related(thing),
+        trailheads=trailheads,
+        campsites=campsites_near(everything),
+        start_at=nearest[0][0] if nearest else None,
+        lines=[[[round(p[0], 6), round(p[1], 6)] for p in s.geometry] for s in rows],
+    )
+
+
+def _closed(thing, rows: list[Segment], walkable: set[int]) -> list[str]:
+    """Plain sentences on what of it LoopGenie will not plan on, and why."""
+    notes = []
+    if isinstance(thing, Trail) and thing.flag and not thing.flag_override:
+        notes.append(
+            f"This trail is flagged in the data ({thing.get_flag_display().lower()}): "
+            "LoopGenie does not plan loops on it."
+        )
+    flagged = {
+        str(s.trail)
+        for s in rows
+        if s.is_open and s.id not in walkable and s.trail_id != thing.pk
+    }
+    if flagged:
+        notes.append(
+            "Flagged in the data, and left out of plans: " + ", ".join(sorted(flagged))
+        )
+    shut = [s for s in rows if not s.is_open]
+    if shut:
+        metres = sum(s.length_m for s in shut)
+        reasons = sorted({s.closed_reason for s in shut if s.closed_reason})
+        why = f" ({'; '.join(reasons)})" if reasons else ""
+        every = "All of it is" if len(shut) == len(rows) else "Part of it is"
+        notes.append(f"{every} closed{why}: {metres / 1000:.1f} km left out of plans.")
+    return notes
+
+
+def _related(thing: Trail | WalkingRoute) -> list[tuple[Any, float]]:
+    """For a trail, the routes it belongs to; for a route, the trails it uses;
+    each with the metres they share, most first."""
+    # Filtered before annotated: the sum covers only the segments they share.
+    if isinstance(thing, Trail):
+        rows = WalkingRoute.objects.filter(segments__trail=thing)
+    else:
+        rows = Trail.objects.filter(segments__routes=thing)
+    rows = rows.annotate(m=Sum("segments__length_m"))
+    return sorted(((r, r.m or 0.0) for r in rows), key=lambda p: (-p[1], p[0].pk))

@@ -140,6 +140,13 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
     walk = _walk(query)
     if walk is not None:
         plan["walks"] = {"type": walk.kind, "id": walk.id, "name": walk.name}
+        if not walk.segment_ids:
+            plan["status"] = "no_loop"
+            plan["message"] = (
+                f"{walk.name} is closed or flagged in the data: "
+                "LoopGenie plans no loops on it."
+            )
+            return plan
     trailheads = _starts(query, walk)
     if query.trailhead_id is not None:
         plan["from_trailhead"] = trailhead_doc(*trailheads[0])

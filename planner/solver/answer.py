@@ -641,13 +641,16 @@ def _must_reason(
 ) -> str:
     """Why no loop walks what the hiker asked for: the lengths of the closest
     loops that do, when some were seen (the others were never offered)."""
-    if not search.must_m:
-        return f"{name} is not on the trails open for planning here."
     start = (
         on_network[0].name or "the trailhead"
         if len(on_network) == 1
         else "the trailheads in range"
     )
+    if not search.must_m:  # none of it on the network within the length's reach
+        return (
+            f"No loop within ±{search.tolerance:.0%} of {_km(search.target)} "
+            f"from {start} reaches {name}."
+        )
     below, above = search.longest_below, search.shortest_above
     found = " and ".join(_km(c[0]) for c in (below, above) if c is not None)
     unsure = "" if exhaustive else " (the search ran out of time: try harder)"

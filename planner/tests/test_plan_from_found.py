@@ -126,9 +126,9 @@ def test_when_no_loop_walks_the_trail_it_says_so_by_name(client, world):
     body = api(client, trailhead=sorteny().id, trail=far.id, hike_miles="2").json()
     assert body["loops"] == []
     assert body["status"] == "no_loop"
-    assert far.name in body["message"]
-    assert "walks any of" in body["message"]
-    assert " mi" in body["message"]  # in the hiker's units, as other reasons are
+    said = f"No loop within ±10% of 2.0 mi from {sorteny().name} "
+    assert body["message"].startswith(said)  # in the hiker's units
+    assert body["message"].endswith(f"{far.name}.")
 
 
 def test_each_api_segment_carries_its_trail_id_and_routes(client, world):
@@ -196,3 +196,13 @@ def test_other_trails_or_routes_are_other_questions(client, world):
     walking = api(client, trailhead=th.id, route=longest_route().id, **SIX_MILES)
     assert walking.json()["query"]["route"] == longest_route().id
     assert plain["query"]["route"] is None
+
+
+def test_a_flagged_trail_plans_nothing_and_says_why(client, world):
+    flagged = Trail.objects.exclude(flag="").filter(flag_override=False)
+    trail = flagged.order_by("id").first()
+    body = api(client, trail=trail.id, **SIX_MILES).json()
+    assert body["status"] == "no_loop"
+    assert body["message"] == (
+        f"{trail} is closed or flagged in the data: LoopGenie plans no loops on it."
+    )

@@ -74,12 +74,12 @@ def test_when_no_loop_of_the_length_walks_it_the_reason_names_the_trail():
     )
 
 
-def test_a_trail_not_on_the_network_is_said_so():
+def test_a_trail_not_on_the_network_is_out_of_reach():
     graph = network(*square("bcd"))
     result = plan(graph, {"zz"})
     assert result.loops == []
     assert result.reason == (
-        "Camí de la Font is not on the trails open for planning here."
+        "No loop within ±10% of 4.0 km from A reaches Camí de la Font."
     )
 
 

@@ -28,8 +28,8 @@ def longest(model, **where):
 
 
 def sorteny_track():
-    """A track up the Sorteny valley on four waymarked routes, next to a car park
-    with plenty of loops."""
+    """A track up the Sorteny valley (the longer of those so named), a few steps
+    from a car park with plenty of loops."""
     return longest(Trail, name="Pista de Sorteny")
 
 

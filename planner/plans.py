@@ -148,12 +148,14 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
             )
             return plan
     trailheads = _starts(query, walk)
-    if query.trailhead_id is not None:
+    if query.trailhead_id is not None and trailheads:
         plan["from_trailhead"] = trailhead_doc(*trailheads[0])
     plan["trailheads_in_range"] = len(trailheads)
     if not trailheads:
         plan["status"] = "no_trailhead"
-        if walk is not None:
+        if query.trailhead_id is not None:
+            plan["message"] = "That trailhead is no longer on the trail network."
+        elif walk is not None:
             near = min(walks.START_NEAR_M, query.hike_m / 2)
             plan["message"] = (
                 f"No trailhead {'in range ' if query.lat is not None else ''}"
@@ -237,7 +239,9 @@ def _starts(query: TripQuery, walk: walks.Walk | None) -> list[tuple[Trailhead, 
     for; else, for a walk, those within a few km of it (and in range of the
     start when there is one); else those in range."""
     if query.trailhead_id is not None:
-        th = Trailhead.objects.get(pk=query.trailhead_id)
+        th = Trailhead.objects.filter(pk=query.trailhead_id).first()
+        if th is None or th.junction_id is None:
+            return []  # removed, or moved off the network, since it was asked for
         drive = (
             0.0
             if query.lat is None

@@ -6,8 +6,9 @@ import pytest
 from django.db.models import Sum
 from django.urls import reverse
 
+from planner.plans import TripQuery, make_plan
 from trails.geo import haversine_m
-from trails.models import Segment, Trail, Trailhead, WalkingRoute
+from trails.models import DataVersion, Segment, Trail, Trailhead, WalkingRoute
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +207,15 @@ def test_a_flagged_trail_plans_nothing_and_says_why(client, world):
     assert body["message"] == (
         f"{trail} is closed or flagged in the data: LoopGenie plans no loops on it."
     )
+
+
+def test_a_trailhead_gone_since_it_was_asked_for_is_said_not_a_500(world):
+    th = sorteny()
+    query = TripQuery(
+        lat=None, lon=None, label="", drive_m=0, hike_m=9656, trailhead_id=th.id
+    )
+    Trailhead.objects.filter(pk=th.pk).update(junction=None)
+    DataVersion.bump()
+    doc = make_plan(query)
+    assert doc["status"] == "no_trailhead"
+    assert doc["message"] == "That trailhead is no longer on the trail network."

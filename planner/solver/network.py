@@ -84,6 +84,9 @@ class Prepared:
     def segment_edges(self, segments: Iterable[Hashable]) -> list[tuple[int, OrigEdge]]:
         """The links holding these segments (a graph edge's `segment_id`, else
         its key), each with the edge; segments not in the network are left out."""
+        segments = list(segments)
+        if not segments:
+            return []  # a plain plan never pays for the index
         if self.by_segment is None:
             found: dict[Hashable, tuple[int, OrigEdge]] = {}
             for link in self.links:

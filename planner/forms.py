@@ -15,6 +15,7 @@ from planner.places import resolve
 from planner.plans import TripQuery
 from planner.solver import DEFAULT_BUDGET_S, MAX_BUDGET_S
 from trails.geo import METRES_PER_MILE, UNIT_METRES
+from trails.models import Trail, Trailhead, WalkingRoute
 
 UNIT_NAMES = {"mi": "miles", "km": "kilometres"}
 DEFAULT_ALTERNATIVES = 3
@@ -63,6 +64,7 @@ class TripForm(forms.Form):
     drive = FiniteFloatField(
         label="Drive at most",
         initial=30,
+        required=False,  # not when the hiker picked a trailhead (see clean)
         widget=forms.NumberInput(attrs={"step": "any"}),
     )
     hike = FiniteFloatField(
@@ -90,6 +92,27 @@ class TripForm(forms.Form):
         label="Hardest trail", choices=DIFFICULTIES, required=False
     )
 
+    # What the hiker found (a trail or route page's buttons): every loop starts
+    # at this trailhead, or walks some of this trail or waymarked route.
+    trailhead = forms.ModelChoiceField(
+        queryset=Trailhead.objects.filter(junction__isnull=False),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "No trailhead with this id is on the map."},
+    )
+    trail = forms.ModelChoiceField(
+        queryset=Trail.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "No trail with this id."},
+    )
+    route = forms.ModelChoiceField(
+        queryset=WalkingRoute.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "No waymarked route with this id."},
+    )
+
     # An API knob, not shown on the page.
     alternatives = forms.IntegerField(min_value=1, max_value=5, required=False)
 
@@ -111,8 +134,22 @@ class TripForm(forms.Form):
         data["units"] = units
         self._check_range(data, "drive", 0, MAX_DRIVE_MI, units, "Drive distance")
         self._check_range(data, "hike", MIN_HIKE_MI, MAX_HIKE_MI, units, "Hike length")
+        if data.get("trail") and data.get("route"):
+            self.add_error("route", "Give a trail or a route to walk, not both.")
         self._resolve_start(data)
+        if data.get("drive") is None and "drive" not in self.errors:
+            # A drive is a radius around the start: needed unless the hiker
+            # picked the trailhead, or gave no start for a trail or route.
+            if not self._picked("trailhead") and (
+                "start_lat" in data or not self._picked("trail", "route")
+            ):
+                self.add_error("drive", self.fields["drive"].error_messages["required"])
         return data
+
+    def _picked(self, *names: str) -> bool:
+        """Whether the hiker asked for one of these, valid or not (a bad id is
+        its own error, not also a missing start)."""
+        return any(self.data.get(name) for name in names)
 
     def _check_range(self, data, name, low_mi, high_mi, units, what):
         value = data.get(name)
@@ -145,6 +182,8 @@ class TripForm(forms.Form):
             self.place_label = data.get("start") or f"{lat:.5f}, {lon:.5f}"
             return
         text = (data.get("start") or "").strip()
+        if not text and self._picked("trailhead", "trail", "route"):
+            return  # loops start at the trailhead, or near the trail or route
         if not text:
             if "start" not in self.errors:
                 self.add_error("start", "Say where you start: a town or coordinates.")
@@ -163,11 +202,12 @@ class TripForm(forms.Form):
         d = self.cleaned_data
         metres = UNIT_METRES[d["units"]]
         difficulty = d.get("difficulty")
+        started = "start_lat" in d
         return TripQuery(
-            lat=round(d["start_lat"], 6),
-            lon=round(d["start_lon"], 6),
+            lat=round(d["start_lat"], 6) if started else None,
+            lon=round(d["start_lon"], 6) if started else None,
             label=self.place_label,
-            drive_m=round(d["drive"] * metres, 1),
+            drive_m=round((d.get("drive") or 0) * metres, 1),
             hike_m=round(d["hike"] * metres, 1),
             days=d.get("days") or 1,
             tolerance=int(d.get("tolerance") or 10) / 100,
@@ -176,6 +216,9 @@ class TripForm(forms.Form):
             alternatives=d.get("alternatives") or DEFAULT_ALTERNATIVES,
             units=d["units"],
             budget_s=d.get("budget") or DEFAULT_BUDGET_S,
+            trailhead_id=d["trailhead"].pk if d.get("trailhead") else None,
+            trail_id=d["trail"].pk if d.get("trail") else None,
+            route_id=d["route"].pk if d.get("route") else None,
         )
 
 
@@ -192,11 +235,17 @@ def page_params(form: TripForm) -> dict[str, str]:
     for the links a page makes and the form it shows. The start is given by its
     coordinates, named by its label, so no link needs the place looked up again."""
     d, query = form.cleaned_data, form.trip_query()
-    params = {
-        "lat": _decimal(query.lat),
-        "lon": _decimal(query.lon),
-        "start": query.label,
-        "drive": _decimal(d["drive"]),
+    params = {}
+    if query.lat is not None:
+        params.update(
+            lat=_decimal(query.lat), lon=_decimal(query.lon), start=query.label
+        )
+    if d.get("drive") is not None:
+        params["drive"] = _decimal(d["drive"])
+    for name in ("trailhead", "trail", "route"):
+        if getattr(query, f"{name}_id") is not None:
+            params[name] = str(getattr(query, f"{name}_id"))
+    params |= {
         "hike": _decimal(d["hike"]),
         "units": query.units,
         "days": str(query.days),

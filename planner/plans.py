@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from planner import caching
+from planner import caching, walks
 from planner.drive import StraightLineEstimator
 from planner.regions import load_graph
 from planner.solver import (
@@ -47,10 +47,14 @@ GRAPH_GRID_DEG = 0.1  # regions snap outward to this grid so nearby plans share 
 
 @dataclass(frozen=True)
 class TripQuery:
-    """A validated, normalised trip request (lengths in metres)."""
+    """A validated, normalised trip request (lengths in metres).
 
-    lat: float
-    lon: float
+    No start (`lat`/`lon` None) when the hiker picked a trailhead, or a trail or
+    route to walk: loops then start at that trailhead, or near what they walk.
+    """
+
+    lat: float | None
+    lon: float | None
     label: str
     drive_m: float
     hike_m: float
@@ -61,6 +65,9 @@ class TripQuery:
     alternatives: int = 3
     units: str = "mi"
     budget_s: float = DEFAULT_BUDGET_S
+    trailhead_id: int | None = None  # every loop starts there
+    trail_id: int | None = None  # every loop walks some of it
+    route_id: int | None = None  # every loop walks some of this waymarked route
 
     def cache_key(self, version: int) -> str:
         raw = json.dumps([asdict(self), version], sort_keys=True)
@@ -92,8 +99,22 @@ def make_plan(
 def describe(query: TripQuery) -> str:
     """The question for the log. The start to two decimals (about a kilometre):
     enough to see where people plan, not where someone lives."""
-    return (
+    where = (
         f"lat={query.lat:.2f} lon={query.lon:.2f} drive_m={query.drive_m:.0f} "
+        if query.lat is not None
+        else ""
+    )
+    asked = "".join(
+        f"{name}={value} "
+        for name, value in (
+            ("trailhead", query.trailhead_id),
+            ("trail", query.trail_id),
+            ("route", query.route_id),
+        )
+        if value is not None
+    )
+    return (
+        f"{where}{asked}"
         f"hike_m={query.hike_m:.0f} days={query.days} tol={query.tolerance:g} "
         f"stems={query.allow_stems} difficulty={query.max_difficulty}"
     )
@@ -113,12 +134,35 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         "drive_note": ESTIMATOR.describe(),
         "attributions": [],
         "stats": {"cache": "miss"},
+        "from_trailhead": None,  # the trailhead asked for
+        "walks": None,  # the trail or route asked for: type, id, name
     }
-    trailheads = trailheads_in_range(query.lat, query.lon, query.drive_m)
+    walk = _walk(query)
+    if walk is not None:
+        plan["walks"] = {"type": walk.kind, "id": walk.id, "name": walk.name}
+        if not walk.segment_ids:
+            plan["status"] = "no_loop"
+            plan["message"] = (
+                f"{walk.name} is closed or flagged in the data: "
+                "LoopGenie plans no loops on it."
+            )
+            return plan
+    trailheads = _starts(query, walk)
+    if query.trailhead_id is not None and trailheads:
+        plan["from_trailhead"] = trailhead_doc(*trailheads[0])
     plan["trailheads_in_range"] = len(trailheads)
     if not trailheads:
         plan["status"] = "no_trailhead"
-        plan["nearest_trailhead"] = nearest_trailhead(query.lat, query.lon)
+        if query.trailhead_id is not None:
+            plan["message"] = "That trailhead is no longer on the trail network."
+        elif walk is not None:
+            near = min(walks.START_NEAR_M, query.hike_m / 2)
+            plan["message"] = (
+                f"No trailhead {'in range ' if query.lat is not None else ''}"
+                f"is within {near / 1000:.1f} km of {walk.name}."
+            )
+        else:
+            plan["nearest_trailhead"] = nearest_trailhead(query.lat, query.lon)
         return plan
 
     box = _region(trailheads, query.hike_m)
@@ -145,6 +189,8 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         max_difficulty=query.max_difficulty,
         campsites={k: v or "Campsite" for k, v in campsites.items()},
         budget_s=query.budget_s,
+        must_walk=walk.segment_ids if walk is not None else (),
+        must_walk_name=walk.name if walk is not None else "",
     )
     by_id = {th.id: th for th, _ in trailheads}
     plan["loops"] = [_loop_doc(loop, graph, by_id) for loop in result.loops]
@@ -176,6 +222,44 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         graph.number_of_edges(),
     )
     return plan
+
+
+def _walk(query: TripQuery) -> walks.Walk | None:
+    kind, pk = (
+        ("trail", query.trail_id)
+        if query.trail_id is not None
+        else ("route", query.route_id)
+    )
+    thing = walks.find(kind, pk) if pk is not None else None
+    return walks.walk_of(thing) if thing is not None else None
+
+
+def _starts(query: TripQuery, walk: walks.Walk | None) -> list[tuple[Trailhead, float]]:
+    """The trailheads loops may start at, each with its drive: the one asked
+    for; else, for a walk, those within a few km of it (and in range of the
+    start when there is one); else those in range."""
+    if query.trailhead_id is not None:
+        th = Trailhead.objects.filter(pk=query.trailhead_id).first()
+        if th is None or th.junction_id is None:
+            return []  # removed, or moved off the network, since it was asked for
+        drive = (
+            0.0
+            if query.lat is None
+            else ESTIMATOR.drive_m(query.lat, query.lon, th.lat, th.lon)
+        )
+        return [(th, drive)]
+    if walk is None:
+        return trailheads_in_range(query.lat, query.lon, query.drive_m)
+    # A loop of length L strays at most L/2 from its start; one from further
+    # than a few km would spend its length getting there and back.
+    reach = min(walks.START_NEAR_M, query.hike_m / 2)
+    if query.lat is None:
+        return [(th, 0.0) for th, _ in walks.trailheads_near(walk, reach)]
+    found = trailheads_in_range(query.lat, query.lon, query.drive_m)
+    metres = walks.distances_m(
+        [th.lon for th, _ in found], [th.lat for th, _ in found], walk.points
+    )
+    return [pair for pair, m in zip(found, metres) if m <= reach]
 
 
 def trailheads_in_range(
@@ -361,6 +445,7 @@ def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, 
             {
                 "segment_id": step.segment_id,
                 "trail": step.trail,
+                "trail_id": edge.get("trail_id"),
                 "other_names": list(edge.get("other_names", ())),
                 "kind": step.kind,
                 "length_m": round(step.length_m, 1),

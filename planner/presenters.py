@@ -42,6 +42,9 @@ def _query_echo(query: TripQuery) -> dict[str, Any]:
         "alternatives": query.alternatives,
         "allow_stems": query.allow_stems,
         "max_difficulty": query.max_difficulty,
+        "trailhead": query.trailhead_id,
+        "trail": query.trail_id,
+        "route": query.route_id,
     }
 
 
@@ -49,6 +52,8 @@ def message_for(doc: dict[str, Any], query: TripQuery) -> str | None:
     """One plain sentence when the answer is not simply 'here are your loops'."""
     per_unit = UNIT_METRES[query.units]
     unit = "miles" if query.units == "mi" else "km"
+    if doc["status"] == "no_trailhead" and doc["message"]:
+        return _in_units(doc["message"], query)
     if doc["status"] == "no_trailhead":
         near = doc["nearest_trailhead"]
         if near is None:
@@ -60,13 +65,17 @@ def message_for(doc: dict[str, Any], query: TripQuery) -> str | None:
         )
     if doc["status"] == "no_loop":
         reason = doc["message"] or "No loop of that length fits the trails in range."
-        return reason if query.units == "km" else _km_to_miles(reason)
+        return _in_units(reason, query)
     if doc["timed_out"] and not _clean(doc["loops"][0], query):
         return (
             "The search ran out of time; these are the best loops it found, "
             "and a better one may exist."
         )
     return None
+
+
+def _in_units(text: str, query: TripQuery) -> str:
+    return text if query.units == "km" else _km_to_miles(text)
 
 
 KM = re.compile(r"(\d+(?:\.\d+)?) km\b")
@@ -128,6 +137,7 @@ def api_plan_doc(doc: dict[str, Any], query: TripQuery) -> dict[str, Any]:
                     {
                         "segment_id": s["segment_id"],
                         "trail": s["trail"],
+                        "trail_id": s["trail_id"],
                         "other_names": s["other_names"],
                         "kind": s["kind"],
                         "routes": s["routes"],
@@ -198,7 +208,11 @@ def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any
             "url": f"{reverse('planner:plan')}?" + urlencode({**base, "drive": value}),
         }
     map_data = {
-        "start": {"lat": query.lat, "lon": query.lon, "label": query.label},
+        "start": (
+            None
+            if query.lat is None
+            else {"lat": query.lat, "lon": query.lon, "label": query.label}
+        ),
         "loops": [
             {
                 "index": loop["index"],

@@ -9,5 +9,7 @@ urlpatterns = [
     path("plan.gpx", views.plan_gpx, name="plan_gpx"),
     path("plan.geojson", views.plan_geojson, name="plan_geojson"),
     path("api/plan", views.api_plan, name="api_plan"),
+    path("trails/<int:pk>/", views.trail, name="trail"),
+    path("routes/<int:pk>/", views.route, name="route"),
     path("api/trailheads", views.api_trailheads, name="api_trailheads"),
 ]

@@ -18,13 +18,13 @@ from dataclasses import asdict, dataclass, replace
 
 from django.db.models import Avg
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import condition, require_GET
 
-from planner import caching, exports
+from planner import caching, exports, walks
 from planner.forms import ApiTripForm, TripForm, page_params
 from planner.limits import RateLimited, check_plan_rate
 from planner.places import GEONAMES_ATTRIBUTION
@@ -40,7 +40,7 @@ from planner.plans import (
 from planner.presenters import api_plan_doc, page_context, trailhead_api_doc
 from planner.solver import DEFAULT_BUDGET_S
 from trails.geo import METRES_PER_MILE
-from trails.models import DataVersion, Source, Trailhead
+from trails.models import DataVersion, Source, Trail, Trailhead, WalkingRoute
 
 log = logging.getLogger("loopgenie.plans")
 PLAN_MAX_AGE = 60  # seconds browsers and proxies may reuse a plan unasked
@@ -310,6 +310,9 @@ API_FIELDS = {
     "max_difficulty": "difficulty",
     "units": "units",
     "budget": "budget",
+    "trailhead": "trailhead",
+    "trail": "trail",
+    "route": "route",
 }
 FORM_TO_API = {v: k for k, v in API_FIELDS.items()}
 
@@ -388,7 +391,17 @@ def api_plan(request, asked: Asked):
 def _read_trailheads(request) -> Asked:
     form, unknown = _api_form(request)
     form.fields["hike"].required = False
-    for name in ("hike", "days", "tolerance", "alternatives", "stems", "difficulty"):
+    for name in (
+        "hike",
+        "days",
+        "tolerance",
+        "alternatives",
+        "stems",
+        "difficulty",
+        "trailhead",
+        "trail",
+        "route",
+    ):
         if name in form.data:
             unknown.setdefault(FORM_TO_API[name], []).append("Not used here.")
     if not form.is_valid() or unknown:
@@ -422,3 +435,52 @@ def api_trailheads(request, asked: Asked):
             ],
         }
     )
+
+
+# Hike lengths the trail and route pages' buttons ask for, in the hiker's units.
+WALK_PAGE_HIKE = {"mi": "10", "km": "15"}
+
+
+@require_GET
+def trail(request, pk: int):
+    return _walk_page(request, get_object_or_404(Trail, pk=pk))
+
+
+@require_GET
+def route(request, pk: int):
+    return _walk_page(request, get_object_or_404(WalkingRoute, pk=pk))
+
+
+def _walk_page(request, thing):
+    """A trail's or a route's page: its map, length, climb, what it shares, the
+    trailheads and huts on it, and two ways to plan from it."""
+    units = request.GET.get("units")
+    units = units if units in WALK_PAGE_HIKE else "mi"
+    found = walks.page(thing)
+    plan = reverse("planner:plan")
+    hike = {"hike": WALK_PAGE_HIKE[units], "units": units}
+    from_here = walks_this = None
+    if found.start_at is not None:
+        from_here = f"{plan}?{urlencode({'trailhead': found.start_at.pk, **hike})}"
+    if found.length_m:
+        walks_this = f"{plan}?{urlencode({found.kind: thing.pk, **hike})}"
+    map_data = {
+        "lines": found.lines,
+        "points": [
+            {"lat": p.lat, "lon": p.lon, "name": str(p), "kind": kind}
+            for kind, pairs in (
+                ("trailhead", found.trailheads),
+                ("campsite", found.campsites),
+            )
+            for p, _ in pairs
+        ],
+    }
+    context = {
+        "page": found,
+        "units": units,
+        "from_here": from_here,
+        "walks_this": walks_this,
+        "map_data": map_data,
+        "sources": [thing.source],
+    }
+    return render(request, "planner/walk.html", context)

@@ -7,7 +7,11 @@ Public API
 ----------
 - `solve(graph, starts, target_m, *, tolerance=0.10, days=1, alternatives=3,
   allow_stems=True, max_difficulty=None, campsites=None, budget_s=None,
-  minimise_road=True) -> SolveResult`
+  minimise_road=True, must_walk=(), must_walk_name=...) -> SolveResult`
+- `must_walk`: segment ids of a trail or route the hiker asked to walk ("plan a
+  loop that walks this"): walks that take none of it are not offered, a metre on
+  it costs `costs.MUST_WALK`, the trees bend toward it, and only trailheads that
+  can reach it within half the length are searched, nearest to it first.
 - `prepare(graph, keep=()) -> Prepared`: the contracted network; pass it to
   `solve` instead of the graph to reuse it across queries (keep the trailheads).
 - `Start(node, trailhead_id, name, drive_m)`; results: `SolveResult`, `Loop`,

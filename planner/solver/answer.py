@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
+from dataclasses import replace
 
 import networkx as nx
 import numpy as np
@@ -51,10 +52,16 @@ def solve(
     campsites: Mapping[Hashable, str] | None = None,
     budget_s: float | None = None,
     minimise_road: bool = True,
+    must_walk: Collection[Hashable] = (),
+    must_walk_name: str = "the trail asked for",
 ) -> SolveResult:
     """The best loops of about `target_m` metres from the trailheads in `starts`.
 
     See the package docstring for what "best" means and how the search works.
+    With `must_walk` (segment ids: a trail or a waymarked route the hiker wants
+    to walk, named `must_walk_name` in the reason when nothing fits) every walk
+    offered takes some of it, and as much as the length allows
+    (`costs.MUST_WALK`).
     `graph` is the MultiGraph of `planner.graph` or a `prepare()`d copy of it
     (prepare once per network when you can: it is most of the fixed cost).
     """
@@ -77,6 +84,8 @@ def solve(
             campsites=campsites,
             budget_s=budget_s,
             minimise_road=minimise_road,
+            must_walk=frozenset(must_walk),
+            must_walk_name=must_walk_name,
         )
     finally:
         if collecting:
@@ -96,6 +105,8 @@ def _solve(
     campsites: Mapping[Hashable, str] | None,
     budget_s: float | None,
     minimise_road: bool,
+    must_walk: frozenset,
+    must_walk_name: str,
 ) -> SolveResult:
     t0 = time.perf_counter()
     if not target_m > 0:
@@ -122,6 +133,7 @@ def _solve(
         max_difficulty=max_difficulty,
         deadline=t0 + budget - min(max(BUILD_RESERVE * budget, 0.005), budget / 2),
         t0=t0,
+        must_walk=must_walk,
     )
     loop_tasks, stem_tasks, skipped = _tasks(search, allow_stems)
     _tree_loops(search, loop_tasks, time.perf_counter() + TREE_SHARE * budget)
@@ -210,7 +222,9 @@ def _solve(
         reason=(
             None
             if loops
-            else _reason(search, starts, on_network, exhaustive, allow_stems)
+            else _reason(
+                search, starts, on_network, exhaustive, allow_stems, must_walk_name
+            )
         ),
         closest_lengths_m=[] if loops else closest,
         timed_out=not exhaustive and not stopped_early,
@@ -265,7 +279,9 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
         longest = 0.0
     approach: dict[int, tuple] = {}
     seen_pivots: set[int] = set()
-    order = _spread(search, order, MIN_APART_M)
+    # Near a trail asked for, two car parks a few steps apart may be on either
+    # side of it: each is looked at (there are few, all near the trail).
+    order = _spread(search, order, 0.0 if search.must_m else MIN_APART_M)
     found = _approaches(
         layer,
         prep,
@@ -279,6 +295,14 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
         seen_pivots.add(pivot)
         approach[i] = (pivot, hops, metres, road)
     candidates = list(approach)
+    to_must = _to_must(search)
+    if to_must is not None:
+        # a loop of length L cannot walk what lies further than L/2 away
+        candidates = [
+            i
+            for i in candidates
+            if to_must[approach[i][0]] + approach[i][2] <= search.hi / 2
+        ]
     pivots = [approach[i][0] for i in candidates]
     reach, worth = reach_worth(prep, layer, pivots, search.hi / 2)
     scored: list[tuple[float, int]] = []
@@ -288,6 +312,9 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
         penalty = (
             2 * costs.REPEATED * metres + costs.DRIVE * search.starts[i].drive_m
         ) / search.target
+        if to_must is not None:
+            # the way to what the hiker asked to walk, and back, is not on it
+            penalty += 2 * float(to_must[approach[i][0]]) / search.target
         score = min(worth[k], 2 * search.target) / search.target - penalty
         if reach[k] + 2 * metres < search.lo:
             small.append((-reach[k], i))
@@ -329,6 +356,17 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
     return loop_tasks, stem_tasks, skipped
 
 
+def _to_must(search: Search) -> np.ndarray | None:
+    """Per node: metres to the nearest end of a link the hiker asked to walk,
+    None when nothing was asked."""
+    if not search.must_m:
+        return None
+    links = search.prep.links
+    ends = sorted({n for lid in search.must_m for n in (links[lid].a, links[lid].b)})
+    paths = search.prep.all_paths(search.layer)
+    return paths.nearest(ends, search.hi / 2)
+
+
 def _tree_loops(search: Search, tasks: list[Task], until: float) -> None:
     """Seed the pool with loops from shortest-path trees (`trees.py`), a round
     per task at a time, until `until` or `TREE_ROUNDS` rounds. A task whose plain
@@ -339,11 +377,24 @@ def _tree_loops(search: Search, tasks: list[Task], until: float) -> None:
     where the depth-first search would not find one either), then a round each
     if some loop came within `search.near` of the length."""
     arrays = link_arrays(search.prep, search.layer)
+    if search.must_saving:
+        # the cheapest ways bend toward what the hiker asked to walk
+        cost = arrays.cost.copy()
+        for lid, saving in search.must_saving.items():
+            if arrays.pos[lid] >= 0:
+                cost[arrays.pos[lid]] -= saving
+        arrays = replace(arrays, cost=cost)
+        toward = np.zeros(arrays.n, dtype=bool)
+        for lid in search.must_m:
+            toward[[search.prep.links[lid].a, search.prep.links[lid].b]] = True
+    else:
+        toward = None
     via: set[int] = set()
     until_empty = search.t0 + VIA_SHARE * (search.deadline - search.t0)
 
     def offer(make, task: Task, seed: int) -> bool:
         stem, metres, road = task.approach
+        aim = {"toward": toward} if make is tree_loops and toward is not None else {}
         loops = make(
             arrays,
             task.node,
@@ -352,6 +403,7 @@ def _tree_loops(search: Search, tasks: list[Task], until: float) -> None:
             seed,
             closed=frozenset(lid for lid, _ in stem),
             near=(search.target - 2 * metres, search.near),
+            **aim,
         )
         for loop in loops:
             search.offer_hops(task, stem, loop.hops, 2 * metres, 2 * road, metres)
@@ -390,7 +442,7 @@ def _spread(search: Search, order: list[int], metres: float) -> list[int]:
     for i in order:
         node = graph.nodes[search.starts[i].node]
         lon, lat = node.get("lon"), node.get("lat")
-        if lon is not None and lat is not None:
+        if metres and lon is not None and lat is not None:
             dlon, dlat = degrees_for_metres(metres, lat)
             cell = (int(lon // dlon), int(lat // dlat))
             if cell in seen:
@@ -584,6 +636,34 @@ def _stages(
     return stages
 
 
+def _must_reason(
+    search: Search, on_network: list[Start], exhaustive: bool, name: str
+) -> str:
+    """Why no loop walks what the hiker asked for: the lengths of the closest
+    loops that do, when some were seen (the others were never offered)."""
+    start = (
+        on_network[0].name or "the trailhead"
+        if len(on_network) == 1
+        else "the trailheads in range"
+    )
+    if not search.must_m:  # none of it on the network within the length's reach
+        return (
+            f"No loop within ±{search.tolerance:.0%} of {_km(search.target)} "
+            f"from {start} reaches {name}."
+        )
+    below, above = search.longest_below, search.shortest_above
+    found = " and ".join(_km(c[0]) for c in (below, above) if c is not None)
+    unsure = "" if exhaustive else " (the search ran out of time: try harder)"
+    said = (
+        f"No loop within ±{search.tolerance:.0%} of {_km(search.target)} "
+        f"from {start} walks any of {name}"
+    )
+    if not found:
+        return f"{said}{unsure}."
+    plural = "are" if below and above else "is"
+    return f"{said}: the closest that do {plural} {found}{unsure}."
+
+
 def _km(metres: float) -> str:
     return f"{metres / 1000:.1f} km"
 
@@ -594,12 +674,15 @@ def _reason(
     on_network: list[Start],
     exhaustive: bool,
     allow_stems: bool,
+    must_walk_name: str,
 ) -> str:
     """Why nothing was found, in words for a hiker."""
     if not starts:
         return "No trailhead in range."
     if not on_network:
         return "None of the trailheads in range is on the trail network."
+    if search.must_walk:
+        return _must_reason(search, on_network, exhaustive, must_walk_name)
     layer, index = search.layer, search.prep.index
     reach, widest = 0.0, 0
     for i, s in enumerate(on_network):

@@ -24,6 +24,11 @@ Only ratios matter; a metre of waymarked trail is the unit. Why these weights:
   extra; beyond it, `MISS` (a quarter of the target: a walk that misses the
   length must be much better, a loop on trail against one an eighth on road, to
   be preferred) plus `ERROR` per metre: a hiker who asked for 12 miles notices 13.
+- `MUST_WALK` 0.5 per metre of the trail or route the hiker asked to walk
+  ("plan a loop that walks this"): they came for it, so it is worth twice a
+  waymarked metre elsewhere. A loop then takes as much of it as the length allows
+  and gives up a little elsewhere for it: 4 km more of it pays for 1 km of road
+  in place of waymarked trail. Loops that walk none of it are not offered.
 - Drive: `DRIVE` per metre of driving, a soft cost: 10 miles more driving (16 km)
   weighs like 800 m of walking, enough to prefer the nearer of two equal loops,
   not enough to prefer a worse loop that is closer.
@@ -48,6 +53,7 @@ EXACT = 0.01
 MISS = 0.25
 ERROR = 8.0
 DRIVE = 0.05
+MUST_WALK = 0.5
 
 
 def metre_cost(edge: Mapping[str, Any]) -> float:

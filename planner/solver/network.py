@@ -78,6 +78,23 @@ class Prepared:
     links: list[Link]
     adj: list[list[Arc]]
     layers: dict[int | None, Layer] = field(default_factory=dict)
+    # segment id -> (link id, edge): built on first use, only "walk this" needs it
+    by_segment: dict[Hashable, tuple[int, OrigEdge]] | None = None
+
+    def segment_edges(self, segments: Iterable[Hashable]) -> list[tuple[int, OrigEdge]]:
+        """The links holding these segments (a graph edge's `segment_id`, else
+        its key), each with the edge; segments not in the network are left out."""
+        segments = list(segments)
+        if not segments:
+            return []  # a plain plan never pays for the index
+        if self.by_segment is None:
+            found: dict[Hashable, tuple[int, OrigEdge]] = {}
+            for link in self.links:
+                for u, v, k in link.edges:
+                    seg = self.graph.edges[u, v, k].get("segment_id", k)
+                    found[seg] = (link.id, (u, v, k))
+            self.by_segment = found
+        return [self.by_segment[s] for s in segments if s in self.by_segment]
 
     def layer(self, max_difficulty: int | None) -> Layer:
         if max_difficulty not in self.layers:
@@ -183,6 +200,13 @@ class Paths:
             indices=sources,
             limit=radius,
             return_predecessors=True,
+        )
+
+    def nearest(self, sources: list[int], radius: float) -> np.ndarray:
+        """Per node: the distance to the nearest of `sources` (inf beyond `radius`)."""
+        matrix, _, _ = self._matrix(None)
+        return csgraph_dijkstra(
+            matrix, directed=False, indices=sources, limit=radius, min_only=True
         )
 
     def link(self, u: int, v: int) -> int:

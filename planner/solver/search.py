@@ -102,6 +102,8 @@ class Search:
     out_and_backs_seen: int = 0
     candidates: int = 0
     version: int = 0  # bumps whenever the picks (and so the caps) change
+    # Segments the hiker asked to walk some of ("plan a loop that walks this").
+    must_walk: frozenset = frozenset()
 
     def __post_init__(self) -> None:
         self.lo = self.target * (1 - self.tolerance)
@@ -115,6 +117,22 @@ class Search:
         # With minimise_road off the search looks at length alone (a baseline).
         weight = COST_WEIGHT if self.minimise_road else 0.0
         self.link_extra = [weight * (x.weighted - x.length) for x in links]
+        # per link: metres of it the hiker asked to walk, and what walking them
+        # saves a hiker's cost (costs.MUST_WALK in place of their metre cost)
+        self.must_m: dict[int, float] = {}
+        self.must_saving: dict[int, float] = {}
+        for lid, (u, v, k) in self.prep.segment_edges(self.must_walk):
+            data = self.prep.graph.edges[u, v, k]
+            metres = data["length"]
+            saving = metres * (costs.metre_cost(data) - costs.MUST_WALK)
+            self.must_m[lid] = self.must_m.get(lid, 0.0) + metres
+            self.must_saving[lid] = self.must_saving.get(lid, 0.0) + saving
+        for lid, saving in self.must_saving.items():
+            self.link_extra[lid] -= weight * saving
+        # the least a metre can cost: the cut on stems and "good enough" use it
+        self.least_metre = (
+            min(costs.WAYMARKED, costs.MUST_WALK) if self.must_walk else costs.WAYMARKED
+        )
         # the trail a hiker follows entering and leaving a link, walked forward
         self.link_head = [x.head for x in links]
         self.link_tail = [x.tail for x in links]
@@ -145,6 +163,8 @@ class Search:
             self.circuits_seen += 1
         else:
             self.out_and_backs_seen += 1
+        if self.must_walk and not self.walks_some(stem, circuit):
+            return  # not what the hiker asked for, however good
         if length < self.lo:
             if self.longest_below is None or length > self.longest_below[0]:
                 self.longest_below = (length, start)
@@ -208,6 +228,13 @@ class Search:
         # a walk from another trailhead may displace a pick it ranks below
         self._repick()
 
+    def walks_some(self, stem: Sequence[Hop], circuit: Sequence[Hop]) -> bool:
+        """Whether the walk takes some of what the hiker asked to walk."""
+        must = self.must_m
+        return any(lid in must for lid, _ in stem) or any(
+            lid in must for lid, _ in circuit
+        )
+
     def walk_cost(
         self,
         start: int,
@@ -228,7 +255,7 @@ class Search:
         last = None
         for lid, fwd in [*stem, *circuit, *back]:
             link = links[lid]
-            weighted += link.weighted
+            weighted += link.weighted - self.must_saving.get(lid, 0.0)
             turns += link.turns
             enter, leave = (link.head, link.tail) if fwd else (link.tail, link.head)
             if last is not None and enter != last:
@@ -295,9 +322,9 @@ class Search:
         length = self.hi
         least = (
             (
-                2 * stem_weighted
+                2 * stem_weighted * self.least_metre
                 + costs.REPEATED * stem_m
-                + costs.WAYMARKED * (length - 2 * stem_m)
+                + self.least_metre * (length - 2 * stem_m)
             )
             / length
             * self.target
@@ -308,7 +335,8 @@ class Search:
         """Every wanted alternative is already as good as a hiker could tell."""
         if len(self.picks) < self.alternatives:
             return False
-        return all(p.circuit and p.cost <= IDEAL_COST * self.target for p in self.picks)
+        ideal = IDEAL_COST * self.least_metre * self.target
+        return all(p.circuit and p.cost <= ideal for p in self.picks)
 
     def out_of_time(self) -> bool:
         return time.perf_counter() >= self.deadline

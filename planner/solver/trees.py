@@ -120,6 +120,7 @@ def tree_loops(
     closed: frozenset[int] = frozenset(),
     count: int = PER_ROUND,
     near: tuple[float, float] | None = None,
+    toward: np.ndarray | None = None,
 ) -> list[TreeLoop]:
     """Up to `count` loops through `root` of length in [lo, hi].
 
@@ -131,6 +132,9 @@ def tree_loops(
     are measured at once. Round 0 uses plain costs; later rounds shake them.
     Links in `closed` are not used. With `near` (target, metres), loops that
     close within that many metres of the target come first, where there are any.
+    With `toward` (a mask of junctions: the ends of a trail the hiker asked to
+    walk), the ways out go to those junctions, so the loops walk toward and,
+    as it costs less (`costs.MUST_WALK`), along it.
     """
     usable = arrays.a != arrays.b
     if closed:
@@ -147,9 +151,12 @@ def tree_loops(
         return []  # out and back by two cheapest ways cannot come to length
     # on a small network a long loop winds about: turn back nearer
     nearest = min(FAR[0] * hi, 0.7 * float(reached.max()))
-    far = np.flatnonzero(
-        (tree_a.metres >= max(nearest, 1.0)) & (tree_a.metres <= FAR[1] * hi)
-    )
+    within = tree_a.metres <= FAR[1] * hi
+    if toward is not None:
+        # the farthest first: a way out along the trail walks more of it
+        far = np.flatnonzero(toward & within & (tree_a.metres >= 1.0))
+    else:
+        far = np.flatnonzero((tree_a.metres >= max(nearest, 1.0)) & within)
     if not len(far):
         return []
     targets = _by_direction(arrays, tree_a, root, far, round_ * 17)

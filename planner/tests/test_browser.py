@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -81,7 +82,8 @@ def _manage(env: dict, *args: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, shared_data):
+def server_env(tmp_path_factory, shared_data):
+    """The server's environment, its SQLite file ready: Andorra and its heights."""
     tmp = tmp_path_factory.mktemp("browser")
     env = {
         **os.environ,
@@ -101,7 +103,12 @@ def server(tmp_path_factory, shared_data):
         "© OpenStreetMap contributors",
     )
     _manage(env, "add_elevation", str(shared_data / "dem" / "N42E001.hgt.zip"))
-    with running_server(env) as url:
+    return env
+
+
+@pytest.fixture(scope="module")
+def server(server_env):
+    with running_server(server_env) as url:
         yield url
 
 
@@ -196,3 +203,44 @@ def test_the_page_works_on_a_phone_sized_screen_with_the_keyboard(server, browse
     assert width <= 390
     pg.screenshot(path=str(ARTIFACTS / "plan-phone.png"), full_page=True)
     context.close()
+
+
+def _trail_id(env: dict, name: str) -> int:
+    """The longest trail of that name in the server's database (its own file, not
+    the test database)."""
+    path = env["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        (pk,) = db.execute(
+            "SELECT t.id FROM trails_trail t JOIN trails_segment s ON s.trail_id = t.id"
+            " WHERE t.name = ? GROUP BY t.id ORDER BY SUM(s.length_m) DESC, t.id",
+            (name,),
+        ).fetchone()
+    return pk
+
+
+def test_a_trail_page_draws_its_map_and_its_buttons_lead_to_plans(
+    server, server_env, page
+):
+    page.goto(f"{server}/trails/{_trail_id(server_env, 'Pista de Sorteny')}/")
+    page.wait_for_selector("#map path.leaflet-interactive")
+    box = page.locator("#map").bounding_box()
+    assert box["width"] > 200 and box["height"] > 200  # a map, not a 0-px strip
+    assert page.locator("#map path.leaflet-interactive").count() >= 2
+    assert " mi" in page.locator("dd.length").inner_text()
+    assert " ft" in page.locator("dd.climb").inner_text()  # heights from the DEM
+    assert page.csp_violations == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "trail.png"), full_page=True)
+
+    page.get_by_role("link", name="Plan a loop from here").click()
+    page.wait_for_selector("article.loop")
+    assert "from Portell de Sorteny" in page.locator("h1").inner_text()
+    assert "Every loop starts at" in page.locator(".query-line").inner_text()
+    page.wait_for_selector("#map path.leaflet-interactive")
+
+    page.go_back()
+    page.get_by_role("link", name="Plan a loop that walks this").click()
+    page.wait_for_selector("article.loop")
+    assert "walking Pista de Sorteny" in page.locator("h1").inner_text()
+    cues = page.locator("article#loop-1 table.cues").inner_text()
+    assert "Sorteny" in cues

@@ -60,6 +60,32 @@
     return span;
   }
 
+  // A trail's or a route's page: its line, and the trailheads and huts on it.
+  var lines = data.lines || [];
+  if (lines.length) {
+    var drawn = L.featureGroup(
+      lines.map(function (line) {
+        return L.polyline(
+          line.map(function (c) {
+            return [c[1], c[0]];
+          }),
+          { color: "#c2185b", weight: 5, opacity: 0.85 }
+        );
+      })
+    );
+    (data.points || []).forEach(function (p) {
+      var colour = p.kind === "trailhead" ? "#1d6b45" : "#ef6c00";
+      drawn.addLayer(
+        L.circleMarker([p.lat, p.lon], { radius: 7, color: colour, fillOpacity: 0.9 })
+          .bindTooltip(text(p.name))
+      );
+    });
+    drawn.addTo(map);
+    map.fitBounds(drawn.getBounds(), { padding: [20, 20] });
+    mapEl.dataset.drawn = String(lines.length);
+    return;
+  }
+
   var start = data.start;
   if (start) {
     startMarker = L.marker([start.lat, start.lon], { title: "Start: " + start.label })

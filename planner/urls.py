@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planner import views
+from planner import search_views, views
 
 app_name = "planner"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("plan.geojson", views.plan_geojson, name="plan_geojson"),
     path("api/plan", views.api_plan, name="api_plan"),
     path("api/trailheads", views.api_trailheads, name="api_trailheads"),
+    path("search", search_views.search_page, name="search"),
+    path("api/search", search_views.api_search, name="api_search"),
 ]

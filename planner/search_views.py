@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from planner import caching
 from planner.limits import RateLimited, check_plan_rate
 from planner.models import SearchTerm
+from planner.places import GEONAMES_ATTRIBUTION
 from planner.search import Hit, SearchQuery, search
 from planner.search_forms import MAX_LIMIT, SearchForm
 from planner.solver import DEFAULT_BUDGET_S
@@ -70,7 +71,13 @@ def _rate_message(limited: RateLimited) -> str:
 @require_GET
 def search_page(request):
     form = SearchForm(request.GET or None)
-    context = {"form": form, "groups": [], "map_data": {}, "sources": _sources()}
+    context = {
+        "form": form,
+        "groups": [],
+        "map_data": {},
+        "sources": _sources(),
+        "geonames": GEONAMES_ATTRIBUTION,
+    }
     if not request.GET:
         return render(request, "planner/search.html", context)
     if not form.is_valid():

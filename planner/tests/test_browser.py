@@ -196,3 +196,36 @@ def test_the_page_works_on_a_phone_sized_screen_with_the_keyboard(server, browse
     assert width <= 390
     pg.screenshot(path=str(ARTIFACTS / "plan-phone.png"), full_page=True)
     context.close()
+
+
+def test_a_hiker_searches_from_the_header_and_sees_numbered_results_on_a_map(
+    server, page
+):
+    page.goto(server + "/")
+    page.get_by_role("search").get_by_role("searchbox").fill("refugi juclar")
+    page.get_by_role("search").get_by_role("button", name="Search").click()
+    page.wait_for_selector("#map .result-marker")
+
+    hut = page.get_by_role("link", name="Refugi de Juclar")
+    assert hut.is_visible()
+    assert page.get_by_role("heading", name="Huts and campsites").is_visible()
+    box = page.locator("#map").bounding_box()
+    assert box["width"] > 200 and box["height"] > 200
+    markers = page.locator("#map .result-marker")
+    assert markers.count() == page.locator("li.result").count()
+    assert markers.first.inner_text() == "1"
+    assert page.csp_violations == []
+    page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
+
+    hut.click()
+    page.wait_for_load_state()
+    assert page.url.startswith(server + "/?start=Refugi+de+Juclar")
+
+
+def test_search_results_are_there_without_javascript(server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    pg = context.new_page()
+    pg.goto(server + "/search?q=GR-11")
+    assert pg.get_by_role("heading", name="Waymarked routes").is_visible()
+    assert pg.locator("li.result a[href^='/routes/']").first.is_visible()
+    context.close()

@@ -6,7 +6,8 @@ the suite runs on: SQLite by default, PostgreSQL (pg_trgm) in CI.
 - "Grüner Weg Spur", 80 m east from A;
 - "Ridge North" (1.1 km) and "Ridge South" (80 m): one word of two each;
 - "Camí Ral", twice: two pieces of one path, as OSM maps it;
-- huts "Refugi Nord" (north) and "Refugi Sud" (south), a trailhead "Aparcament Camí Ral".
+- huts "Refugi Nord" (north) and "Refugi Sud" (south);
+- a trailhead "Aparcament Camí Ral".
 """
 
 import json

@@ -66,6 +66,7 @@ class Hit:
             -int(self.quality * QUALITY_STEP),
             -(self.length_m or 0.0),
             self.distance_m or 0.0,
+            -self.extra.get("population", 0),  # of two Santa Colomas, the larger
             self.name,
             self.id,
         )
@@ -256,13 +257,17 @@ def find_trailheads(typed: Typed) -> list[Hit]:
 
 
 def find_places(typed: Typed) -> list[Hit]:
-    """Places by their indexed key: the whole text, or the first word's beginning
-    (GeoNames is too big to scan; a typo in the first letters is not forgiven)."""
-    key = placenames.normalise(typed.text)
+    """Places by their indexed key: the whole text, names that begin with it, or
+    with the first word's beginning (GeoNames is too big to scan; a typo in the
+    first letters is not forgiven)."""
+    key = placenames.normalise(placenames.clean_text(typed.raw or typed.text))
     first = typed.words[0][:PLACE_PREFIX]
+    places = Place.objects.largest_first()
     rows = list(Place.objects.named([key]))
-    if len(first) >= 3:
-        rows += Place.objects.starting_with(first).largest_first()[:CANDIDATES]
+    if len(key) >= 3:
+        rows += places.starting_with(key)[:CANDIDATES]
+    if len(first) >= 3 and first != key:
+        rows += places.starting_with(first)[:CANDIDATES]
     hits = {}
     for place in rows:
         score = searchtext.quality(typed, fold(place.name))

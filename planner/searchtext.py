@@ -25,10 +25,12 @@ EXACT, PREFIX, TYPO = 1.0, 0.9, 0.75
 
 @dataclass(frozen=True)
 class Typed:
-    """What the hiker typed, folded and cut into at most MAX_WORDS words."""
+    """What the hiker typed, folded and cut into at most MAX_WORDS words; `raw`
+    is the text as typed (cut short), for keys folded another way (places)."""
 
     text: str
     words: tuple[str, ...]
+    raw: str = ""
 
     @property
     def fragments(self) -> list[str]:
@@ -45,7 +47,7 @@ class Typed:
 
 def read(text: str) -> Typed:
     folded = fold(text[: MAX_QUERY_CHARS * 2])[:MAX_QUERY_CHARS].strip()
-    return Typed(folded, tuple(folded.split()[:MAX_WORDS]))
+    return Typed(folded, tuple(folded.split()[:MAX_WORDS]), text[:MAX_QUERY_CHARS])
 
 
 def quality(typed: Typed, folded_name: str) -> float:
@@ -57,10 +59,13 @@ def quality(typed: Typed, folded_name: str) -> float:
         return 1.0
     used: set[int] = set()
     total = 0.0
-    for word in typed.words:
+    last = len(typed.words) - 1
+    for n, word in enumerate(typed.words):
         best, at = 0.0, -1
         for i, name in enumerate(names):
             score = word_match(word, name)
+            if not score and n == last and name.startswith(word):
+                score = PREFIX  # the word being typed: one letter is a start
             if score > best or (score == best and score and at in used):
                 best, at = score, i
         total += best

@@ -145,3 +145,12 @@ def test_postgresql_uses_trigram_indexes_on_the_folded_names(db):
         f"trails_{t}_search_trgm"
         for t in ("trail", "walkingroute", "trailhead", "campsite")
     }
+
+
+def test_a_place_is_found_as_its_name_is_being_typed(places):
+    for text, name in [
+        ("la mass", "la Massana"),
+        ("l'aldosa", "l'Aldosa"),
+        ("sant julia de l", "Sant Julià de Lòria"),
+    ]:
+        assert ("place", name) in found(text, kinds=("place",))[:5], text

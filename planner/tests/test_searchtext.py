@@ -85,3 +85,8 @@ def test_edit_distance_counts_a_swap_as_one_and_gives_up_past_the_limit():
     assert edits("kitten", "sitting", 3) == 3
     assert edits("weg", "wge", 1) == 1
     assert edits("abcdef", "uvwxyz", 1) == 2
+
+
+def test_the_word_being_typed_matches_from_its_first_letter():
+    assert score("camping v", "Càmping Valira") > score("camping v", "Càmping")
+    assert score("v camping", "Càmping Valira") < MIN_QUALITY

@@ -34,7 +34,7 @@ KINDS = ("route", "trail", "campsite", "trailhead", "place")
 CANDIDATES = 200  # per kind, before scoring
 MAX_FRAGMENTS = 24  # pieces a query filters on; more only slow the filter down
 PLACE_PREFIX = 4  # letters of the first word that fetch places by their key
-QUALITY_STEP = 10  # qualities within a tenth are a tie, settled by length
+QUALITY_STEP = 5  # qualities within a fifth are a tie, settled by length
 
 
 @dataclass(frozen=True)

@@ -91,3 +91,16 @@ def test_searches_older_than_30_days_are_left_out_of_the_admin_s_lists(
 def test_anonymous_visitors_cannot_read_the_searches(client, db):
     response = client.get(reverse("admin:planner_searchterm_changelist"))
     assert response.status_code == 302
+
+
+def test_a_hut_or_place_result_opens_the_trip_form_with_its_start_filled_in(
+    client, world
+):
+    response = page(client, q="refugi de juclar")
+    [huts] = [g for g in response.context["groups"] if g["kind"] == "campsite"]
+    hut = huts["rows"][0]["hit"]
+    form = client.get(hut.url).context["form"]
+    assert form.initial["start"] == "Refugi de Juclar"
+    assert float(form.initial["lat"]) == pytest.approx(hut.lat, abs=1e-5)
+    html = client.get(hut.url).content.decode()
+    assert 'value="Refugi de Juclar"' in html

@@ -34,19 +34,19 @@ def typed(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def regions(django_db_setup, django_db_blocker, andorra_db, shared_data):
-    """Every region's source, by region id; imported on first use."""
+    """Every region's source, by region id: imported once, for this module."""
     with django_db_blocker.unblock():
         made = []
         sources = {"andorra": andorra_db}
         for name, path, trailheads in REGIONS[1:]:
-            report_name = f"search-{name}"
+            source_name = f"search-{name}"
             import_file(
                 shared_data / path,
-                report_name,
+                source_name,
                 trailheads=shared_data / trailheads if trailheads else None,
             )
-            made.append(report_name)
-            sources[name] = Source.objects.get(name=report_name)
+            made.append(source_name)
+            sources[name] = Source.objects.get(name=source_name)
         yield sources
         Source.objects.filter(name__in=made).delete()
 

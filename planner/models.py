@@ -1,10 +1,11 @@
-"""Places a hiker can start from, seeded from GeoNames by `manage.py load_places`.
+"""Places a hiker can start from, seeded from GeoNames by `manage.py load_places`,
+and the searches hikers make (`SearchTerm`).
 
-Every look-up is on the indexed `search_name`: an exact key (`named`) or a key
-prefix (`starting_with`), never a substring scan.
+Every place look-up is on the indexed `search_name`: an exact key (`named`) or a
+key prefix (`starting_with`), never a substring scan.
 """
 
-from django.db import connections, models
+from django.db import IntegrityError, connections, models, transaction
 
 from planner.placenames import place_label, prefix_end
 
@@ -61,3 +62,54 @@ class Place(models.Model):
     @property
     def label(self) -> str:
         return place_label(self)
+
+
+class SearchTermQuerySet(models.QuerySet):
+    def since(self, day):
+        return self.filter(day__gte=day)
+
+    def most_asked(self):
+        """One row per text: how often it was searched, and its latest result count."""
+        return (
+            self.values("text")
+            .annotate(searches=models.Sum("count"), found=models.Min("results"))
+            .order_by("-searches", "text")
+        )
+
+
+class SearchTerm(models.Model):
+    """How often hikers searched for a text on a day: what they look for, and what
+    LoopGenie does not have. The folded text only; nothing about who asked."""
+
+    day = models.DateField()
+    text = models.CharField(max_length=100, help_text="As folded for matching.")
+    count = models.PositiveIntegerField(default=0)
+    results = models.PositiveIntegerField(
+        default=0, help_text="Results the last search for it found."
+    )
+
+    objects = SearchTermQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "text"], name="search_term_day_text")
+        ]
+        indexes = [models.Index(fields=["day", "results"], name="search_term_day")]
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.day}: {self.count})"
+
+    @classmethod
+    def count_one(cls, text: str, results: int, day) -> None:
+        """Add one search; F() so that concurrent searches all count."""
+        updated = cls.objects.filter(day=day, text=text).update(
+            count=models.F("count") + 1, results=results
+        )
+        if not updated:
+            try:
+                with transaction.atomic():
+                    cls.objects.create(day=day, text=text, count=1, results=results)
+            except IntegrityError:  # another request created it just now
+                cls.objects.filter(day=day, text=text).update(
+                    count=models.F("count") + 1, results=results
+                )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planner import views
+from planner import search_views, views
 
 app_name = "planner"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("trails/<int:pk>/", views.trail, name="trail"),
     path("routes/<int:pk>/", views.route, name="route"),
     path("api/trailheads", views.api_trailheads, name="api_trailheads"),
+    path("search", search_views.search_page, name="search"),
+    path("api/search", search_views.api_search, name="api_search"),
 ]

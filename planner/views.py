@@ -208,8 +208,11 @@ def _home_map() -> dict:
 
 @require_GET
 def home(request):
+    # A search result links here with where to start filled in (?start=&lat=&lon=,
+    # or ?trailhead= once the form has it): shown, not yet asked.
+    initial = {k: v for k, v in request.GET.items() if k in TripForm.base_fields}
     context = {
-        "form": TripForm(),
+        "form": TripForm(initial=initial),
         "sources": _sources(),
         "geonames": GEONAMES_ATTRIBUTION,
         "map_data": _home_map(),

@@ -315,10 +315,12 @@ def _sync(
     for source_id, values in wanted.items():
         row = existing.get(source_id)
         if row is None:
+            _fold_name(model, fields, values)
             to_create.append(model(source=source, external_id=source_id, **values))
             continue
         if keep:
             keep(row, values)
+        _fold_name(model, fields, values)
         if any(row[f] != values[f] for f in fields):
             to_update.append(
                 model(id=row["id"], source=source, external_id=source_id, **values)
@@ -337,6 +339,13 @@ def _sync(
         model.objects.bulk_update(to_update, fields, batch_size=BATCH)
         counts.updated = len(to_update)
     return counts
+
+
+def _fold_name(model: type[models.Model], fields: Sequence[str], values: dict) -> None:
+    """Bulk writes skip save(), so the folded name is set here, from the name the
+    row will have (staff's, when they renamed it)."""
+    if "search_name" in fields:
+        values["search_name"] = model.search_key(values)
 
 
 def _delete(model: type[models.Model], ids: list[int]) -> None:
@@ -412,7 +421,7 @@ def _sync_trails(source: Source, net: Network) -> TableCounts:
         }
         for t in net.trails
     }
-    fields = ["name", "kind", "difficulty", "flag"]
+    fields = ["name", "kind", "difficulty", "flag", "search_name"]
     return _sync(
         Trail,
         source,
@@ -513,6 +522,7 @@ def _sync_places(
     for key in _staff_points(model, wanted):
         del wanted[key]  # our export of a point staff made, which is still here
     fields = ["name", "kind", "lat", "lon", "elevation", "junction_id", "attach_m"]
+    fields.append("search_name")
 
     def keep(row: dict[str, Any], values: dict[str, Any]) -> None:
         _keep_staff_fields(row, values)
@@ -565,6 +575,7 @@ def _sync_routes(source: Source, net: Network) -> TableCounts:
     added and removed as the file says, two bulk queries whatever the size."""
     fields = list(ROUTE_FIELDS)
     wanted = {r.source_id: {f: getattr(r, f)[:200] for f in fields} for r in net.routes}
+    fields.append("search_name")
     counts = _sync(WalkingRoute, source, wanted, fields)
     route_ids = _ids(WalkingRoute, source)
     segment_ids = _ids(Segment, source)

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from trails.folding import fold
 from trails.geo import METRES_PER_MILE, degrees_for_metres, haversine_m
 from trails.network import DEFAULT_ATTACH_M, FLAGS
 from trails.waymarks import route_label, route_marks
@@ -31,6 +32,32 @@ def staff_edits() -> models.JSONField:
         editable=False,
         help_text="Fields staff changed; imports keep them as staff set them.",
     )
+
+
+def search_name() -> models.CharField:
+    """The name folded for search (trails/folding.py). Written on save and by the
+    importers' bulk writes, through the model's `search_key`, never by hand."""
+    return models.CharField(max_length=300, blank=True, default="", editable=False)
+
+
+class Searchable(models.Model):
+    """A named thing hikers search for: its folded name follows its name."""
+
+    search_name = search_name()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.search_name = self.search_key(vars(self))
+        fields = kwargs.get("update_fields")
+        if fields and "search_name" not in fields:
+            kwargs["update_fields"] = [*fields, "search_name"]
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def search_key(values: dict) -> str:
+        return fold(values.get("name") or "")
 
 
 class Source(models.Model):
@@ -79,7 +106,7 @@ class DataVersion(models.Model):
             cls.objects.get_or_create(pk=1, defaults={"version": 1})
 
 
-class Trail(models.Model):
+class Trail(Searchable):
     class Kind(models.TextChoices):
         PATH = "path", "Path"
         FOOTWAY = "footway", "Footway"
@@ -228,7 +255,7 @@ class Segment(models.Model):
         return self.length_m / METRES_PER_MILE
 
 
-class WalkingRoute(models.Model):
+class WalkingRoute(Searchable):
     """A waymarked walking route (an OSM hiking relation): a hiker can follow its
     marks, so the planner prefers it and the cue sheet names it."""
 
@@ -261,6 +288,11 @@ class WalkingRoute(models.Model):
     def __str__(self) -> str:
         return route_label(self.name, self.ref) or f"Route {self.external_id}"
 
+    @staticmethod
+    def search_key(values: dict) -> str:
+        """Its ref and its name: "GR 11 Senda Pirenaica" -> "gr11 senda pirenaica"."""
+        return fold(f"{values.get('ref') or ''} {values.get('name') or ''}")
+
     @property
     def marks(self) -> str:
         return route_marks(self.symbol, self.colour)
@@ -273,7 +305,7 @@ class PointQuerySet(models.QuerySet):
         )
 
 
-class NetworkPoint(models.Model):
+class NetworkPoint(Searchable):
     """A place hikers start or sleep at, attached to the nearest junction."""
 
     source = models.ForeignKey(

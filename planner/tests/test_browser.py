@@ -244,3 +244,36 @@ def test_a_trail_page_draws_its_map_and_its_buttons_lead_to_plans(
     assert "walking Pista de Sorteny" in page.locator("h1").inner_text()
     cues = page.locator("article#loop-1 table.cues").inner_text()
     assert "Sorteny" in cues
+
+
+def test_a_hiker_searches_from_the_header_and_sees_numbered_results_on_a_map(
+    server, page
+):
+    page.goto(server + "/")
+    page.get_by_role("search").get_by_role("searchbox").fill("refugi juclar")
+    page.get_by_role("search").get_by_role("button", name="Search").click()
+    page.wait_for_selector("#map .result-marker")
+
+    hut = page.get_by_role("link", name="Refugi de Juclar")
+    assert hut.is_visible()
+    assert page.get_by_role("heading", name="Huts and campsites").is_visible()
+    box = page.locator("#map").bounding_box()
+    assert box["width"] > 200 and box["height"] > 200
+    markers = page.locator("#map .result-marker")
+    assert markers.count() == page.locator("li.result").count()
+    assert markers.first.inner_text() == "1"
+    assert page.csp_violations == []
+    page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
+
+    hut.click()
+    page.wait_for_load_state()
+    assert page.url.startswith(server + "/?start=Refugi+de+Juclar")
+
+
+def test_search_results_are_there_without_javascript(server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    pg = context.new_page()
+    pg.goto(server + "/search?q=GR-11")
+    assert pg.get_by_role("heading", name="Waymarked routes").is_visible()
+    assert pg.locator("li.result a[href^='/routes/']").first.is_visible()
+    context.close()

@@ -15,7 +15,9 @@ What the data says about walking it goes too, each only when there is something 
 say: a segment's trail `flag` (a key of `trails.network.FLAGS`), `flag_override:
 true` when staff decided hikers may walk it anyway (a backup restores staff's
 decisions; an import writes it only on trails it creates, never over an existing
-one's), the segment's `other_names` (a list), and `routes`, the ids of the
+one's), `staff_fields` on segments and points: the fields staff changed in the
+admin, which later imports leave as staff set them (restored the same way), the
+segment's `other_names` (a list), and `routes`, the ids of the
 waymarked routes it is on. The routes themselves are described once, in the
 collection's top-level `properties.routes`: an object keyed by those ids, each
 value with the route's `name`, `ref`, `network`, `colour`, `symbol` (osmc:symbol)
@@ -163,12 +165,13 @@ def _segment_features(
             "trail__flag",
             "trail__flag_override",
             "other_names",
+            "trail__staff_fields",
         )
     )
     for row in rows.iterator(chunk_size=CHUNK):
         (pk, sid, geometry, length, ascent, descent, is_open, reason) = row[:8]
         start, end, trail, name, kind, difficulty = row[8:14]
-        flag, flag_override, other_names = row[14:]
+        flag, flag_override, other_names, staff_fields = row[14:]
         props: dict[str, Any] = {
             "trail": prefix + trail,
             "name": name,
@@ -190,6 +193,8 @@ def _segment_features(
             props["flag_override"] = True
         if other_names:
             props["other_names"] = other_names
+        if staff_fields:
+            props["staff_fields"] = staff_fields
         if pk in routes:
             props["routes"] = routes[pk]
         report.segments += 1
@@ -218,13 +223,16 @@ def _place_features(
         "lon",
         "lat",
         "elevation",
+        "staff_fields",
         "junction__source_id",
         "junction__external_id",
     )
     noun = model._meta.model_name
-    for pk, external_id, name, kind, lon, lat, ele, *junction in rows:
+    for pk, external_id, name, kind, lon, lat, ele, staff, *junction in rows:
         position = [lon, lat] if ele is None else [lon, lat, ele]
         props: dict[str, Any] = {"name": name, "kind": kind}
+        if staff:
+            props["staff_fields"] = staff
         # Staff may have moved a point onto another source's trail: that junction
         # is not in this file, so the importer attaches it to the nearest one.
         if source is not None and junction[0] == source.pk:

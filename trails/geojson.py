@@ -447,6 +447,7 @@ class _Reader:
                     closed_reason=closed_reason,
                     flag=flag if isinstance(flag, str) and flag in FLAGS else "",
                     flag_override=line.props.get("flag_override") is True,
+                    staff_fields=_staff_fields(line.props, TRAIL_STAFF_FIELDS),
                     routes=self._route_ids(line.props, name),
                     also_names=_texts(line.props.get("other_names")),
                 )
@@ -538,7 +539,18 @@ class _Reader:
         self.point_ids.add(source_id)
         junction = props.get("junction")
         junction = junction if isinstance(junction, str) and junction else None
-        self.points.append(RawPoint(source_id, lon, lat, name, kind, ele, junction))
+        self.points.append(
+            RawPoint(
+                source_id,
+                lon,
+                lat,
+                name,
+                kind,
+                ele,
+                junction,
+                _staff_fields(props, POINT_STAFF_FIELDS),
+            )
+        )
 
     def _id(self, feature: dict[str, Any], props: dict[str, Any]) -> str | None:
         if self.id_prop:
@@ -660,6 +672,19 @@ def _route(key: str, value: dict[str, Any]) -> RawRoute:
     if text.get("network") not in ROUTE_NETWORKS:
         text.pop("network", None)
     return RawRoute(key, **text)
+
+
+# What staff may have made theirs in the admin (trails/admin.py), as our export
+# writes it: a restored backup keeps it theirs.
+TRAIL_STAFF_FIELDS = ("name", "kind", "difficulty")
+POINT_STAFF_FIELDS = ("name", "kind", "lat", "lon", "elevation")
+
+
+def _staff_fields(props: dict[str, Any], allowed: tuple[str, ...]) -> list[str]:
+    said = props.get("staff_fields")
+    if not isinstance(said, list):
+        return []
+    return sorted({f for f in said if isinstance(f, str) and f in allowed})
 
 
 def _texts(value: Any) -> list[str]:

@@ -409,8 +409,9 @@ def _sync_junctions(source: Source, net: Network, gone: list[int]) -> TableCount
 
 
 def _sync_trails(source: Source, net: Network) -> TableCounts:
-    # flag_override is staff's: written only when a trail is created (a restored
-    # backup brings it), never over an existing trail's, so it survives re-imports.
+    # flag_override and staff_fields are staff's: written only when a trail is
+    # created (a restored backup brings them), never over an existing trail's, so
+    # they survive re-imports.
     wanted = {
         t.key: {
             "name": t.name[:300],
@@ -418,6 +419,7 @@ def _sync_trails(source: Source, net: Network) -> TableCounts:
             "difficulty": t.difficulty,
             "flag": t.flag,
             "flag_override": t.flag_override,
+            "staff_fields": t.staff_fields,
         }
         for t in net.trails
     }
@@ -515,6 +517,7 @@ def _sync_places(
             "elevation": _r(p.ele, 1),
             "junction_id": junction_ids.get(p.junction) if p.junction else None,
             "attach_m": p.attach_m,
+            "staff_fields": p.staff_fields,
         }
         for p in net.places
         if p.kind in kinds

@@ -92,6 +92,9 @@ class RawWay:
     # Staff decided hikers may walk it despite the flag (our export writes it);
     # the importer sets it only on trails it creates.
     flag_override: bool = False
+    # Fields staff changed (our export writes them): the importer sets them only
+    # on trails it creates, as it does flag_override, so a restore keeps them.
+    staff_fields: list[str] = field(default_factory=list)
     routes: list[str] = field(default_factory=list)  # RawRoute.source_id it is on
     # Other names the same ground goes by (our export writes them).
     also_names: list[str] = field(default_factory=list)
@@ -123,6 +126,7 @@ class RawPoint:
     kind: str = "trailhead"
     ele: float | None = None
     junction: str | None = None  # the vertex it attaches to, when the file says
+    staff_fields: list[str] = field(default_factory=list)  # as RawWay's
 
 
 @dataclass
@@ -133,6 +137,7 @@ class Trail:
     difficulty: int | None
     flag: str = ""
     flag_override: bool = False
+    staff_fields: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -169,6 +174,7 @@ class Place:
     ele: float | None = None
     junction: str | None = None
     attach_m: float | None = None
+    staff_fields: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -395,6 +401,7 @@ def build_network(
                     way.difficulty,
                     way.flag,
                     way.flag_override,
+                    way.staff_fields,
                 )
             )
         pieces = _pieces(keys, junction_keys)
@@ -521,6 +528,7 @@ def _attach_points(
     places = []
     for p in points:
         place = Place(p.source_id, p.name, p.kind, p.lon, p.lat, p.ele)
+        place.staff_fields = p.staff_fields
         hit = _named_vertex(p, positions) or index.nearest(p.lon, p.lat, attach_m)
         if hit:
             place.junction, place.attach_m = hit[0], round(hit[1], 1)

@@ -34,7 +34,14 @@ from django.conf import settings
 from django.db import connection
 
 from conftest import ANDORRA_PBF, BASE_DIR
-from trails.models import Junction, Segment, Source, Trail, WalkingRoute
+from trails.models import (
+    Junction,
+    Segment,
+    Source,
+    Trail,
+    Trailhead,
+    WalkingRoute,
+)
 from trails.tests.features import line, point
 from trails.tests.snapshots import assert_same_network, network
 
@@ -206,6 +213,29 @@ def _two_imports_take_turns(database_url: str, tmp_path: Path) -> None:
                 proc.kill()
                 proc.wait(30)
                 proc.stdout.close()
+
+
+def test_what_staff_made_theirs_stays_theirs_through_a_backup_and_restore(
+    andorra_db, command, tmp_path
+):
+    trail = andorra_db.trails.filter(name="Pista de Sorteny").order_by("id").first()
+    trail.name, trail.staff_fields = "Sorteny track (staff)", ["name"]
+    trail.save()
+    trailhead = Trailhead.objects.filter(source=andorra_db).order_by("id").first()
+    trailhead.name, trailhead.staff_fields = "Car park by the bridge", ["name"]
+    trailhead.save()
+    name, backup = andorra_db.name, tmp_path / "backup.geojson"
+
+    command("export_trails", backup)
+    Source.objects.all().delete()
+    command("import_trails", backup, source=name)
+    # and then the next import of the OpenStreetMap extract itself
+    command("import_trails", ANDORRA_PBF, source=name)
+
+    restored = Trail.objects.get(source__name=name, external_id=trail.external_id)
+    assert (restored.name, restored.staff_fields) == (trail.name, ["name"])
+    point = Trailhead.objects.get(source__name=name, external_id=trailhead.external_id)
+    assert (point.name, point.staff_fields) == (trailhead.name, ["name"])
 
 
 def test_two_imports_of_one_source_take_turns_on_sqlite(tmp_path):

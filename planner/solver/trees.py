@@ -136,13 +136,7 @@ def tree_loops(
     walk), the ways out go to those junctions, so the loops walk toward and,
     as it costs less (`costs.MUST_WALK`), along it.
     """
-    usable = arrays.a != arrays.b
-    if closed:
-        usable &= ~np.isin(arrays.ids, np.fromiter(closed, dtype=np.int64))
-    weight = arrays.cost
-    if round_:
-        rng = np.random.default_rng(round_)
-        weight = weight * rng.lognormal(0.0, NOISE, size=len(weight))
+    usable, weight = _links(arrays, closed, round_)
     # a loop of length L never leaves the disc of radius L/2 (costs >= metres)
     limit = costs.ROAD * hi / 2 + 1.0
     tree_a = _tree(arrays, weight, usable, root, limit)
@@ -164,8 +158,7 @@ def tree_loops(
     seen: set[frozenset[int]] = set()
     for v in targets[: TARGETS + round_ % 2]:
         there = _path(arrays, tree_a, root, v)
-        on_way = np.zeros(len(arrays.ids), dtype=bool)
-        on_way[arrays.pos[[lid for lid, _ in there]]] = True
+        on_way = _on(arrays, there)
         tree_b = _tree(arrays, weight, usable & ~on_way, root, limit)
         nodes = _nodes(arrays, there, root)  # junctions along the way out
         along = np.array([tree_a.metres[w] for w in nodes])
@@ -177,7 +170,7 @@ def tree_loops(
             ok = close if len(close) else ok
         for k in ok[np.argsort(cost[ok] / total[ok], kind="stable")][:2].tolist():
             back = _path(arrays, tree_b, root, nodes[k])
-            hops = there[: k + 1] + [(lid, not fwd) for lid, fwd in reversed(back)]
+            hops = there[: k + 1] + _backwards(back)
             key = frozenset(lid for lid, _ in hops)
             if key in seen or len(key) < len(hops):
                 continue
@@ -210,13 +203,7 @@ def via_loops(
     measured at once; the best few whose three legs share no link are loops.
     Rounds turn the directions and shake the costs, as in `tree_loops`.
     """
-    usable = arrays.a != arrays.b
-    if closed:
-        usable &= ~np.isin(arrays.ids, np.fromiter(closed, dtype=np.int64))
-    weight = arrays.cost
-    if round_:
-        rng = np.random.default_rng(round_)
-        weight = weight * rng.lognormal(0.0, NOISE, size=len(weight))
+    usable, weight = _links(arrays, closed, round_)
     limit = costs.ROAD * hi / 2 + 1.0
     tree_a = _tree(arrays, weight, usable, root, limit)
     if np.isfinite(tree_a.metres).sum() < min_junctions:
@@ -234,8 +221,7 @@ def via_loops(
     seen: set[frozenset[int]] = set()
     for u in turns[:VIA_PER_ROUND]:
         there = _path(arrays, tree_a, root, u)
-        on_way = np.zeros(len(arrays.ids), dtype=bool)
-        on_way[arrays.pos[[lid for lid, _ in there]]] = True
+        on_way = _on(arrays, there)
         across = _tree(arrays, weight, usable & ~on_way, u, limit)
         home = _tree(arrays, weight, usable & ~on_way, root, limit)
         total = tree_a.metres[u] + across.metres + home.metres
@@ -256,7 +242,7 @@ def via_loops(
         for w in order.tolist():
             leg2 = _path(arrays, across, u, w)
             leg3 = _path(arrays, home, root, w)
-            hops = there + leg2 + [(lid, not fwd) for lid, fwd in reversed(leg3)]
+            hops = there + leg2 + _backwards(leg3)
             key = frozenset(lid for lid, _ in hops)
             if len(key) < len(hops) or key in seen:
                 continue
@@ -295,8 +281,7 @@ def _stretch(
     the cheapest way from one end of the link and back by the cheapest way to
     the other, all x measured at once."""
     ks = arrays.pos[[lid for lid, _ in loop.hops]]
-    use = usable.copy()
-    use[ks] = False
+    use = usable & ~_on(arrays, loop.hops)
     best: tuple | None = None
     for i in np.argsort(-arrays.length[ks], kind="stable")[:STRETCH_LINKS].tolist():
         k, fwd = int(ks[i]), loop.hops[i][1]
@@ -339,15 +324,37 @@ def _stretch(
     back = _path(arrays, out_t, t, x)
     if {lid for lid, _ in there} & {lid for lid, _ in back}:
         return None
-    hops = (
-        loop.hops[:i]
-        + there
-        + [(lid, not fwd) for lid, fwd in reversed(back)]
-        + loop.hops[i + 1 :]
-    )
+    hops = loop.hops[:i] + there + _backwards(back) + loop.hops[i + 1 :]
     length = loop.length - float(arrays.length[k]) + out_s.metres[x] + out_t.metres[x]
     cost = loop.cost - float(arrays.cost[k]) + out_s.cost[x] + out_t.cost[x]
     return TreeLoop(hops, float(length), float(cost), [], 0.0)
+
+
+def _links(
+    arrays: LinkArrays, closed: frozenset[int], round_: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The links a round may use (none of `closed`, none from a junction to
+    itself) and their weights: plain in round 0, shaken by seeded noise after."""
+    usable = arrays.a != arrays.b
+    if closed:
+        usable &= ~np.isin(arrays.ids, np.fromiter(closed, dtype=np.int64))
+    weight = arrays.cost
+    if round_:
+        rng = np.random.default_rng(round_)
+        weight = weight * rng.lognormal(0.0, NOISE, size=len(weight))
+    return usable, weight
+
+
+def _on(arrays: LinkArrays, hops: list[tuple[int, bool]]) -> np.ndarray:
+    """A mask of the links `hops` walk."""
+    mask = np.zeros(len(arrays.ids), dtype=bool)
+    mask[arrays.pos[[lid for lid, _ in hops]]] = True
+    return mask
+
+
+def _backwards(hops: list[tuple[int, bool]]) -> list[tuple[int, bool]]:
+    """The same way walked the other way round."""
+    return [(lid, not fwd) for lid, fwd in reversed(hops)]
 
 
 def _by_direction(
@@ -399,7 +406,7 @@ def _join(
     if stem_m > MAX_STEM * (circuit_m + 2 * stem_m):
         return None
     cost = sum(float(arrays.cost[index[lid]]) for lid in links)
-    hops = out + [(lid, not fwd) for lid, fwd in reversed(home)]
+    hops = out + _backwards(home)
     return TreeLoop(hops, circuit_m + 2 * stem_m, cost, there[:p], stem_m)
 
 

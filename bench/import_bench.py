@@ -90,10 +90,12 @@ def run_child(step: str, path: Path, db_url: str | None) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def fresh_pg() -> str | None:
+def fresh_pg(url: str = PG_URL) -> str | None:
+    """An empty database at `url` (dropped and created); None when no server
+    answers there."""
     import psycopg2
 
-    base, _, name = PG_URL.rpartition("/")
+    base, _, name = url.rpartition("/")
     try:
         conn = psycopg2.connect(f"{base}/postgres")
     except psycopg2.OperationalError:
@@ -103,7 +105,7 @@ def fresh_pg() -> str | None:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cur.execute(f'CREATE DATABASE "{name}"')
     conn.close()
-    return PG_URL
+    return url
 
 
 def measure(step: str, path: Path, db: str, repeat: int) -> dict:

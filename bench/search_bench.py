@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.import_bench import fresh_pg  # noqa: E402
+
 QUESTIONS = 200
 SEED = 14
 
@@ -165,22 +167,9 @@ def _same(hit: dict, kind: str, pk: int, name: str) -> bool:
     return hit["id"] == pk or fold(hit["name"]) == fold(name)
 
 
-def fresh_pg(database_url: str) -> None:
-    """An empty database at `database_url` (dropped and created)."""
-    import psycopg2
-
-    base, _, name = database_url.rpartition("/")
-    conn = psycopg2.connect(f"{base}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-
-
 def child(database_url: str) -> None:
-    if database_url.startswith("postgres"):
-        fresh_pg(database_url)
+    if database_url.startswith("postgres") and fresh_pg(database_url) is None:
+        raise SystemExit(f"no PostgreSQL server answers at {database_url}")
     setup(database_url)
     print(json.dumps(measure()))
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from planner.regions import load_graph
 from trails.models import DataVersion, Segment, Trail, Trailhead, WalkingRoute
+from trails.tests.test_staff_edits import trail_form
 
 pytestmark = pytest.mark.django_db
 
@@ -100,20 +101,8 @@ def test_a_segment_cannot_be_closed_without_a_reason_on_its_trail_s_page_either(
 ):
     trail = andorra_db.trails.filter(name="GR-11").order_by("id").first()
     segments = list(trail.segments.order_by("id"))
-    data = {
-        "name": trail.name,
-        "kind": trail.kind,
-        "difficulty": trail.difficulty or "",
-        "segments-TOTAL_FORMS": len(segments),
-        "segments-INITIAL_FORMS": len(segments),
-        "segments-MIN_NUM_FORMS": 0,
-        "segments-MAX_NUM_FORMS": 1000,
-    }
-    for n, segment in enumerate(segments):
-        data[f"segments-{n}-id"] = segment.pk
-        data[f"segments-{n}-trail"] = trail.pk
-        data[f"segments-{n}-closed_reason"] = ""
-        data[f"segments-{n}-is_open"] = "on"
+    assert all(s.is_open for s in segments)
+    data = trail_form(trail)
     del data["segments-0-is_open"]  # the first one closed, with no reason
     url = reverse("admin:trails_trail_change", args=[trail.pk])
     response = staff_client.post(url, {**data, "segments-0-closed_reason": "  "})

@@ -21,7 +21,7 @@ from typing import Any
 
 from planner import caching, walks
 from planner.drive import StraightLineEstimator
-from planner.regions import load_graph
+from planner.regions import load_geometry, load_graph
 from planner.solver import (
     DEFAULT_BUDGET_S,
     Loop,
@@ -30,6 +30,7 @@ from planner.solver import (
     Start,
     prepare,
     solve,
+    warm,
 )
 from trails.dem import climb
 from trails.geo import degrees_for_metres, haversine_m
@@ -193,7 +194,8 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         must_walk_name=walk.name if walk is not None else "",
     )
     by_id = {th.id: th for th, _ in trailheads}
-    plan["loops"] = [_loop_doc(loop, graph, by_id) for loop in result.loops]
+    lines = load_geometry(s.segment_id for loop in result.loops for s in loop.steps)
+    plan["loops"] = [_loop_doc(loop, graph, by_id, lines) for loop in result.loops]
     plan["timed_out"] = result.timed_out
     plan["closest_lengths_m"] = [round(m, 1) for m in result.closest_lengths_m]
     if not result.loops:
@@ -209,7 +211,7 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         first_near_s=result.stats["first_near_s"],
         total_s=round(time.perf_counter() - t0, 3),
         graph_nodes=graph.number_of_nodes(),
-        graph_edges=graph.number_of_edges(),
+        graph_edges=graph.graph["segments"],
         starts=len(starts),
     )
     log.info(
@@ -219,7 +221,7 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         plan["stats"]["solve_s"],
         plan["stats"]["total_s"],
         graph.number_of_nodes(),
-        graph.number_of_edges(),
+        graph.graph["segments"],
     )
     return plan
 
@@ -384,7 +386,9 @@ class _GraphCache:
             .filter(junction__isnull=False)
             .values_list("junction_id", flat=True)
         )
-        entry = (prepare(graph, keep=[n for n in keep if n in graph]), graph)
+        prepared = prepare(graph, keep=[n for n in keep if n in graph])
+        warm(prepared)  # outside the solver's budget, once per cached region
+        entry = (prepared, graph)
         with self.lock:
             self.items[(box, version)] = entry
             evicted = False
@@ -410,21 +414,21 @@ class _GraphCache:
 GRAPHS = _GraphCache()
 
 
-def _oriented(graph, step) -> tuple[list, list | None]:
+def _oriented(graph, step, lines: dict) -> tuple[list, list | None]:
+    """The step's line in walking order, and its elevations where all are known."""
     data = graph.edges[step.from_node, step.to_node, step.segment_id]
-    coords = [(c[0], c[1]) for c in data["coords"]]
-    eles = (
-        [c[2] for c in data["coords"]]
-        if all(len(c) > 2 for c in data["coords"])
-        else None
-    )
+    line = lines[step.segment_id][0]
+    coords = [(c[0], c[1]) for c in line]
+    eles = [c[2] for c in line] if all(len(c) > 2 for c in line) else None
     if data["start"] != step.from_node:
         coords = coords[::-1]
         eles = eles[::-1] if eles else None
     return coords, eles
 
 
-def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, Any]:
+def _loop_doc(
+    loop: Loop, graph, trailheads: dict[int, Trailhead], lines: dict
+) -> dict[str, Any]:
     th = trailheads[loop.start.trailhead_id]
     node = graph.nodes
     cues: list[dict[str, Any]] = []
@@ -446,7 +450,7 @@ def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, 
                 "segment_id": step.segment_id,
                 "trail": step.trail,
                 "trail_id": edge.get("trail_id"),
-                "other_names": list(edge.get("other_names", ())),
+                "other_names": list(lines[step.segment_id][1]),
                 "kind": step.kind,
                 "length_m": round(step.length_m, 1),
                 "repeated": step.repeated,
@@ -467,7 +471,7 @@ def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, 
                 "ele": j.get("ele"),
             }
         )
-        coords, eles = _oriented(graph, step)
+        coords, eles = _oriented(graph, step, lines)
         skip = 1 if line else 0  # each step starts where the last one ended
         line.extend(coords[skip:])
         if eles is None:

@@ -12,6 +12,7 @@ import gc
 import hashlib
 import json
 import logging
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -19,7 +20,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from planner import caching, walks
+import numpy as np
+
+from planner import caching, density, walks
 from planner.drive import StraightLineEstimator
 from planner.regions import load_geometry, load_graph
 from planner.solver import (
@@ -28,6 +31,7 @@ from planner.solver import (
     Prepared,
     Stage,
     Start,
+    costs,
     prepare,
     solve,
     warm,
@@ -44,6 +48,11 @@ CLIMB_M_PER_HOUR = 600.0
 PROFILE_POINTS = 160
 PLAN_CACHE_SECONDS = 600
 GRAPH_GRID_DEG = 0.1  # regions snap outward to this grid so nearby plans share one
+# A plan whose range holds more network than this loads only the part around the
+# best trailheads (`_around_best`); one that would still need more is refused.
+# Oslo's 10-mile range, 16,500 segments, loads and is prepared in 0.5 s.
+LOAD_SEGMENTS = 40_000
+MAX_SEGMENTS = 150_000
 
 
 @dataclass(frozen=True)
@@ -167,6 +176,18 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         return plan
 
     box = _region(trailheads, query.hike_m)
+    grid = density.Grid(box, version)
+    if grid.segments_in(box) > LOAD_SEGMENTS:
+        trailheads = _around_best(trailheads, query.hike_m, grid)
+        box = _region(trailheads, query.hike_m)
+        if grid.segments_in(box) > MAX_SEGMENTS:
+            plan["status"] = "no_loop"
+            plan["message"] = (
+                f"A walk of {query.hike_m / 1000:.0f} km reaches more trail than "
+                "LoopGenie can search at once; try a shorter walk or more days "
+                "with a shorter total."
+            )
+            return plan
     prepared, graph = GRAPHS.get(box, version)
     starts = [
         Start(th.junction_id, th.id, th.name or th.get_kind_display(), drive)
@@ -335,6 +356,31 @@ def _region(
         up(max(lons) + dlon),
         up(max(lats) + dlat),
     )
+
+
+def _around_best(
+    trailheads: list[tuple[Trailhead, float]], hike_m: float, grid: density.Grid
+) -> list[tuple[Trailhead, float]]:
+    """The trailheads near the best one in range, for plans whose whole range is
+    too much network to load: best is the nearest drive to plenty of trail.
+
+    Each trailhead's worth is the trail within a loop's radius of it (from the
+    density grid), capped at three times the length asked for (more than that
+    does not make a better loop), less the drive's cost; its neighbours within a
+    quarter of the length (3 to 15 km) come along, so the solver still has
+    trailheads to choose between."""
+    lons = np.array([th.lon for th, _ in trailheads])
+    lats = np.array([th.lat for th, _ in trailheads])
+    drive = np.array([d for _, d in trailheads])
+    radius = min(max(hike_m / (2 * math.pi), 1000.0), 8000.0)
+    worth = np.minimum(grid.worth_near(lons, lats, radius), 3 * hike_m)
+    best = trailheads[int(np.argmax(worth - costs.DRIVE * drive))][0]
+    reach = min(max(hike_m / 4, 3000.0), 15_000.0)
+    return [
+        (th, d)
+        for th, d in trailheads
+        if haversine_m(best.lon, best.lat, th.lon, th.lat) <= reach
+    ]
 
 
 def _contains(outer: tuple, inner: tuple) -> bool:

@@ -11,6 +11,7 @@ memory. `load_geometry` fetches them for the few segments a plan's walks use.
 from __future__ import annotations
 
 import networkx as nx
+from django.db.models import Q
 
 from planner.graph import EdgeRecord, best_first, build_graph, route_doc
 from trails.models import Junction, Segment, WalkingRoute
@@ -64,8 +65,7 @@ def load_graph(
             _source,
         ) in rows
     ]
-    node_ids = {e.start for e in edges} | {e.end for e in edges}
-    graph = build_graph(_junctions(node_ids), edges, routes)
+    graph = build_graph(_junctions(segments), edges, routes)
     # Which sources the region draws on, for their attribution.
     graph.graph["sources"] = sorted({row[-1] for row in rows})
     graph.graph["segments"] = len(edges)  # networkx counts a multigraph's by walking
@@ -103,10 +103,9 @@ def _routes(segments) -> tuple[dict[int, tuple[int, ...]], dict[int, dict]]:
     return {s: best_first(rs, routes) for s, rs in on.items()}, routes
 
 
-def _junctions(node_ids: set[int]):
-    # Chunked: SQLite caps the number of parameters in one query.
-    ids = sorted(node_ids)
-    for i in range(0, len(ids), 10_000):
-        yield from Junction.objects.filter(id__in=ids[i : i + 10_000]).values_list(
-            "id", "lon", "lat", "elevation"
-        )
+def _junctions(segments):
+    """The junctions the segments end at, by subquery: a list of 30,000 ids took
+    longer to compile into SQL than the query took to run."""
+    return Junction.objects.filter(
+        Q(id__in=segments.values("start_id")) | Q(id__in=segments.values("end_id"))
+    ).values_list("id", "lon", "lat", "elevation")

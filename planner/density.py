@@ -34,7 +34,8 @@ from trails.models import VERSION_TILE_DEG, DataVersion, Segment
 
 CELL_DEG = 0.01
 TILE_DEG = VERSION_TILE_DEG  # each tile is counted again when its data changes
-TILES = 256
+TILES = 4096
+MAX_CELLS = 2_000_000  # 16 MB per raster
 NAMED = costs.goodness({"trail": "a name"})
 UNNAMED = costs.goodness({})
 
@@ -107,39 +108,54 @@ def _count_tiles(tiles: list[tuple[int, int]]) -> dict[tuple[int, int], tuple]:
     cx, cy = table[:, 0].astype(np.int64), table[:, 1].astype(np.int64)
     per_tile = round(TILE_DEG / CELL_DEG)
     tx, ty = np.floor_divide(cx, per_tile), np.floor_divide(cy, per_tile)
-    out = {}
-    for t in tiles:
-        mine = (tx == t[0]) & (ty == t[1])
-        out[t] = (cx[mine], cy[mine], table[mine, 2], table[mine, 3])
+    order = np.lexsort((ty, tx))
+    cx, cy, table, tx, ty = cx[order], cy[order], table[order], tx[order], ty[order]
+    starts = np.flatnonzero(np.r_[True, (tx[1:] != tx[:-1]) | (ty[1:] != ty[:-1])])
+    ends = np.r_[starts[1:], len(tx)]
+    empty = (cx[:0], cy[:0], table[:0, 2], table[:0, 3])
+    out = dict.fromkeys(tiles, empty)  # tiles with no trail share one empty entry
+    for a, b in zip(starts.tolist(), ends.tolist()) if len(tx) else ():
+        t = (int(tx[a]), int(ty[a]))
+        if t in out:
+            out[t] = (cx[a:b], cy[a:b], table[a:b, 2], table[a:b, 3])
     return out
 
 
 class Grid:
-    """The cells of one box: segments and worth per cell, as rasters."""
+    """The cells of one box: segments and worth per cell, as rasters (summed-area
+    tables). A box of more than `MAX_CELLS` cells (a long drive near a pole) is
+    rastered in coarser cells, so its memory stays bounded."""
 
     def __init__(self, box: tuple[float, float, float, float]):
-        min_lon, min_lat, max_lon, max_lat = box
-        self.x0 = math.floor(min_lon / CELL_DEG)
-        self.y0 = math.floor(min_lat / CELL_DEG)
-        width = math.floor(max_lon / CELL_DEG) - self.x0 + 1
-        height = math.floor(max_lat / CELL_DEG) - self.y0 + 1
+        min_lon, min_lat, max_lon, max_lat = _clamped(box)
+        cells = ((max_lon - min_lon) / CELL_DEG + 1) * (
+            (max_lat - min_lat) / CELL_DEG + 1
+        )
+        self.scale = max(1, math.ceil(math.sqrt(cells / MAX_CELLS)))
+        self.cell = CELL_DEG * self.scale
+        self.x0 = math.floor(min_lon / self.cell)
+        self.y0 = math.floor(min_lat / self.cell)
+        width = math.floor(max_lon / self.cell) - self.x0 + 1
+        height = math.floor(max_lat / self.cell) - self.y0 + 1
         count = np.zeros((height, width))
         worth = np.zeros((height, width))
-        for cx, cy, n, w in TILE_CACHE.get(DataVersion.tiles(box)):
-            i, j = cy - self.y0, cx - self.x0
+        tiles = DataVersion.tiles((min_lon, min_lat, max_lon, max_lat))
+        for cx, cy, n, w in TILE_CACHE.get(tiles):
+            i = np.floor_divide(cy, self.scale) - self.y0
+            j = np.floor_divide(cx, self.scale) - self.x0
             inside = (i >= 0) & (i < height) & (j >= 0) & (j < width)
-            count[i[inside], j[inside]] = n[inside]
-            worth[i[inside], j[inside]] = w[inside]
+            np.add.at(count, (i[inside], j[inside]), n[inside])
+            np.add.at(worth, (i[inside], j[inside]), w[inside])
         # summed-area tables, one row and column of zeros in front
         self.count = np.pad(count.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
         self.worth = np.pad(worth.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
 
     def _window(self, table, lon, lat, dlon, dlat):
         h, w = table.shape[0] - 1, table.shape[1] - 1
-        lo_x = np.clip(np.floor((lon - dlon) / CELL_DEG) - self.x0, 0, w).astype(int)
-        hi_x = np.clip(np.floor((lon + dlon) / CELL_DEG) - self.x0 + 1, 0, w)
-        lo_y = np.clip(np.floor((lat - dlat) / CELL_DEG) - self.y0, 0, h).astype(int)
-        hi_y = np.clip(np.floor((lat + dlat) / CELL_DEG) - self.y0 + 1, 0, h)
+        lo_x = np.clip(np.floor((lon - dlon) / self.cell) - self.x0, 0, w).astype(int)
+        hi_x = np.clip(np.floor((lon + dlon) / self.cell) - self.x0 + 1, 0, w)
+        lo_y = np.clip(np.floor((lat - dlat) / self.cell) - self.y0, 0, h).astype(int)
+        hi_y = np.clip(np.floor((lat + dlat) / self.cell) - self.y0 + 1, 0, h)
         hi_x, hi_y = hi_x.astype(int), hi_y.astype(int)
         return (
             table[hi_y, hi_x]
@@ -165,3 +181,12 @@ class Grid:
         dlat = radius_m / 111_320.0
         dlon = dlat / np.maximum(np.cos(np.radians(lats)), 0.01)
         return self._window(self.worth, lons, lats, dlon, dlat)
+
+
+def _clamped(box: tuple[float, float, float, float]) -> tuple[float, ...]:
+    return (
+        max(box[0], -180.0),
+        max(box[1], -90.0),
+        min(box[2], 180.0),
+        min(box[3], 90.0),
+    )

@@ -99,10 +99,10 @@ def tiles_of(box: Box) -> tuple[int, int, int, int]:
     """The range of version tiles a box touches: x0, y0, x1, y1 (inclusive)."""
     g = VERSION_TILE_DEG
     return (
-        math.floor(box[0] / g),
-        math.floor(box[1] / g),
-        math.floor(box[2] / g),
-        math.floor(box[3] / g),
+        math.floor(max(box[0], -180.0) / g),
+        math.floor(max(box[1], -90.0) / g),
+        math.floor(min(box[2], 180.0) / g),
+        math.floor(min(box[3], 90.0) / g),
     )
 
 

@@ -126,3 +126,10 @@ def test_an_import_changes_the_version_of_its_own_ground_only(fresh, osm_file):
     )
     assert DataVersion.of(andorra) == before[0]
     assert DataVersion.of(elsewhere) > before[1]
+
+
+def test_a_grid_of_a_box_around_a_pole_stays_small_and_counts_right(fresh):
+    grid = density.Grid((-400.0, -30.0, 400.0, 89.99))
+    assert grid.count.size <= 2 * density.MAX_CELLS
+    walkable = Segment.objects.walkable().count()
+    assert grid.segments_in((-180.0, -90.0, 180.0, 90.0)) == walkable

@@ -17,7 +17,7 @@ Edges are keyed by segment id and carry:
 
 Parallel edges occur (two trails between the same junctions); self-loops do not,
 because the network builder splits closed lines. No Django import: the database
-adapter in `planner/plans.py` and the benchmarks both build graphs through here.
+adapter in `planner/regions.py` and the benchmarks both build graphs through here.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from dataclasses import replace
 import networkx as nx
 import numpy as np
 
-from planner.solver import costs
+from planner.solver import costs, nights
 from planner.solver.network import ROWS, Layer, Prepared, prepare, reach_worth
 from planner.solver.result import Loop, SolveResult, Stage, Start, Step
 from planner.solver.search import Cand, Search, Task
@@ -54,6 +54,7 @@ def solve(
     minimise_road: bool = True,
     must_walk: Collection[Hashable] = (),
     must_walk_name: str = "the trail asked for",
+    max_day_m: float | None = None,
 ) -> SolveResult:
     """The best loops of about `target_m` metres from the trailheads in `starts`.
 
@@ -62,6 +63,8 @@ def solve(
     to walk, named `must_walk_name` in the reason when nothing fits) every walk
     offered takes some of it, and as much as the length allows
     (`costs.MUST_WALK`).
+    With `days` > 1 the loop is a chain of days from bed to bed: the nodes of
+    `campsites` (name by node), each day at most `max_day_m` (`nights.py`).
     `graph` is the MultiGraph of `planner.graph` or a `prepare()`d copy of it
     (prepare once per network when you can: it is most of the fixed cost).
     """
@@ -86,6 +89,7 @@ def solve(
             minimise_road=minimise_road,
             must_walk=frozenset(must_walk),
             must_walk_name=must_walk_name,
+            max_day_m=max_day_m,
         )
     finally:
         if collecting:
@@ -107,6 +111,7 @@ def _solve(
     minimise_road: bool,
     must_walk: frozenset,
     must_walk_name: str,
+    max_day_m: float | None = None,
 ) -> SolveResult:
     t0 = time.perf_counter()
     if not target_m > 0:
@@ -136,6 +141,13 @@ def _solve(
         must_walk=must_walk,
     )
     loop_tasks, stem_tasks, skipped = _tasks(search, allow_stems)
+    trips = (
+        nights.plan(search, loop_tasks, days, campsites, search.deadline, max_day_m)
+        if days > 1 and campsites
+        else []
+    )
+    if trips:  # every night at a bed: the plain loop search has nothing to add
+        loop_tasks, stem_tasks = [], []
     _tree_loops(search, loop_tasks, time.perf_counter() + TREE_SHARE * budget)
     stems_on = False
     stopped_early = False
@@ -199,6 +211,9 @@ def _solve(
     loops = [
         _build(search, cand, rank, days, campsites)
         for rank, cand in enumerate(search.picks, start=1)
+    ] or [
+        nights.finish(_build(search, t.cand, rank, 1, {}), t, prep, campsites)
+        for rank, t in enumerate(trips, start=1)
     ]
     closest = [
         c[0] for c in (search.longest_below, search.shortest_above) if c is not None
@@ -216,6 +231,7 @@ def _solve(
         "candidates": search.candidates,
         "nodes": len(prep.nodes),
         "links": len(prep.links),
+        "trips": len(trips),
     }
     return SolveResult(
         loops=loops,
@@ -227,7 +243,8 @@ def _solve(
             )
         ),
         closest_lengths_m=[] if loops else closest,
-        timed_out=not exhaustive and not stopped_early,
+        timed_out=not trips and not exhaustive and not stopped_early,
+        notice=_nights_notice(loops, days),
         stats=stats,
     )
 
@@ -629,11 +646,23 @@ def _stages(
     prev = 0.0
     for day, i in enumerate(cuts, start=1):
         at, node = ends[i]
-        stages.append(Stage(day, at - prev, node, campsites.get(node)))
+        stages.append(Stage(day, at - prev, node, campsites.get(node), i))
         prev = at
     last = steps[-1].to_node
-    stages.append(Stage(len(cuts) + 1, total - prev, last, campsites.get(last)))
+    stages.append(
+        Stage(len(cuts) + 1, total - prev, last, campsites.get(last), len(steps) - 1)
+    )
     return stages
+
+
+def _nights_notice(loops: list[Loop], days: int) -> str | None:
+    """Why some nights are at a bare junction, when they are."""
+    if days < 2 or all(s.campsite for loop in loops for s in loop.stages[:-1]):
+        return None
+    return (
+        "No loop in range puts every night at a hut, campsite or shelter with "
+        "days of about the same length: nights marked as a junction are not at one."
+    )
 
 
 def _must_reason(

@@ -1,0 +1,486 @@
+"""Multi-day loops planned around where the hiker sleeps.
+
+A backpacker's loop is a chain of days from bed to bed: trailhead -> hut ->
+campsite -> ... -> trailhead. For `days > 1` with places to sleep in reach, the
+solver asks this module before anything else:
+
+1. Beds. Each bed (a junction a hut, campsite or shelter is attached to) is
+   reached from the loop-bearing network at its *anchor*: itself when it lies on
+   a cycle, else the nearest junction on one within `MAX_SPUR_M` (a hut at the
+   end of a spur path). The spur is walked in at the end of a day and out the
+   next morning: ground walked twice, counted as such.
+2. Chains. From each searched trailhead (the same ones the loop search uses,
+   with their approach), the shortest walking distances between the trailhead
+   and every anchor are measured at once (compiled Dijkstra). A beam search
+   grows chains of distinct beds night by night, keeping only those whose every
+   day can be walked within the day's band (its shortest way, spurs and approach
+   included, is no longer than the longest day allowed). Chains are ranked by
+   how far their shortest days are from the mean day: a chain whose beds lie a
+   day apart needs no detours.
+3. Days. For the best chains, best first across trailheads, each day is built
+   as a walk of about the mean day's length between its two beds, over trail no
+   earlier day walked: the cheapest way out from the first bed to a junction w
+   and the cheapest way from w to the second (`trees.py`'s shortest-path trees,
+   by the hiker's cost, all w measured at once), or, when those two ways
+   overlap, out along the first and across by the cheapest way that avoids it.
+   Each day aims at what is left of the length over the days left, so the
+   last day closes the total within the tolerance.
+4. A chain that closes, with every day within `DAY_SPREAD` of the trip's own
+   mean day and under the hiker's longest day, is a trip; trips are ranked by
+   the hiker's cost (`costs.py`) plus `UNEVEN` per metre a day strays more than
+   `EVEN_FREE` from the mean, and alternatives picked as for loops.
+
+When no chain closes, the caller falls back to the plain loop search and cuts
+its loop into days, saying that some nights are not at a bed. No Django.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from planner.solver.network import ROWS, Prepared
+from planner.solver.ranking import pick_different, rank_key
+from planner.solver.result import Loop, Stage
+from planner.solver.search import Cand, Hop, Search, Task
+from planner.solver.trees import (
+    LinkArrays,
+    _backwards,
+    _nodes,
+    _path,
+    _tree,
+    link_arrays,
+)
+
+DAY_SPREAD = 0.25  # every day within this share of the trip's mean day
+AIM_NEAR = 0.04  # a day within this share of its aim is as good as exact
+AIM_WEIGHT = 3.5  # per share of the aim missed beyond that, against cost per metre
+KEEP = 0.3  # of a mean day: how much of the way home the days between beds leave
+MAX_SPUR_M = 1500.0  # a bed this far off the loop-bearing network is still in reach
+BEAM = 300  # partial chains kept per night and trailhead
+CHAINS_PER_START = 40  # complete chains tried per trailhead, best first
+WAYS_TRIED = 6  # turning junctions tried per day, cheapest per metre first
+# A day further than `EVEN_FREE` of the mean from it costs `UNEVEN` per metre more:
+# a hiker plans the hardest day, so 2 km over on one day weighs like 2 km of road.
+EVEN_FREE = 0.1
+UNEVEN = 2.0
+
+
+@dataclass(frozen=True)
+class Bed:
+    node: int  # the junction the bed is attached to (prep index)
+    anchor: int  # where its spur leaves the loop-bearing network (== node if none)
+    spur: tuple[Hop, ...]  # from the anchor to the bed
+    spur_m: float
+
+
+@dataclass
+class Trip:
+    """A multi-day loop: the walk, and after which of its hops each night falls."""
+
+    cand: Cand
+    nights: list[int]  # per night: hops of the walk (stem first) before it
+    beds: list[int]  # per night: the bed's junction (prep index)
+    days_m: list[float]
+    spur_hops: list[bool]  # per hop of the circuit: on a spur to a bed (walked twice)
+
+
+def plan(
+    search: Search,
+    tasks: Sequence[Task],
+    days: int,
+    beds: Collection[Hashable],
+    until: float,
+    max_day_m: float | None = None,
+) -> list[Trip]:
+    """Up to `search.alternatives` materially different trips of `days` days from
+    the trailheads of `tasks`, every night at one of `beds` (graph node ids);
+    none when no chain of beds closes by `until`."""
+    prep, layer = search.prep, search.layer
+    mean = search.target / days
+    day_hi = (1 + DAY_SPREAD) * mean
+    if max_day_m is not None:
+        day_hi = min(day_hi, max_day_m)
+    day_lo = (1 - DAY_SPREAD) * mean
+    if days < 2 or day_hi < day_lo or not tasks:
+        return []
+    found = _beds(search, [prep.index[b] for b in beds if b in prep.index])
+    if not found:
+        return []
+    arrays = link_arrays(prep, layer)
+    # a day never reaches further than the longest day from where it starts
+    pivots = sorted({t.node for t in tasks})
+    anchors = sorted({b.anchor for b in found})
+    sources = pivots + [a for a in anchors if a not in pivots]
+    row = {node: k for k, node in enumerate(sources)}
+    dist = _distances(search, sources, day_hi)
+    chains: list[list[tuple[float, Task, tuple[Bed, ...]]]] = []
+    for task in tasks:
+        approach = task.approach[1]
+        chains.append(
+            [
+                (score, task, seq)
+                for score, seq in _chains(
+                    dist, row, task.node, found, days, mean, day_hi, approach
+                )
+            ][:CHAINS_PER_START]
+        )
+    trips: list[Trip] = []
+    # best chains first, a trailhead at a time so that every one gets a turn
+    order = sorted(
+        (c for per in chains for c in per), key=lambda c: (c[0], c[1].start)
+    )
+    for _, task, seq in order:
+        if time.perf_counter() >= until:
+            break
+        trip = _trip(search, arrays, task, seq, days, mean, day_hi)
+        if trip is not None:
+            trips.append(trip)
+            if len(trips) >= 4 * search.alternatives:
+                break
+    cands = sorted((t.cand for t in trips), key=lambda c: c.key)
+    picked = pick_different(cands, search.alternatives, search.link_m)
+    by_cand = {id(t.cand): t for t in trips}
+    return [by_cand[id(c)] for c in picked]
+
+
+def finish(loop: Loop, trip: Trip, prep: Prepared, names: Mapping) -> Loop:
+    """`loop` (the trip's walk as `answer._build` made it) with its days, and
+    the spurs to beds marked as walked twice."""
+    cand = trip.cand
+    hops = [*cand.stem, *cand.circuit, *reversed(cand.stem)]
+    twice = [True] * len(cand.stem) + trip.spur_hops + [True] * len(cand.stem)
+    per_hop = [len(prep.links[lid].edges) for lid, _ in hops]
+    steps = list(loop.steps)
+    at = 0
+    for n, again in zip(per_hop, twice):
+        for i in range(at, at + n):
+            steps[i] = replace(steps[i], repeated=again)
+        at += n
+    ends = [sum(per_hop[:n]) - 1 for n in trip.nights] + [len(steps) - 1]
+    nodes = [prep.nodes[b] for b in trip.beds] + [loop.start.node]
+    days = [
+        Stage(day, metres, node, names.get(node), last)
+        for day, (metres, node, last) in enumerate(
+            zip(trip.days_m, nodes, ends), start=1
+        )
+    ]
+    return replace(loop, steps=steps, stages=days)
+
+
+def _on(arrays: LinkArrays, hops: Sequence[Hop]) -> np.ndarray:
+    """A mask of the loop-bearing links `hops` walk (spurs and approaches are
+    not among them)."""
+    mask = np.zeros(len(arrays.ids), dtype=bool)
+    pos = arrays.pos[[lid for lid, _ in hops]] if hops else np.array([], dtype=int)
+    mask[pos[pos >= 0]] = True
+    return mask
+
+
+def _beds(search: Search, nodes: list[int]) -> list[Bed]:
+    """The beds in reach of the loop-bearing network, each with its spur."""
+    layer, prep = search.layer, search.prep
+    part = np.array(layer.cycle_part)
+    on_cycle = part >= 0
+    out: list[Bed] = []
+    off: list[int] = []
+    for node in dict.fromkeys(nodes):
+        if on_cycle[node]:
+            out.append(Bed(node, node, (), 0.0))
+        else:
+            off.append(node)
+    paths = prep.all_paths(layer)
+    for at in range(0, len(off), ROWS):
+        chunk = off[at : at + ROWS]
+        dist, pred = paths.many(chunk, MAX_SPUR_M)
+        for k, node in enumerate(chunk):
+            found = np.flatnonzero(np.isfinite(dist[k]) & on_cycle)
+            if not len(found):
+                continue
+            anchor = int(found[np.argmin(dist[k][found])])
+            hops = []  # walked from the anchor to the bed
+            u = anchor
+            while u != node:
+                w = int(pred[k][u])
+                lid = paths.link(w, u)
+                hops.append((lid, paths.start[lid] == u))
+                u = w
+            out.append(Bed(node, anchor, tuple(hops), float(dist[k][anchor])))
+    return out
+
+
+def _distances(search: Search, sources: list[int], radius: float) -> np.ndarray:
+    """Shortest walking metres over the loop-bearing network from each source."""
+    paths = search.prep.loop_paths(search.layer)
+    rows = []
+    for at in range(0, len(sources), ROWS):
+        dist, _ = paths.many(sources[at : at + ROWS], radius)
+        rows.append(np.atleast_2d(dist))
+    return np.vstack(rows)
+
+
+def _chains(
+    dist: np.ndarray,
+    row: dict[int, int],
+    pivot: int,
+    beds: list[Bed],
+    days: int,
+    mean: float,
+    day_hi: float,
+    approach: float,
+) -> list[tuple[float, tuple[Bed, ...]]]:
+    """Chains of `days - 1` distinct beds from `pivot` and back whose every
+    day's shortest walk fits in `day_hi`, best first (see the module docstring)."""
+    start = row[pivot]
+    usable = [b for b in beds if b.anchor != pivot and b.node != pivot]
+
+    def day_m(frm: int, frm_spur: float, bed: Bed) -> float:
+        return float(dist[frm, bed.anchor]) + frm_spur + bed.spur_m
+
+    def miss(shortest: float) -> float:
+        # a day shorter than the mean takes a detour; one longer cannot shrink
+        return abs(mean - shortest) / mean
+
+    beam: list[tuple[float, tuple[Bed, ...]]] = []
+    for bed in usable:
+        first = day_m(start, approach, bed)
+        if first <= day_hi:
+            beam.append((miss(first), (bed,)))
+    for _ in range(days - 2):
+        grown = []
+        for score, seq in beam:
+            last = seq[-1]
+            frm = row[last.anchor]
+            taken = {b.node for b in seq}
+            for bed in usable:
+                if bed.node in taken or bed.anchor == last.anchor:
+                    continue
+                metres = day_m(frm, last.spur_m, bed)
+                if metres <= day_hi:
+                    grown.append((score + miss(metres), seq + (bed,)))
+        grown.sort(key=lambda c: (c[0], [b.node for b in c[1]]))
+        beam = grown[:BEAM]
+    done = []
+    for score, seq in beam:
+        last = seq[-1]
+        home = float(dist[row[last.anchor], pivot]) + last.spur_m + approach
+        if home <= day_hi and math.isfinite(home):
+            done.append((score + miss(home), seq))
+    done.sort(key=lambda c: (c[0], [b.node for b in c[1]]))
+    return done
+
+
+def _trip(
+    search: Search,
+    arrays: LinkArrays,
+    task: Task,
+    seq: tuple[Bed, ...],
+    days: int,
+    mean: float,
+    day_hi: float,
+) -> Trip | None:
+    """The chain `seq` walked day by day (module docstring, step 3), or None
+    when a day cannot be made within its band."""
+    stem, approach_m, approach_road = task.approach
+    usable = (arrays.a != arrays.b) & ~_on(arrays, stem)
+    # The first stretch of the way home is kept for the last evening: days
+    # between beds that crossed it could cut the trailhead off (it is often in a
+    # valley with two ways out).
+    last_bed = seq[-1].anchor
+    home_tree = _tree(arrays, arrays.cost, usable, task.node, 3.0 * day_hi + 1.0)
+    if not np.isfinite(home_tree.metres[last_bed]):
+        return None
+    home_way = _path(arrays, home_tree, task.node, last_bed)
+    ends = np.array(_nodes(arrays, home_way, task.node))
+    keep = _on(arrays, home_way[: int(np.sum(home_tree.metres[ends] <= KEEP * mean)) + 1])
+    total_lo, total_hi = search.lo, search.hi
+    day_lo = (1 - DAY_SPREAD) * mean
+    hops: list[Hop] = []
+    spur_hops: list[bool] = []
+    nights: list[int] = []
+    days_m: list[float] = []
+    walked = 0.0
+    here = task.node  # where today's walk on the loop-bearing network starts
+    spur_back: list[Hop] = []
+    spur_back_m = 0.0
+    for day in range(days):
+        last = day == days - 1
+        bed = None if last else seq[day]
+        there = task.node if last else bed.anchor
+        fixed = spur_back_m + (bed.spur_m if bed else 0.0)
+        if day == 0:
+            fixed += approach_m
+        if last:
+            fixed += approach_m
+        left = days - day
+        aim = (search.target - walked) / left
+        lo, hi = day_lo, day_hi
+        if last:
+            lo, hi = max(lo, total_lo - walked), min(hi, total_hi - walked)
+        aim = min(max(aim, lo), hi)
+        open_ = usable if last else usable & ~keep
+        ways = _ways(arrays, open_, here, there, aim - fixed, lo - fixed, hi - fixed)
+        if not last:
+            after = task.node if day == days - 2 else seq[day + 1].anchor
+            ahead = day_hi - bed.spur_m  # the next day's walk to its bed
+            ahead -= approach_m if after == task.node else seq[day + 1].spur_m
+            ways = (
+                w
+                for w in ways
+                if _open_ahead(
+                    arrays,
+                    usable & ~_on(arrays, w),
+                    keep if after != task.node else None,
+                    there,
+                    after,
+                    ahead,
+                    task.node,
+                )
+            )
+        way = next(ways, None)
+        if way is None:
+            return None
+        metres = float(sum(arrays.length[arrays.pos[lid]] for lid, _ in way)) + fixed
+        hops += list(spur_back) + way
+        spur_hops += [True] * len(spur_back) + [False] * len(way)
+        usable &= ~_on(arrays, way)
+        if bed is not None:
+            hops += list(bed.spur)
+            spur_hops += [True] * len(bed.spur)
+            nights.append(len(stem) + len(hops))
+            spur_back = _backwards(list(bed.spur))
+            spur_back_m = bed.spur_m
+            here = bed.anchor
+        days_m.append(metres)
+        walked += metres
+    trip_mean = walked / days
+    if any(abs(d - trip_mean) > DAY_SPREAD * trip_mean for d in days_m):
+        return None
+    if not total_lo <= walked <= total_hi:
+        return None
+    if search.must_walk and not search.walks_some(stem, hops):
+        return None
+    trip = _trip_of(search, task, hops, nights, seq, days_m, walked)
+    trip.spur_hops = spur_hops
+    return trip
+
+
+def _ways(
+    arrays: LinkArrays,
+    usable: np.ndarray,
+    u: int,
+    v: int,
+    aim: float,
+    lo: float,
+    hi: float,
+) -> Iterator[list[Hop]]:
+    """Walks from `u` to `v` over `usable` links of length in [lo, hi], those
+    nearest `aim` first and of those the cheapest per metre."""
+    if hi <= 0 or hi < lo:
+        return
+    lo = max(lo, 0.0)
+    weight = arrays.cost
+    limit = 3.0 * hi + 1.0  # hiker cost is at most a road's 3 per metre, plus turns
+    from_u = _tree(arrays, weight, usable, u, limit)
+    from_v = _tree(arrays, weight, usable, v, limit)
+    total = from_u.metres + from_v.metres
+    cost = from_u.cost + from_v.cost
+    apart = from_u.into != from_v.into
+    ok = np.flatnonzero(apart & np.isfinite(total) & (total >= lo) & (total <= hi))
+    if not len(ok):
+        return
+    # nearer the aim, then cheaper per metre: 10% off the aim weighs like a
+    # path unnamed rather than waymarked
+    miss = np.maximum(np.abs(total[ok] - aim) / max(aim, 1.0) - AIM_NEAR, 0.0)
+    score = AIM_WEIGHT * miss + cost[ok] / np.maximum(total[ok], 1.0)
+    order = ok[np.argsort(score, kind="stable")]
+    overlap = []
+    seen: set[tuple[Hop, ...]] = set()
+    for w in order[:WAYS_TRIED].tolist():
+        out = _path(arrays, from_u, u, w)
+        way = out + _backwards(_path(arrays, from_v, v, w))
+        if tuple(way) in seen:
+            continue  # w on the cheapest way from u to v: that way again
+        seen.add(tuple(way))
+        if len({lid for lid, _ in way}) == len(way):
+            yield way
+        elif out:
+            overlap.append((w, out))
+    # the two ways overlap: out along the first, across by a way that avoids it
+    for w, out in overlap[:2]:
+        across = _tree(arrays, weight, usable & ~_on(arrays, out), v, limit)
+        nodes = _nodes(arrays, out, u)
+        along = np.cumsum([arrays.length[arrays.pos[lid]] for lid, _ in out])
+        sums = along + across.metres[nodes]
+        fits = np.flatnonzero(np.isfinite(sums) & (sums >= lo) & (sums <= hi))
+        if len(fits):
+            k = int(fits[np.argmin(np.abs(sums[fits] - aim))])
+            yield out[: k + 1] + _backwards(_path(arrays, across, v, nodes[k]))
+
+
+def _open_ahead(
+    arrays: LinkArrays,
+    usable: np.ndarray,
+    keep: np.ndarray | None,
+    frm: int,
+    to: int,
+    ahead: float,
+    home: int,
+) -> bool:
+    """Whether tomorrow's stop `to` is still within `ahead` metres of `frm`
+    (without the links kept for the way home, `keep`) and home still in reach
+    at all: a day must not cut off the days after it."""
+    if keep is not None:
+        metres = _tree(arrays, arrays.length, usable & ~keep, frm, ahead + 1.0).metres
+        if not metres[to] <= ahead:
+            return False
+        home_m = _tree(arrays, arrays.length, usable, frm, np.inf).metres
+        return bool(np.isfinite(home_m[home]))
+    metres = _tree(arrays, arrays.length, usable, frm, ahead + 1.0).metres
+    return bool(metres[to] <= ahead)
+
+
+def _trip_of(
+    search: Search,
+    task: Task,
+    circuit: list[Hop],
+    nights: list[int],
+    seq: tuple[Bed, ...],
+    days_m: list[float],
+    length: float,
+) -> Trip:
+    stem, approach_m, approach_road = task.approach
+    links = search.prep.links
+    spurs = sum(b.spur_m for b in seq)
+    road = 2 * approach_road + sum(links[lid].road for lid, _ in circuit)
+    repeated = approach_m + spurs
+    cost = search.walk_cost(task.start, stem, circuit, length, repeated)
+    mean = length / len(days_m)
+    cost += UNEVEN * sum(max(0.0, abs(d - mean) - EVEN_FREE * mean) for d in days_m)
+    sig = (tuple(sorted(lid for lid, _ in circuit)), tuple(lid for lid, _ in stem))
+    link_ids = frozenset(sig[0]) | frozenset(sig[1])
+    key = rank_key(
+        cost=cost,
+        out_and_back=False,
+        drive_m=search.starts[task.start].drive_m,
+        tie=(task.start, sig),
+    )
+    cand = Cand(
+        key,
+        task.start,
+        task.node,
+        tuple(stem),
+        tuple(circuit),
+        length,
+        road,
+        repeated,
+        link_ids,
+        sum(search.link_m[i] for i in link_ids),
+        sig,
+        cost,
+    )
+    return Trip(cand, nights, [b.node for b in seq], days_m, [])

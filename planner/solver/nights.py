@@ -38,11 +38,13 @@ from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
+from planner.solver import costs
 from planner.solver.network import ROWS, Prepared
 from planner.solver.ranking import pick_different, rank_key
 from planner.solver.result import Loop, Stage
@@ -59,7 +61,7 @@ from planner.solver.trees import (
 DAY_SPREAD = 0.25  # every day within this share of the trip's mean day
 AIM_NEAR = 0.04  # a day within this share of its aim is as good as exact
 AIM_WEIGHT = 3.5  # per share of the aim missed beyond that, against cost per metre
-KEEP = 0.3  # of a mean day: how much of the way home the days between beds leave
+MAX_REPEATED = 0.15  # share of a trip it may walk twice (spurs to beds, a valley)
 MAX_SPUR_M = 1500.0  # a bed this far off the loop-bearing network is still in reach
 BEAM = 300  # partial chains kept per night and trailhead
 CHAINS_PER_START = 40  # complete chains tried per trailhead, best first
@@ -131,9 +133,7 @@ def plan(
         )
     trips: list[Trip] = []
     # best chains first, a trailhead at a time so that every one gets a turn
-    order = sorted(
-        (c for per in chains for c in per), key=lambda c: (c[0], c[1].start)
-    )
+    order = sorted((c for per in chains for c in per), key=lambda c: (c[0], c[1].start))
     for _, task, seq in order:
         if time.perf_counter() >= until:
             break
@@ -285,19 +285,9 @@ def _trip(
 ) -> Trip | None:
     """The chain `seq` walked day by day (module docstring, step 3), or None
     when a day cannot be made within its band."""
-    stem, approach_m, approach_road = task.approach
-    usable = (arrays.a != arrays.b) & ~_on(arrays, stem)
-    # The first stretch of the way home is kept for the last evening: days
-    # between beds that crossed it could cut the trailhead off (it is often in a
-    # valley with two ways out).
-    last_bed = seq[-1].anchor
-    home_tree = _tree(arrays, arrays.cost, usable, task.node, 3.0 * day_hi + 1.0)
-    if not np.isfinite(home_tree.metres[last_bed]):
-        return None
-    home_way = _path(arrays, home_tree, task.node, last_bed)
-    ends = np.array(_nodes(arrays, home_way, task.node))
-    keep = _on(arrays, home_way[: int(np.sum(home_tree.metres[ends] <= KEEP * mean)) + 1])
-    total_lo, total_hi = search.lo, search.hi
+    stem, approach_m, _ = task.approach
+    usable = arrays.a != arrays.b
+    walked_links = _on(arrays, stem)  # ground walked already: dearer, not closed
     day_lo = (1 - DAY_SPREAD) * mean
     hops: list[Hop] = []
     spur_hops: list[bool] = []
@@ -312,42 +302,26 @@ def _trip(
         bed = None if last else seq[day]
         there = task.node if last else bed.anchor
         fixed = spur_back_m + (bed.spur_m if bed else 0.0)
-        if day == 0:
-            fixed += approach_m
-        if last:
-            fixed += approach_m
-        left = days - day
-        aim = (search.target - walked) / left
+        fixed += approach_m if day == 0 or last else 0.0
+        aim = (search.target - walked) / (days - day)
         lo, hi = day_lo, day_hi
         if last:
-            lo, hi = max(lo, total_lo - walked), min(hi, total_hi - walked)
+            lo, hi = max(lo, search.lo - walked), min(hi, search.hi - walked)
         aim = min(max(aim, lo), hi)
-        open_ = usable if last else usable & ~keep
-        ways = _ways(arrays, open_, here, there, aim - fixed, lo - fixed, hi - fixed)
-        if not last:
-            after = task.node if day == days - 2 else seq[day + 1].anchor
-            ahead = day_hi - bed.spur_m  # the next day's walk to its bed
-            ahead -= approach_m if after == task.node else seq[day + 1].spur_m
-            ways = (
-                w
-                for w in ways
-                if _open_ahead(
-                    arrays,
-                    usable & ~_on(arrays, w),
-                    keep if after != task.node else None,
-                    there,
-                    after,
-                    ahead,
-                    task.node,
-                )
-            )
-        way = next(ways, None)
+        # A day may walk ground an earlier day walked (out of a valley the way
+        # it came in) at the cost of ground walked twice.
+        dear = replace(
+            arrays, cost=arrays.cost + costs.REPEATED * arrays.length * walked_links
+        )
+        way = next(
+            _ways(dear, usable, here, there, aim - fixed, lo - fixed, hi - fixed), None
+        )
         if way is None:
             return None
         metres = float(sum(arrays.length[arrays.pos[lid]] for lid, _ in way)) + fixed
-        hops += list(spur_back) + way
+        hops += spur_back + way
         spur_hops += [True] * len(spur_back) + [False] * len(way)
-        usable &= ~_on(arrays, way)
+        walked_links |= _on(arrays, way)
         if bed is not None:
             hops += list(bed.spur)
             spur_hops += [True] * len(bed.spur)
@@ -360,13 +334,11 @@ def _trip(
     trip_mean = walked / days
     if any(abs(d - trip_mean) > DAY_SPREAD * trip_mean for d in days_m):
         return None
-    if not total_lo <= walked <= total_hi:
+    if not search.lo <= walked <= search.hi:
         return None
     if search.must_walk and not search.walks_some(stem, hops):
         return None
-    trip = _trip_of(search, task, hops, nights, seq, days_m, walked)
-    trip.spur_hops = spur_hops
-    return trip
+    return _trip_of(search, task, hops, spur_hops, nights, seq, days_m, walked)
 
 
 def _ways(
@@ -411,7 +383,7 @@ def _ways(
         elif out:
             overlap.append((w, out))
     # the two ways overlap: out along the first, across by a way that avoids it
-    for w, out in overlap[:2]:
+    for _, out in overlap[:2]:
         across = _tree(arrays, weight, usable & ~_on(arrays, out), v, limit)
         nodes = _nodes(arrays, out, u)
         along = np.cumsum([arrays.length[arrays.pos[lid]] for lid, _ in out])
@@ -422,42 +394,28 @@ def _ways(
             yield out[: k + 1] + _backwards(_path(arrays, across, v, nodes[k]))
 
 
-def _open_ahead(
-    arrays: LinkArrays,
-    usable: np.ndarray,
-    keep: np.ndarray | None,
-    frm: int,
-    to: int,
-    ahead: float,
-    home: int,
-) -> bool:
-    """Whether tomorrow's stop `to` is still within `ahead` metres of `frm`
-    (without the links kept for the way home, `keep`) and home still in reach
-    at all: a day must not cut off the days after it."""
-    if keep is not None:
-        metres = _tree(arrays, arrays.length, usable & ~keep, frm, ahead + 1.0).metres
-        if not metres[to] <= ahead:
-            return False
-        home_m = _tree(arrays, arrays.length, usable, frm, np.inf).metres
-        return bool(np.isfinite(home_m[home]))
-    metres = _tree(arrays, arrays.length, usable, frm, ahead + 1.0).metres
-    return bool(metres[to] <= ahead)
-
-
 def _trip_of(
     search: Search,
     task: Task,
     circuit: list[Hop],
+    spur_hops: list[bool],
     nights: list[int],
     seq: tuple[Bed, ...],
     days_m: list[float],
     length: float,
-) -> Trip:
+) -> Trip | None:
+    """The trip as a ranked candidate; None when it walks too much twice."""
     stem, approach_m, approach_road = task.approach
     links = search.prep.links
-    spurs = sum(b.spur_m for b in seq)
     road = 2 * approach_road + sum(links[lid].road for lid, _ in circuit)
-    repeated = approach_m + spurs
+    # spurs to beds are walked both ways; so is ground two days share
+    counts = Counter(lid for lid, _ in circuit)
+    again = [counts[lid] > 1 for lid, _ in circuit]
+    repeated = approach_m + sum(
+        links[lid].length * (n - 1) for lid, n in counts.items()
+    )
+    if repeated > MAX_REPEATED * length:
+        return None
     cost = search.walk_cost(task.start, stem, circuit, length, repeated)
     mean = length / len(days_m)
     cost += UNEVEN * sum(max(0.0, abs(d - mean) - EVEN_FREE * mean) for d in days_m)
@@ -483,4 +441,10 @@ def _trip_of(
         sig,
         cost,
     )
-    return Trip(cand, nights, [b.node for b in seq], days_m, [])
+    return Trip(
+        cand,
+        nights,
+        [b.node for b in seq],
+        days_m,
+        [a or b for a, b in zip(spur_hops, again)],
+    )

@@ -124,7 +124,7 @@ def _solve(
     budget = min(max(budget, MIN_BUDGET_S), MAX_BUDGET_S)
     campsites = dict(campsites or {})
 
-    prep = _prepared(graph, starts)
+    prep = _prepared(graph, starts, campsites if days > 1 else ())
     on_network = _dedupe([s for s in starts if s.node in prep.index])
     layer = prep.layer(max_difficulty)
     search = Search(
@@ -209,7 +209,7 @@ def _solve(
         and (not stems_needed or all(t.done for t in stem_tasks))
     )
     loops = [
-        _build(search, cand, rank, days, campsites)
+        _build(search, cand, rank, days, campsites, max_day_m)
         for rank, cand in enumerate(search.picks, start=1)
     ] or [
         nights.finish(_build(search, t.cand, rank, 1, {}), t, prep, campsites)
@@ -249,12 +249,14 @@ def _solve(
     )
 
 
-def _prepared(graph: nx.MultiGraph | Prepared, starts: Sequence[Start]) -> Prepared:
-    keep = [s.node for s in starts]
+def _prepared(
+    graph: nx.MultiGraph | Prepared, starts: Sequence[Start], beds: Collection = ()
+) -> Prepared:
+    keep = [s.node for s in starts] + list(beds)
     if isinstance(graph, Prepared):
         if all(n in graph.index or n not in graph.graph for n in keep):
             return graph
-        # a trailhead inside a contracted chain: contract again, keeping it
+        # a trailhead or bed inside a contracted chain: contract again, keeping it
         graph = graph.graph
     return prepare(graph, keep)
 
@@ -532,7 +534,12 @@ def _approaches(
 
 
 def _build(
-    search: Search, cand: Cand, rank: int, days: int, campsites: dict[Hashable, str]
+    search: Search,
+    cand: Cand,
+    rank: int,
+    days: int,
+    campsites: dict[Hashable, str],
+    max_day_m: float | None = None,
 ) -> Loop:
     prep = search.prep
     graph = prep.graph
@@ -591,7 +598,7 @@ def _build(
         connector_m=sum(s.length_m for s in steps if s.connector),
         ascent_m=ascent,
         descent_m=descent,
-        stages=_stages(steps, days, campsites),
+        stages=_stages(steps, days, campsites, max_day_m),
         cost=round(cand.cost, 3),
         turns=sum(
             costs.follow_key(vars(a)) != costs.follow_key(vars(b))
@@ -611,12 +618,16 @@ def _node_line(graph: nx.MultiGraph, u: Hashable, v: Hashable) -> list:
 
 
 def _stages(
-    steps: list[Step], days: int, campsites: dict[Hashable, str]
+    steps: list[Step],
+    days: int,
+    campsites: dict[Hashable, str],
+    max_day_m: float | None = None,
 ) -> list[Stage]:
     """Split the walk into `days` stages, each ending at a junction.
 
     Each split goes to the campsite nearest its ideal position when one lies within
-    CAMP_REACH of a stage length of it, else to the junction nearest the ideal.
+    CAMP_REACH of a stage length of it (and the day stays within `max_day_m`),
+    else to the junction nearest the ideal.
     """
     if days <= 1 or not steps:
         return []
@@ -635,10 +646,17 @@ def _stages(
         options = range(lower, upper + 1)
         if not options:
             break
+        since = ends[cuts[-1]][0] if cuts else 0.0
         camps = [
             i
             for i in options
-            if ends[i][1] in campsites and abs(ends[i][0] - want) <= CAMP_REACH * ideal
+            if ends[i][1] in campsites
+            and abs(ends[i][0] - want) <= CAMP_REACH * ideal
+            and (
+                max_day_m is None
+                or max(ends[i][0] - since, (total - ends[i][0]) / (days - day))
+                <= max_day_m
+            )
         ]
         pool = camps or list(options)
         cuts.append(min(pool, key=lambda i: (abs(ends[i][0] - want), i)))

@@ -183,6 +183,8 @@ def _day_api_doc(day: dict[str, Any]) -> dict[str, Any]:
                     "id",
                     "name",
                     "kind",
+                    "lat",
+                    "lon",
                     "website",
                     "capacity",
                     "fee",

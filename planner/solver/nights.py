@@ -65,6 +65,7 @@ MAX_REPEATED = 0.15  # share of a trip it may walk twice (spurs to beds, a valle
 MAX_SPUR_M = 1500.0  # a bed this far off the loop-bearing network is still in reach
 BEAM = 300  # partial chains kept per night and trailhead
 CHAINS_PER_START = 40  # complete chains tried per trailhead, best first
+ENOUGH = 4  # trips found per alternative asked for before the best are picked
 WAYS_TRIED = 6  # turning junctions tried per day, cheapest per metre first
 # A day further than `EVEN_FREE` of the mean from it costs `UNEVEN` per metre more:
 # a hiker plans the hardest day, so 2 km over on one day weighs like 2 km of road.
@@ -132,20 +133,29 @@ def plan(
             ][:CHAINS_PER_START]
         )
     trips: list[Trip] = []
+    memo: dict = {}
     # best chains first, a trailhead at a time so that every one gets a turn
     order = sorted((c for per in chains for c in per), key=lambda c: (c[0], c[1].start))
     for _, task, seq in order:
         if time.perf_counter() >= until:
             break
-        trip = _trip(search, arrays, task, seq, days, mean, day_hi)
-        if trip is not None:
-            trips.append(trip)
-            if len(trips) >= 4 * search.alternatives:
+        trip = _trip(search, arrays, task, seq, days, mean, day_hi, memo)
+        if trip is None:
+            continue
+        trips.append(trip)
+        if len(trips) >= ENOUGH * search.alternatives:
+            # enough to rank, once as many as asked for are materially different
+            picked = _picked(search, trips)
+            if len(picked) >= search.alternatives:
                 break
-    cands = sorted((t.cand for t in trips), key=lambda c: c.key)
-    picked = pick_different(cands, search.alternatives, search.link_m)
+    picked = _picked(search, trips)
     by_cand = {id(t.cand): t for t in trips}
     return [by_cand[id(c)] for c in picked]
+
+
+def _picked(search: Search, trips: list[Trip]) -> list[Cand]:
+    cands = sorted((t.cand for t in trips), key=lambda c: c.key)
+    return pick_different(cands, search.alternatives, search.link_m)
 
 
 def finish(loop: Loop, trip: Trip, prep: Prepared, names: Mapping) -> Loop:
@@ -274,6 +284,24 @@ def _chains(
     return done
 
 
+@dataclass
+class _Sofar:
+    """A trip walked up to a night: what the next day starts from."""
+
+    walked_links: np.ndarray  # ground walked already: dearer, not closed
+    hops: list[Hop]
+    spur_hops: list[bool]
+    nights: list[int]
+    days_m: list[float]
+    here: int  # where the next day's walk on the loop-bearing network starts
+    spur_back: list[Hop]
+    spur_back_m: float
+
+    @property
+    def walked(self) -> float:
+        return sum(self.days_m)
+
+
 def _trip(
     search: Search,
     arrays: LinkArrays,
@@ -282,27 +310,31 @@ def _trip(
     days: int,
     mean: float,
     day_hi: float,
+    memo: dict | None = None,
 ) -> Trip | None:
     """The chain `seq` walked day by day (module docstring, step 3), or None
-    when a day cannot be made within its band."""
+    when a day cannot be made within its band. `memo` keeps the days walked
+    for each chain's first beds: chains tried one after another share them."""
+    memo = {} if memo is None else memo
     stem, approach_m, _ = task.approach
     usable = arrays.a != arrays.b
-    walked_links = _on(arrays, stem)  # ground walked already: dearer, not closed
     day_lo = (1 - DAY_SPREAD) * mean
-    hops: list[Hop] = []
-    spur_hops: list[bool] = []
-    nights: list[int] = []
-    days_m: list[float] = []
-    walked = 0.0
-    here = task.node  # where today's walk on the loop-bearing network starts
-    spur_back: list[Hop] = []
-    spur_back_m = 0.0
-    for day in range(days):
+    start = 0
+    sofar = _Sofar(_on(arrays, stem), [], [], [], [], task.node, [], 0.0)
+    for k in range(days - 1, 0, -1):
+        key = (task.start, tuple(b.node for b in seq[:k]))
+        if key in memo:
+            if memo[key] is None:
+                return None  # these first nights cannot be walked
+            start, sofar = k, memo[key]
+            break
+    for day in range(start, days):
         last = day == days - 1
         bed = None if last else seq[day]
         there = task.node if last else bed.anchor
-        fixed = spur_back_m + (bed.spur_m if bed else 0.0)
+        fixed = sofar.spur_back_m + (bed.spur_m if bed else 0.0)
         fixed += approach_m if day == 0 or last else 0.0
+        walked = sofar.walked
         aim = (search.target - walked) / (days - day)
         lo, hi = day_lo, day_hi
         if last:
@@ -311,34 +343,57 @@ def _trip(
         # A day may walk ground an earlier day walked (out of a valley the way
         # it came in) at the cost of ground walked twice.
         dear = replace(
-            arrays, cost=arrays.cost + costs.REPEATED * arrays.length * walked_links
+            arrays,
+            cost=arrays.cost + costs.REPEATED * arrays.length * sofar.walked_links,
         )
         way = next(
-            _ways(dear, usable, here, there, aim - fixed, lo - fixed, hi - fixed), None
+            _ways(dear, usable, sofar.here, there, aim - fixed, lo - fixed, hi - fixed),
+            None,
         )
         if way is None:
+            if not last:
+                memo[task.start, tuple(b.node for b in seq[: day + 1])] = None
             return None
         metres = float(sum(arrays.length[arrays.pos[lid]] for lid, _ in way)) + fixed
-        hops += spur_back + way
-        spur_hops += [True] * len(spur_back) + [False] * len(way)
-        walked_links |= _on(arrays, way)
-        if bed is not None:
-            hops += list(bed.spur)
-            spur_hops += [True] * len(bed.spur)
-            nights.append(len(stem) + len(hops))
-            spur_back = _backwards(list(bed.spur))
-            spur_back_m = bed.spur_m
-            here = bed.anchor
-        days_m.append(metres)
-        walked += metres
+        hops = sofar.hops + sofar.spur_back + way
+        spur_hops = sofar.spur_hops + [True] * len(sofar.spur_back)
+        spur_hops += [False] * len(way)
+        walked_links = sofar.walked_links | _on(arrays, way)
+        if last:
+            sofar = replace(sofar, hops=hops, spur_hops=spur_hops)
+            sofar.days_m = sofar.days_m + [metres]
+            break
+        hops += list(bed.spur)
+        spur_hops += [True] * len(bed.spur)
+        sofar = _Sofar(
+            walked_links,
+            hops,
+            spur_hops,
+            sofar.nights + [len(stem) + len(hops)],
+            sofar.days_m + [metres],
+            bed.anchor,
+            _backwards(list(bed.spur)),
+            bed.spur_m,
+        )
+        memo[task.start, tuple(b.node for b in seq[: day + 1])] = sofar
+    walked = sofar.walked
     trip_mean = walked / days
-    if any(abs(d - trip_mean) > DAY_SPREAD * trip_mean for d in days_m):
+    if any(abs(d - trip_mean) > DAY_SPREAD * trip_mean for d in sofar.days_m):
         return None
     if not search.lo <= walked <= search.hi:
         return None
-    if search.must_walk and not search.walks_some(stem, hops):
+    if search.must_walk and not search.walks_some(stem, sofar.hops):
         return None
-    return _trip_of(search, task, hops, spur_hops, nights, seq, days_m, walked)
+    return _trip_of(
+        search,
+        task,
+        sofar.hops,
+        sofar.spur_hops,
+        sofar.nights,
+        seq,
+        sofar.days_m,
+        walked,
+    )
 
 
 def _ways(
@@ -356,7 +411,8 @@ def _ways(
         return
     lo = max(lo, 0.0)
     weight = arrays.cost
-    limit = 3.0 * hi + 1.0  # hiker cost is at most a road's 3 per metre, plus turns
+    # a metre costs at most a road's, walked a second time, plus turns
+    limit = (costs.ROAD + costs.REPEATED + 1.0) * hi + 1.0
     from_u = _tree(arrays, weight, usable, u, limit)
     from_v = _tree(arrays, weight, usable, v, limit)
     total = from_u.metres + from_v.metres

@@ -158,3 +158,24 @@ def test_the_page_has_a_day_by_day_table_naming_each_bed(client, world):
     assert table.count('<tr class="day-bed">') == 2
     for night in nights(body["loops"][0]):
         assert night["name"] in table
+
+
+def test_nights_with_no_bed_are_marked_as_junctions_and_the_page_says_so(
+    client, square
+):
+    trip = {**square, "hike": "0.83", "days": "2", "drive": "5"}
+
+    body = api(
+        client, **{**square, "hike_miles": "0.83", "days": "2", "drive_miles": "5"}
+    ).json()
+    html = client.get(reverse("planner:plan"), trip).content.decode()
+    gpx = gpxpy.parse(
+        client.get(reverse("planner:plan_gpx"), {**trip, "loop": "1"}).content
+    )
+
+    [night] = nights(body["loops"][0])
+    assert night["type"] == "junction" and night["bed"] is None
+    assert body["notice"].startswith("No loop in range puts every night at a hut")
+    assert body["notice"] in html
+    assert "No bed here" in html
+    assert gpx.waypoints[1].type == "Junction (no bed)"

@@ -142,7 +142,15 @@ def _solve(
     )
     loop_tasks, stem_tasks, skipped = _tasks(search, allow_stems)
     trips = (
-        nights.plan(search, loop_tasks, days, campsites, search.deadline, max_day_m)
+        nights.plan(
+            search,
+            loop_tasks,
+            days,
+            campsites,
+            search.deadline,
+            max_day_m,
+            twice=allow_stems,
+        )
         if days > 1 and campsites
         else []
     )

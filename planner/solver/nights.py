@@ -99,10 +99,13 @@ def plan(
     beds: Collection[Hashable],
     until: float,
     max_day_m: float | None = None,
+    twice: bool = True,
 ) -> list[Trip]:
     """Up to `search.alternatives` materially different trips of `days` days from
     the trailheads of `tasks`, every night at one of `beds` (graph node ids);
-    none when no chain of beds closes by `until`."""
+    none when no chain of beds closes by `until`. Without `twice` (the hiker
+    wants loops only) no ground is walked twice: no bed up a spur, no day on
+    an earlier day's ground."""
     prep, layer = search.prep, search.layer
     mean = search.target / days
     day_hi = (1 + DAY_SPREAD) * mean
@@ -112,6 +115,8 @@ def plan(
     if days < 2 or day_hi < day_lo or not tasks:
         return []
     found = _beds(search, [prep.index[b] for b in beds if b in prep.index])
+    if not twice:
+        found = [b for b in found if not b.spur]
     if not found:
         return []
     arrays = link_arrays(prep, layer)
@@ -139,7 +144,7 @@ def plan(
     for _, task, seq in order:
         if time.perf_counter() >= until:
             break
-        trip = _trip(search, arrays, task, seq, days, mean, day_hi, memo)
+        trip = _trip(search, arrays, task, seq, days, mean, day_hi, memo, twice)
         if trip is None:
             continue
         trips.append(trip)
@@ -311,6 +316,7 @@ def _trip(
     mean: float,
     day_hi: float,
     memo: dict | None = None,
+    twice: bool = True,
 ) -> Trip | None:
     """The chain `seq` walked day by day (module docstring, step 3), or None
     when a day cannot be made within its band. `memo` keeps the days walked
@@ -346,8 +352,9 @@ def _trip(
             arrays,
             cost=arrays.cost + costs.REPEATED * arrays.length * sofar.walked_links,
         )
+        open_ = usable if twice else usable & ~sofar.walked_links
         way = next(
-            _ways(dear, usable, sofar.here, there, aim - fixed, lo - fixed, hi - fixed),
+            _ways(dear, open_, sofar.here, there, aim - fixed, lo - fixed, hi - fixed),
             None,
         )
         if way is None:

@@ -110,3 +110,16 @@ def test_nights_at_beds_beat_a_nicer_loop_that_passes_none():
 
     assert {s.kind for s in day_hike.loops[0].steps} == {"path"}
     assert [s.campsite for s in trip.loops[0].stages] == ["Hut H", "Hut J", None]
+
+
+def test_loops_only_leaves_out_a_hut_up_a_spur():
+    square = [("a", "b", 5000), ("b", "c", 5000), ("c", "d", 5000), ("d", "a", 5000)]
+    spur = ("c", "h", 400)
+    beds = {"h": "Hut"}
+
+    result = solve(
+        draw(*square, spur), [at("a")], 20800, days=2, campsites=beds, allow_stems=False
+    )
+
+    assert result.loops[0].repeated_m == 0
+    assert result.loops[0].stages[0].campsite is None and result.notice

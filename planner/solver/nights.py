@@ -36,7 +36,6 @@ its loop into days, saying that some nights are not at a bed. No Django.
 
 from __future__ import annotations
 
-import math
 import time
 from collections import Counter
 from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
@@ -249,44 +248,46 @@ def _chains(
     approach: float,
 ) -> list[tuple[float, tuple[Bed, ...]]]:
     """Chains of `days - 1` distinct beds from `pivot` and back whose every
-    day's shortest walk fits in `day_hi`, best first (see the module docstring)."""
-    start = row[pivot]
+    day's shortest walk fits in `day_hi`, best first (see the module docstring).
+    A beam search, each night's extensions measured at once."""
     usable = [b for b in beds if b.anchor != pivot and b.node != pivot]
+    if not usable:
+        return []
+    anchor = np.array([b.anchor for b in usable])
+    spur = np.array([b.spur_m for b in usable])
+    rows = np.array([row[a] for a in anchor])
+    # shortest day from bed i to bed j, spurs in and out included
+    between = dist[rows][:, anchor] + spur[:, None] + spur[None, :]
+    between[anchor[:, None] == anchor[None, :]] = np.inf  # no day to the same place
+    first = dist[row[pivot], anchor] + spur + approach
+    home = dist[rows, pivot] + spur + approach
 
-    def day_m(frm: int, frm_spur: float, bed: Bed) -> float:
-        return float(dist[frm, bed.anchor]) + frm_spur + bed.spur_m
-
-    def miss(shortest: float) -> float:
+    def miss(shortest: np.ndarray) -> np.ndarray:
         # a day shorter than the mean takes a detour; one longer cannot shrink
-        return abs(mean - shortest) / mean
+        return np.abs(mean - shortest) / mean
 
-    beam: list[tuple[float, tuple[Bed, ...]]] = []
-    for bed in usable:
-        first = day_m(start, approach, bed)
-        if first <= day_hi:
-            beam.append((miss(first), (bed,)))
+    fits = np.flatnonzero(first <= day_hi)
+    seqs = fits[:, None]  # beam: one row of bed indexes per chain
+    score = miss(first[fits])
     for _ in range(days - 2):
-        grown = []
-        for score, seq in beam:
-            last = seq[-1]
-            frm = row[last.anchor]
-            taken = {b.node for b in seq}
-            for bed in usable:
-                if bed.node in taken or bed.anchor == last.anchor:
-                    continue
-                metres = day_m(frm, last.spur_m, bed)
-                if metres <= day_hi:
-                    grown.append((score + miss(metres), seq + (bed,)))
-        grown.sort(key=lambda c: (c[0], [b.node for b in c[1]]))
-        beam = grown[:BEAM]
-    done = []
-    for score, seq in beam:
-        last = seq[-1]
-        home = float(dist[row[last.anchor], pivot]) + last.spur_m + approach
-        if home <= day_hi and math.isfinite(home):
-            done.append((score + miss(home), seq))
-    done.sort(key=lambda c: (c[0], [b.node for b in c[1]]))
-    return done
+        if not len(seqs):
+            return []
+        legs = between[seqs[:, -1]]  # per chain, the day to each bed
+        grown = score[:, None] + miss(legs)
+        ok = legs <= day_hi
+        for k in range(seqs.shape[1]):
+            ok[np.arange(len(seqs)), seqs[:, k]] = False  # each bed once
+        chain, bed = np.nonzero(ok)
+        order = np.lexsort((bed, chain, grown[chain, bed]))[:BEAM]
+        seqs = np.column_stack([seqs[chain[order]], bed[order]])
+        score = grown[chain[order], bed[order]]
+    if not len(seqs):
+        return []
+    back = home[seqs[:, -1]]
+    done = np.flatnonzero(back <= day_hi)
+    order = done[np.argsort(score[done] + miss(back[done]), kind="stable")]
+    total = score + miss(back)
+    return [(float(total[i]), tuple(usable[j] for j in seqs[i])) for i in order]
 
 
 @dataclass
@@ -413,11 +414,28 @@ def _ways(
     hi: float,
 ) -> Iterator[list[Hop]]:
     """Walks from `u` to `v` over `usable` links of length in [lo, hi], those
-    nearest `aim` first and of those the cheapest per metre."""
+    nearest `aim` first and of those the cheapest per metre: made of the
+    cheapest ways by the hiker's cost, then (when those are all too long: they
+    go round ground walked before) of the shortest."""
     if hi <= 0 or hi < lo:
         return
     lo = max(lo, 0.0)
-    weight = arrays.cost
+    seen: set[tuple[Hop, ...]] = set()
+    for weight in (arrays.cost, arrays.length):
+        yield from _ways_by(arrays, weight, usable, u, v, aim, lo, hi, seen)
+
+
+def _ways_by(
+    arrays: LinkArrays,
+    weight: np.ndarray,
+    usable: np.ndarray,
+    u: int,
+    v: int,
+    aim: float,
+    lo: float,
+    hi: float,
+    seen: set[tuple[Hop, ...]],
+) -> Iterator[list[Hop]]:
     # a metre costs at most a road's, walked a second time, plus turns
     limit = (costs.ROAD + costs.REPEATED + 1.0) * hi + 1.0
     from_u = _tree(arrays, weight, usable, u, limit)
@@ -434,7 +452,6 @@ def _ways(
     score = AIM_WEIGHT * miss + cost[ok] / np.maximum(total[ok], 1.0)
     order = ok[np.argsort(score, kind="stable")]
     overlap = []
-    seen: set[tuple[Hop, ...]] = set()
     for w in order[:WAYS_TRIED].tolist():
         out = _path(arrays, from_u, u, w)
         way = out + _backwards(_path(arrays, from_v, v, w))
@@ -444,9 +461,9 @@ def _ways(
         if len({lid for lid, _ in way}) == len(way):
             yield way
         elif out:
-            overlap.append((w, out))
+            overlap.append(out)
     # the two ways overlap: out along the first, across by a way that avoids it
-    for _, out in overlap[:2]:
+    for out in overlap[:2]:
         across = _tree(arrays, weight, usable & ~_on(arrays, out), v, limit)
         nodes = _nodes(arrays, out, u)
         along = np.cumsum([arrays.length[arrays.pos[lid]] for lid, _ in out])
@@ -454,7 +471,10 @@ def _ways(
         fits = np.flatnonzero(np.isfinite(sums) & (sums >= lo) & (sums <= hi))
         if len(fits):
             k = int(fits[np.argmin(np.abs(sums[fits] - aim))])
-            yield out[: k + 1] + _backwards(_path(arrays, across, v, nodes[k]))
+            way = out[: k + 1] + _backwards(_path(arrays, across, v, nodes[k]))
+            if tuple(way) not in seen:
+                seen.add(tuple(way))
+                yield way
 
 
 def _trip_of(

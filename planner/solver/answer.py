@@ -36,6 +36,9 @@ VIA_SHARE = 0.5  # of the budget, for loops with two turns while none is found
 # A trailhead off the loop-bearing network walks at most this far to reach it.
 APPROACH_FRACTION = 0.1
 MAX_APPROACH_M = 1500.0
+# Share of the budget for chains of days from bed to bed; the rest is kept for
+# a plain loop cut into days, should no chain close.
+NIGHTS_SHARE = 0.7
 CAMP_REACH = 0.25  # a stage may end at a campsite this far (x stage) from the ideal
 
 
@@ -147,7 +150,7 @@ def _solve(
             loop_tasks,
             days,
             campsites,
-            search.deadline,
+            t0 + NIGHTS_SHARE * (search.deadline - t0),
             max_day_m,
             twice=allow_stems,
         )

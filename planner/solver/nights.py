@@ -302,6 +302,7 @@ class _Sofar:
     here: int  # where the next day's walk on the loop-bearing network starts
     spur_back: list[Hop]
     spur_back_m: float
+    twice_m: float = 0.0  # ground walked a second time so far, spurs included
 
     @property
     def walked(self) -> float:
@@ -327,7 +328,7 @@ def _trip(
     usable = arrays.a != arrays.b
     day_lo = (1 - DAY_SPREAD) * mean
     start = 0
-    sofar = _Sofar(_on(arrays, stem), [], [], [], [], task.node, [], 0.0)
+    sofar = _Sofar(_on(arrays, stem), [], [], [], [], task.node, [], 0.0, approach_m)
     for k in range(days - 1, 0, -1):
         key = (task.start, tuple(b.node for b in seq[:k]))
         if key in memo:
@@ -363,10 +364,17 @@ def _trip(
                 memo[task.start, tuple(b.node for b in seq[: day + 1])] = None
             return None
         metres = float(sum(arrays.length[arrays.pos[lid]] for lid, _ in way)) + fixed
+        on_way = _on(arrays, way)
+        twice_m = sofar.twice_m + sofar.spur_back_m  # the spur walked out again
+        twice_m += float(arrays.length[on_way & sofar.walked_links].sum())
+        if twice_m > MAX_REPEATED * search.hi:
+            if not last:  # walks too much twice already, whatever comes next
+                memo[task.start, tuple(b.node for b in seq[: day + 1])] = None
+            return None
         hops = sofar.hops + sofar.spur_back + way
         spur_hops = sofar.spur_hops + [True] * len(sofar.spur_back)
         spur_hops += [False] * len(way)
-        walked_links = sofar.walked_links | _on(arrays, way)
+        walked_links = sofar.walked_links | on_way
         if last:
             sofar = replace(sofar, hops=hops, spur_hops=spur_hops)
             sofar.days_m = sofar.days_m + [metres]
@@ -382,6 +390,7 @@ def _trip(
             bed.anchor,
             _backwards(list(bed.spur)),
             bed.spur_m,
+            twice_m,
         )
         memo[task.start, tuple(b.node for b in seq[: day + 1])] = sofar
     walked = sofar.walked

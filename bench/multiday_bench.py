@@ -127,7 +127,7 @@ def judge(doc: dict, trip: Trip, beds: list[tuple[float, float]]) -> None:
         )
         trip.nights += 1
         trip.at_bed += near <= AT_BED_M
-        trip.claimed_not_confirmed += end["type"] == "bed" and near > AT_BED_M
+        trip.claimed_not_confirmed += end.get("type") == "bed" and near > AT_BED_M
 
 
 def run_region(name: str, repeat: int) -> list[Trip] | None:
@@ -135,7 +135,7 @@ def run_region(name: str, repeat: int) -> list[Trip] | None:
     from django.test import Client
 
     from trails.importers import import_file
-    from trails.models import Source
+    from trails.models import Campsite, Source
 
     beds = raw_beds(name)
     if not beds:
@@ -146,9 +146,10 @@ def run_region(name: str, repeat: int) -> list[Trip] | None:
     t = time.perf_counter()
     report = import_file(DATA / path, name, attribution=name, **options)
     source = Source.objects.get(name=report.source)
+    attached = Campsite.objects.filter(source=source).beds().count()
     print(
-        f"\n## {name}: {len(beds)} beds in the file (imported in "
-        f"{time.perf_counter() - t:.1f} s)"
+        f"\n## {name}: {len(beds)} beds in the file, {attached} attached to its "
+        f"trails (imported in {time.perf_counter() - t:.1f} s)"
     )
     client = Client()
     trips = []

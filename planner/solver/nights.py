@@ -18,13 +18,17 @@ solver asks this module before anything else:
    how far their shortest days are from the mean day: a chain whose beds lie a
    day apart needs no detours.
 3. Days. For the best chains, best first across trailheads, each day is built
-   as a walk of about the mean day's length between its two beds, over trail no
-   earlier day walked: the cheapest way out from the first bed to a junction w
-   and the cheapest way from w to the second (`trees.py`'s shortest-path trees,
-   by the hiker's cost, all w measured at once), or, when those two ways
-   overlap, out along the first and across by the cheapest way that avoids it.
-   Each day aims at what is left of the length over the days left, so the
-   last day closes the total within the tolerance.
+   as a walk of about the mean day's length between its two beds: the cheapest
+   way out from the first bed to a junction w and the cheapest way from w to
+   the second (`trees.py`'s shortest-path trees, by the hiker's cost, all w
+   measured at once), or, when those two ways overlap, out along the first and
+   across by the cheapest way that avoids it; when every such walk is too long,
+   the same with the shortest ways. Ground an earlier day walked costs as
+   ground walked twice, so it is walked again only where it must be (out of a
+   valley the way the first day came in), and a trip walks at most
+   `MAX_REPEATED` of itself twice. Each day aims at what is left of the length
+   over the days left, so the last day closes the total within the tolerance.
+   Chains that share their first beds share those days (`_Sofar`, memoised).
 4. A chain that closes, with every day within `DAY_SPREAD` of the trip's own
    mean day and under the hiker's longest day, is a trip; trips are ranked by
    the hiker's cost (`costs.py`) plus `UNEVEN` per metre a day strays more than
@@ -119,11 +123,11 @@ def plan(
     if not found:
         return []
     arrays = link_arrays(prep, layer)
-    # a day never reaches further than the longest day from where it starts
     pivots = sorted({t.node for t in tasks})
     anchors = sorted({b.anchor for b in found})
     sources = pivots + [a for a in anchors if a not in pivots]
     row = {node: k for k, node in enumerate(sources)}
+    # a day never reaches further than the longest day from where it starts
     dist = _distances(search, sources, day_hi)
     chains: list[list[tuple[float, Task, tuple[Bed, ...]]]] = []
     for task in tasks:

@@ -39,7 +39,6 @@ MAX_APPROACH_M = 1500.0
 # Share of the budget for chains of days from bed to bed; the rest is kept for
 # a plain loop cut into days, should no chain close.
 NIGHTS_SHARE = 0.7
-CAMP_REACH = 0.25  # a stage may end at a campsite this far (x stage) from the ideal
 
 
 def warm(prep: Prepared) -> None:
@@ -645,54 +644,9 @@ def _stages(
     campsites: dict[Hashable, str],
     max_day_m: float | None = None,
 ) -> list[Stage]:
-    """Split the walk into `days` stages, each ending at a junction.
-
-    Each split goes to the campsite nearest its ideal position when one lies within
-    CAMP_REACH of a stage length of it (and the day stays within `max_day_m`),
-    else to the junction nearest the ideal.
-    """
-    if days <= 1 or not steps:
-        return []
-    total = sum(s.length_m for s in steps)
-    ideal = total / days
-    ends: list[tuple[float, Hashable]] = []  # (metres walked, node) after each step
-    walked = 0.0
-    for s in steps[:-1]:
-        walked += s.length_m
-        ends.append((walked, s.to_node))
-    cuts: list[int] = []  # indexes into ends
-    for day in range(1, days):
-        want = day * ideal
-        lower = cuts[-1] + 1 if cuts else 0
-        upper = len(ends) - (days - day)  # leave a junction for each later split
-        options = range(lower, upper + 1)
-        if not options:
-            break
-        since = ends[cuts[-1]][0] if cuts else 0.0
-        camps = [
-            i
-            for i in options
-            if ends[i][1] in campsites
-            and abs(ends[i][0] - want) <= CAMP_REACH * ideal
-            and (
-                max_day_m is None
-                or max(ends[i][0] - since, (total - ends[i][0]) / (days - day))
-                <= max_day_m
-            )
-        ]
-        pool = camps or list(options)
-        cuts.append(min(pool, key=lambda i: (abs(ends[i][0] - want), i)))
-    stages = []
-    prev = 0.0
-    for day, i in enumerate(cuts, start=1):
-        at, node = ends[i]
-        stages.append(Stage(day, at - prev, node, campsites.get(node), i))
-        prev = at
-    last = steps[-1].to_node
-    stages.append(
-        Stage(len(cuts) + 1, total - prev, last, campsites.get(last), len(steps) - 1)
-    )
-    return stages
+    """Split the walk into `days` stages, each ending at a junction, at a
+    campsite where one keeps the days even (`nights.cut`)."""
+    return nights.cut(steps, days, campsites, max_day_m)
 
 
 def _nights_notice(loops: list[Loop], days: int) -> str | None:

@@ -50,7 +50,7 @@ import numpy as np
 from planner.solver import costs
 from planner.solver.network import ROWS, Prepared
 from planner.solver.ranking import pick_different, rank_key
-from planner.solver.result import Loop, Stage
+from planner.solver.result import Loop, Stage, Step
 from planner.solver.search import Cand, Hop, Search, Task
 from planner.solver.trees import (
     LinkArrays,
@@ -188,6 +188,79 @@ def finish(loop: Loop, trip: Trip, prep: Prepared, names: Mapping) -> Loop:
         )
     ]
     return replace(loop, steps=steps, stages=days)
+
+
+def cut(
+    steps: Sequence[Step],
+    days: int,
+    beds: Mapping[Hashable, str],
+    max_day_m: float | None = None,
+) -> list[Stage]:
+    """A loop found without beds (no chain closed) split into `days` days at
+    junctions: every day within `DAY_SPREAD` of the mean and under `max_day_m`
+    where the junctions allow, then as many nights at a bed as can be, then
+    the most even days. Each night is chosen among the junctions within half
+    a day of its even share (a dynamic programme over nights)."""
+    if days <= 1 or not steps:
+        return []
+    total = sum(s.length_m for s in steps)
+    ideal = total / days
+    at = np.cumsum([s.length_m for s in steps])[:-1]  # metres after each step
+    longest = np.inf if max_day_m is None else max_day_m
+
+    def day(metres: float) -> tuple:
+        miss = abs(metres - ideal) / ideal
+        return (metres > longest + 1e-6, max(miss - DAY_SPREAD, 0.0), miss)
+
+    def add(score: tuple, metres: float, bed: bool) -> tuple:
+        over, beyond, miss = day(metres)
+        return (
+            score[0] + over,
+            max(score[1], beyond),
+            score[2] - bed,
+            max(score[3], miss),
+            score[4] + miss,
+        )
+
+    # best[i]: (score, previous cut) of the days so far ending after step i
+    best: dict[int, tuple[tuple, int | None]] = {-1: ((0, 0.0, 0, 0.0, 0.0), None)}
+    chosen: list[dict[int, tuple[tuple, int | None]]] = []
+    for night in range(1, days):
+        near = np.flatnonzero(np.abs(at - night * ideal) <= ideal / 2).tolist()
+        options = near or list(range(len(at)))
+        here: dict[int, tuple[tuple, int | None]] = {}
+        for i in options:
+            bed = steps[i].to_node in beds
+            for j, (score, _) in best.items():
+                if j >= i:
+                    continue
+                metres = float(at[i] - (at[j] if j >= 0 else 0.0))
+                cand = add(score, metres, bed)
+                if i not in here or cand < here[i][0]:
+                    here[i] = (cand, j)
+        if not here:
+            break
+        chosen.append(here)
+        best = {i: (score, None) for i, (score, _) in here.items()}
+    if len(chosen) < days - 1:
+        return []
+    last = min(
+        chosen[-1],
+        key=lambda i: (add(chosen[-1][i][0], float(total - at[i]), False), i),
+    )
+    cuts = [last]
+    for here in reversed(chosen[1:]):
+        cuts.append(here[cuts[-1]][1])
+    cuts.reverse()
+    stages = []
+    prev = 0.0
+    for n, i in enumerate(cuts, start=1):
+        node = steps[i].to_node
+        stages.append(Stage(n, float(at[i]) - prev, node, beds.get(node), i))
+        prev = float(at[i])
+    home = steps[-1].to_node
+    stages.append(Stage(days, total - prev, home, beds.get(home), len(steps) - 1))
+    return stages
 
 
 def _on(arrays: LinkArrays, hops: Sequence[Hop]) -> np.ndarray:

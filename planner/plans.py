@@ -253,6 +253,9 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
     return plan
 
 
+BED_ORDER = ("alpine_hut", "wilderness_hut", "camp_site", "shelter")
+
+
 def _beds(box: tuple, shelters: bool) -> dict[Any, dict[str, Any]]:
     """The places to sleep in the box by junction, as a plan shows them: open
     (staff left out those closed for the season), shelters when they count.
@@ -266,9 +269,6 @@ def _beds(box: tuple, shelters: bool) -> dict[Any, dict[str, Any]]:
     for camp in rows:
         beds.setdefault(camp.junction_id, bed_doc(camp))
     return beds
-
-
-BED_ORDER = ("alpine_hut", "wilderness_hut", "camp_site", "shelter")
 
 
 def bed_doc(camp: Campsite) -> dict[str, Any]:

@@ -53,6 +53,10 @@ GRAPH_GRID_DEG = 0.1  # regions snap outward to this grid so nearby plans share 
 # Oslo's 10-mile range, 16,500 segments, loads and is prepared in 0.5 s.
 LOAD_SEGMENTS = 40_000
 MAX_SEGMENTS = 150_000
+# A worker keeps at most four region graphs and at most this many segments in
+# them (about 100 MB per 40,000 segments, lines left in the database), the newest
+# always: its memory does not grow with the data.
+GRAPH_CACHE_SEGMENTS = 120_000
 
 
 @dataclass(frozen=True)
@@ -434,7 +438,8 @@ def _contains(outer: tuple, inner: tuple) -> bool:
 
 
 class _GraphCache:
-    """The last few regions' graphs, prepared for the solver, per process.
+    """The last few regions' graphs, prepared for the solver, per process: at
+    most `size` of them and `segments` segments in all, the newest always kept.
 
     Keyed by region and data version: an edit anywhere makes every entry stale. A
     cached region that contains the one asked for serves it (its network is a
@@ -446,8 +451,9 @@ class _GraphCache:
     for one collection when an entry is dropped, so nothing cyclic leaks.
     """
 
-    def __init__(self, size: int = 4):
+    def __init__(self, size: int = 4, segments: int = GRAPH_CACHE_SEGMENTS):
         self.size = size
+        self.segments = segments
         self.items: OrderedDict[tuple, tuple[Prepared, Any]] = OrderedDict()
         self.lock = threading.Lock()
 
@@ -479,7 +485,11 @@ class _GraphCache:
         with self.lock:
             self.items[(box, version)] = entry
             evicted = False
-            while len(self.items) > self.size or self._stale(version):
+            while len(self.items) > 1 and (
+                len(self.items) > self.size
+                or self._stale(version)
+                or self._held() > self.segments
+            ):
                 self.items.popitem(last=False)
                 evicted = True
             if evicted:
@@ -487,6 +497,9 @@ class _GraphCache:
                 gc.collect()
             gc.freeze()
         return entry
+
+    def _held(self) -> int:
+        return sum(g.graph.get("segments", 0) for _, g in self.items.values())
 
     def _stale(self, version: int) -> bool:
         oldest = next(iter(self.items))

@@ -80,3 +80,19 @@ def _query(**fields):
     form = ApiTripForm({"start": "Andorra la Vella", "units": "mi", **fields})
     assert form.is_valid(), form.errors
     return form.trip_query()
+
+
+def test_a_worker_keeps_no_more_region_graphs_than_its_segment_allowance(fresh):
+    version = plans.DataVersion.current()
+    west = (1.40, 42.42, 1.55, 42.66)
+    east = (1.55, 42.42, 1.79, 42.66)
+    graphs = plans._GraphCache(size=4, segments=10**6)
+    graphs.get(west, version)
+    graphs.get(east, version)
+    assert len(graphs.items) == 2
+    held = graphs._held()
+    small = plans._GraphCache(size=4, segments=held - 1)
+    small.get(west, version)
+    small.get(east, version)
+    # the newest is kept, the oldest dropped to stay within the allowance
+    assert [key[0] for key in small.items] == [east]

@@ -36,8 +36,8 @@ VIA_SHARE = 0.5  # of the budget, for loops with two turns while none is found
 # A trailhead off the loop-bearing network walks at most this far to reach it.
 APPROACH_FRACTION = 0.1
 MAX_APPROACH_M = 1500.0
-# Share of the budget for chains of days from bed to bed; the rest is kept for
-# a plain loop cut into days, should no chain close.
+# Share of the budget for chains of days from bed to bed; should none close, a
+# plain loop cut into days gets the whole budget after them.
 NIGHTS_SHARE = 0.7
 
 
@@ -154,6 +154,7 @@ def _solve(
         must_walk=must_walk,
     )
     loop_tasks, stem_tasks, skipped = _tasks(search, allow_stems)
+    t_nights = time.perf_counter()
     trips = (
         nights.plan(
             search,
@@ -169,6 +170,10 @@ def _solve(
     )
     if trips:  # every night at a bed: the plain loop search has nothing to add
         loop_tasks, stem_tasks = [], []
+    elif days > 1 and campsites:
+        # no chain of beds closed: the plain loop gets the time they took back,
+        # so that a busy machine still answers with a loop cut into days
+        search.deadline += time.perf_counter() - t_nights
     _tree_loops(search, loop_tasks, time.perf_counter() + TREE_SHARE * budget)
     stems_on = False
     stopped_early = False

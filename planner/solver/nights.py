@@ -34,8 +34,14 @@ solver asks this module before anything else:
    the hiker's cost (`costs.py`) plus `UNEVEN` per metre a day strays more than
    `EVEN_FREE` from the mean, and alternatives picked as for loops.
 
-When no chain closes, the caller falls back to the plain loop search and cuts
-its loop into days, saying that some nights are not at a bed. No Django.
+5. When no chain with a bed every night closes (too few beds in reach), for
+   three days or more the same is tried with one night at a junction: one
+   stretch between beds is two days long, cut at the junction nearest its
+   middle (`_split`).
+
+When nothing closes, the caller falls back to the plain loop search and cuts
+its loop into days (`cut`: days even first, then beds), saying that some nights
+are not at a bed. No Django.
 """
 
 from __future__ import annotations
@@ -89,8 +95,9 @@ class Trip:
     """A multi-day loop: the walk, and after which of its hops each night falls."""
 
     cand: Cand
-    nights: list[int]  # per night: hops of the walk (stem first) before it
-    beds: list[int]  # per night: the bed's junction (prep index)
+    nights: list[int]  # per night: steps of the walk (stem first) before it
+    beds: list[Hashable]  # per night: the junction slept at (graph node), a bed's
+    # where there is one
     days_m: list[float]
     spur_hops: list[bool]  # per hop of the circuit: on a spur to a bed (walked twice)
 
@@ -127,35 +134,39 @@ def plan(
     anchors = sorted({b.anchor for b in found})
     sources = pivots + [a for a in anchors if a not in pivots]
     row = {node: k for k, node in enumerate(sources)}
-    # a day never reaches further than the longest day from where it starts
-    dist = _distances(search, sources, day_hi)
-    chains: list[list[tuple[float, Task, tuple[Bed, ...]]]] = []
-    for task in tasks:
-        approach = task.approach[1]
-        chains.append(
-            [
-                (score, task, seq)
-                for score, seq in _chains(
-                    dist, row, task.node, found, days, mean, day_hi, approach
-                )
-            ][:CHAINS_PER_START]
-        )
+    # a day never reaches further than the longest day from where it starts,
+    # a stretch of two days (a night at a junction) twice that
+    dist = _distances(search, sources, (2 if days > 2 else 1) * day_hi)
     trips: list[Trip] = []
     memo: dict = {}
-    # best chains first, a trailhead at a time so that every one gets a turn
-    order = sorted((c for per in chains for c in per), key=lambda c: (c[0], c[1].start))
-    for _, task, seq in order:
-        if time.perf_counter() >= until:
-            break
-        trip = _trip(search, arrays, task, seq, days, mean, day_hi, memo, twice)
-        if trip is None:
-            continue
-        trips.append(trip)
-        if len(trips) >= ENOUGH * search.alternatives:
-            # enough to rank, once as many as asked for are materially different
-            picked = _picked(search, trips)
-            if len(picked) >= search.alternatives:
+    # Every night at a bed; else (three days or more) all nights but one, that
+    # one at a junction half way along a two-day stretch between beds.
+    patterns = [[(1,) * days]]
+    if days > 2:
+        patterns.append(
+            [(1,) * k + (2,) + (1,) * (days - 2 - k) for k in range(days - 1)]
+        )
+    for spans_tried in patterns:
+        order = []
+        for task in tasks:
+            for spans in spans_tried:
+                got = _chains(dist, row, task.node, found, spans, mean, day_hi, task)
+                order += [(score, task, spans, seq) for score, seq in got]
+        # best chains first, each trailhead's best before any one's next
+        order.sort(key=lambda c: (c[0], c[1].start, c[2]))
+        for _, task, spans, seq in order:
+            if time.perf_counter() >= until:
                 break
+            trip = _trip(search, arrays, task, seq, spans, mean, day_hi, memo, twice)
+            if trip is None:
+                continue
+            trips.append(trip)
+            if len(trips) >= ENOUGH * search.alternatives:
+                # enough to rank, once as many as asked are materially different
+                if len(_picked(search, trips)) >= search.alternatives:
+                    break
+        if trips:
+            break
     picked = _picked(search, trips)
     by_cand = {id(t.cand): t for t in trips}
     return [by_cand[id(c)] for c in picked]
@@ -179,8 +190,8 @@ def finish(loop: Loop, trip: Trip, prep: Prepared, names: Mapping) -> Loop:
         for i in range(at, at + n):
             steps[i] = replace(steps[i], repeated=again)
         at += n
-    ends = [sum(per_hop[:n]) - 1 for n in trip.nights] + [len(steps) - 1]
-    nodes = [prep.nodes[b] for b in trip.beds] + [loop.start.node]
+    ends = [n - 1 for n in trip.nights] + [len(steps) - 1]
+    nodes = [*trip.beds, loop.start.node]
     days = [
         Stage(day, metres, node, names.get(node), last)
         for day, (metres, node, last) in enumerate(
@@ -319,39 +330,42 @@ def _chains(
     row: dict[int, int],
     pivot: int,
     beds: list[Bed],
-    days: int,
+    spans: tuple[int, ...],
     mean: float,
     day_hi: float,
-    approach: float,
+    task: Task,
 ) -> list[tuple[float, tuple[Bed, ...]]]:
-    """Chains of `days - 1` distinct beds from `pivot` and back whose every
-    day's shortest walk fits in `day_hi`, best first (see the module docstring).
-    A beam search, each night's extensions measured at once."""
+    """Chains of `len(spans) - 1` distinct beds from `pivot` and back, the
+    stretch to each bed (and home) `spans` days long, whose every stretch's
+    shortest walk fits in that many longest days; best first, at most
+    `CHAINS_PER_START` (module docstring). A beam search, each night's
+    extensions measured at once."""
     usable = [b for b in beds if b.anchor != pivot and b.node != pivot]
     if not usable:
         return []
+    approach = task.approach[1]
     anchor = np.array([b.anchor for b in usable])
     spur = np.array([b.spur_m for b in usable])
     rows = np.array([row[a] for a in anchor])
-    # shortest day from bed i to bed j, spurs in and out included
+    # shortest walk from bed i to bed j, spurs in and out included
     between = dist[rows][:, anchor] + spur[:, None] + spur[None, :]
     between[anchor[:, None] == anchor[None, :]] = np.inf  # no day to the same place
     first = dist[row[pivot], anchor] + spur + approach
     home = dist[rows, pivot] + spur + approach
 
-    def miss(shortest: np.ndarray) -> np.ndarray:
+    def miss(shortest: np.ndarray, span: int) -> np.ndarray:
         # a day shorter than the mean takes a detour; one longer cannot shrink
-        return np.abs(mean - shortest) / mean
+        return np.abs(span * mean - shortest) / (span * mean)
 
-    fits = np.flatnonzero(first <= day_hi)
+    fits = np.flatnonzero(first <= spans[0] * day_hi)
     seqs = fits[:, None]  # beam: one row of bed indexes per chain
-    score = miss(first[fits])
-    for _ in range(days - 2):
+    score = miss(first[fits], spans[0])
+    for span in spans[1:-1]:
         if not len(seqs):
             return []
-        legs = between[seqs[:, -1]]  # per chain, the day to each bed
-        grown = score[:, None] + miss(legs)
-        ok = legs <= day_hi
+        legs = between[seqs[:, -1]]  # per chain, the stretch to each bed
+        grown = score[:, None] + miss(legs, span)
+        ok = legs <= span * day_hi
         for k in range(seqs.shape[1]):
             ok[np.arange(len(seqs)), seqs[:, k]] = False  # each bed once
         chain, bed = np.nonzero(ok)
@@ -361,9 +375,9 @@ def _chains(
     if not len(seqs):
         return []
     back = home[seqs[:, -1]]
-    done = np.flatnonzero(back <= day_hi)
-    order = done[np.argsort(score[done] + miss(back[done]), kind="stable")]
-    total = score + miss(back)
+    total = score + miss(back, spans[-1])
+    done = np.flatnonzero(back <= spans[-1] * day_hi)
+    order = done[np.argsort(total[done], kind="stable")][:CHAINS_PER_START]
     return [(float(total[i]), tuple(usable[j] for j in seqs[i])) for i in order]
 
 
@@ -374,8 +388,9 @@ class _Sofar:
     walked_links: np.ndarray  # ground walked already: dearer, not closed
     hops: list[Hop]
     spur_hops: list[bool]
-    nights: list[int]
+    nights: list[int]  # per night: steps walked before it
     days_m: list[float]
+    night_at: list[Hashable]  # per night: the junction slept at (graph node)
     here: int  # where the next day's walk on the loop-bearing network starts
     spur_back: list[Hop]
     spur_back_m: float
@@ -391,37 +406,45 @@ def _trip(
     arrays: LinkArrays,
     task: Task,
     seq: tuple[Bed, ...],
-    days: int,
+    spans: tuple[int, ...],
     mean: float,
     day_hi: float,
     memo: dict | None = None,
     twice: bool = True,
 ) -> Trip | None:
-    """The chain `seq` walked day by day (module docstring, step 3), or None
-    when a day cannot be made within its band. `memo` keeps the days walked
-    for each chain's first beds: chains tried one after another share them."""
+    """The chain `seq` walked stretch by stretch (module docstring, step 3), a
+    stretch of two days cut at the junction nearest its middle; None when a
+    stretch cannot be made within its band. `memo` keeps the days walked for
+    each chain's first beds: chains tried one after another share them."""
     memo = {} if memo is None else memo
     stem, approach_m, _ = task.approach
     usable = arrays.a != arrays.b
     day_lo = (1 - DAY_SPREAD) * mean
+    days, legs = sum(spans), len(spans)
     start = 0
-    sofar = _Sofar(_on(arrays, stem), [], [], [], [], task.node, [], 0.0, approach_m)
-    for k in range(days - 1, 0, -1):
-        key = (task.start, tuple(b.node for b in seq[:k]))
-        if key in memo:
-            if memo[key] is None:
+    sofar = _Sofar(
+        _on(arrays, stem), [], [], [], [], [], task.node, [], 0.0, approach_m
+    )
+
+    def key(leg: int) -> tuple:
+        return (task.start, spans[:leg], tuple(b.node for b in seq[:leg]))
+
+    for k in range(legs - 1, 0, -1):
+        if key(k) in memo:
+            if memo[key(k)] is None:
                 return None  # these first nights cannot be walked
-            start, sofar = k, memo[key]
+            start, sofar = k, memo[key(k)]
             break
-    for day in range(start, days):
-        last = day == days - 1
-        bed = None if last else seq[day]
+    for leg in range(start, legs):
+        last = leg == legs - 1
+        span = spans[leg]
+        bed = None if last else seq[leg]
         there = task.node if last else bed.anchor
-        fixed = sofar.spur_back_m + (bed.spur_m if bed else 0.0)
-        fixed += approach_m if day == 0 or last else 0.0
+        morning = sofar.spur_back_m + (approach_m if leg == 0 else 0.0)
+        fixed = morning + (bed.spur_m if bed else approach_m)
         walked = sofar.walked
-        aim = (search.target - walked) / (days - day)
-        lo, hi = day_lo, day_hi
+        aim = (search.target - walked) / (days - len(sofar.days_m)) * span
+        lo, hi = span * day_lo, span * day_hi
         if last:
             lo, hi = max(lo, search.lo - walked), min(hi, search.hi - walked)
         aim = min(max(aim, lo), hi)
@@ -436,40 +459,42 @@ def _trip(
             _ways(dear, open_, sofar.here, there, aim - fixed, lo - fixed, hi - fixed),
             None,
         )
-        if way is None:
-            if not last:
-                memo[task.start, tuple(b.node for b in seq[: day + 1])] = None
-            return None
-        metres = float(sum(arrays.length[arrays.pos[lid]] for lid, _ in way)) + fixed
-        on_way = _on(arrays, way)
+        on_way = _on(arrays, way or [])
         twice_m = sofar.twice_m + sofar.spur_back_m  # the spur walked out again
         twice_m += float(arrays.length[on_way & sofar.walked_links].sum())
-        if twice_m > MAX_REPEATED * search.hi:
-            if not last:  # walks too much twice already, whatever comes next
-                memo[task.start, tuple(b.node for b in seq[: day + 1])] = None
+        split = _split(search.prep, way, morning, fixed, span) if way else None
+        if split is None or twice_m > MAX_REPEATED * search.hi:
+            if not last:  # too long, or walks too much twice, whatever comes next
+                memo[key(leg + 1)] = None
             return None
+        days_here, cuts = split
+        prep = search.prep
+        offset = _count(prep, [*stem, *sofar.hops, *sofar.spur_back])
         hops = sofar.hops + sofar.spur_back + way
         spur_hops = sofar.spur_hops + [True] * len(sofar.spur_back)
         spur_hops += [False] * len(way)
-        walked_links = sofar.walked_links | on_way
+        nights = sofar.nights + [offset + j for j, _ in cuts]
+        night_at = sofar.night_at + [node for _, node in cuts]
         if last:
-            sofar = replace(sofar, hops=hops, spur_hops=spur_hops)
-            sofar.days_m = sofar.days_m + [metres]
+            sofar = replace(sofar, hops=hops, spur_hops=spur_hops, nights=nights)
+            sofar.days_m = sofar.days_m + days_here
+            sofar.night_at = night_at
             break
         hops += list(bed.spur)
         spur_hops += [True] * len(bed.spur)
         sofar = _Sofar(
-            walked_links,
+            sofar.walked_links | on_way,
             hops,
             spur_hops,
-            sofar.nights + [len(stem) + len(hops)],
-            sofar.days_m + [metres],
+            nights + [_count(prep, [*stem, *hops])],
+            sofar.days_m + days_here,
+            night_at + [prep.nodes[bed.node]],
             bed.anchor,
             _backwards(list(bed.spur)),
             bed.spur_m,
             twice_m,
         )
-        memo[task.start, tuple(b.node for b in seq[: day + 1])] = sofar
+        memo[key(leg + 1)] = sofar
     walked = sofar.walked
     trip_mean = walked / days
     if any(abs(d - trip_mean) > DAY_SPREAD * trip_mean for d in sofar.days_m):
@@ -478,16 +503,53 @@ def _trip(
         return None
     if search.must_walk and not search.walks_some(stem, sofar.hops):
         return None
-    return _trip_of(
-        search,
-        task,
-        sofar.hops,
-        sofar.spur_hops,
-        sofar.nights,
-        seq,
-        sofar.days_m,
-        walked,
-    )
+    return _trip_of(search, task, sofar, walked)
+
+
+def _split(
+    prep: Prepared,
+    way: list[Hop],
+    morning: float,
+    fixed: float,
+    span: int,
+) -> tuple[list[float], list[tuple[int, Hashable]]] | None:
+    """A stretch of `span` days cut into days at the junctions nearest even
+    shares (any junction of the network, inside a link too): the days' metres
+    and, per night inside it, (steps of `way` before it, the junction); None
+    when there are too few junctions. `morning` is walked before `way`,
+    `fixed - morning` after it."""
+    metres, ends = _steps(prep, way)
+    total = float(sum(metres)) + fixed
+    if span == 1:
+        return [total], []
+    along = morning + np.cumsum(metres)[:-1]  # at the junction after each step
+    if len(along) < span - 1:
+        return None
+    cuts: list[tuple[int, Hashable]] = []
+    for k in range(1, span):
+        j = int(np.argmin(np.abs(along - k * total / span)))
+        if cuts and j + 1 <= cuts[-1][0]:
+            return None
+        cuts.append((j + 1, ends[j]))
+    at = [float(along[j - 1]) for j, _ in cuts]
+    return [b - a for a, b in zip([0.0, *at], [*at, total])], cuts
+
+
+def _steps(prep: Prepared, hops: Sequence[Hop]) -> tuple[list[float], list[Hashable]]:
+    """The graph edges `hops` walk: each one's metres and the node it ends at."""
+    metres: list[float] = []
+    ends: list[Hashable] = []
+    for lid, fwd in hops:
+        edges = prep.links[lid].edges
+        for u, v, k in edges if fwd else reversed(edges):
+            metres.append(prep.graph.edges[u, v, k]["length"])
+            ends.append(v if fwd else u)
+    return metres, ends
+
+
+def _count(prep: Prepared, hops: Sequence[Hop]) -> int:
+    """How many steps (graph edges) `hops` are."""
+    return sum(len(prep.links[lid].edges) for lid, _ in hops)
 
 
 def _ways(
@@ -530,8 +592,6 @@ def _ways_by(
     cost = from_u.cost + from_v.cost
     apart = from_u.into != from_v.into
     ok = np.flatnonzero(apart & np.isfinite(total) & (total >= lo) & (total <= hi))
-    if not len(ok):
-        return
     # nearer the aim, then cheaper per metre: 10% off the aim weighs like a
     # path unnamed rather than waymarked
     miss = np.maximum(np.abs(total[ok] - aim) / max(aim, 1.0) - AIM_NEAR, 0.0)
@@ -563,18 +623,11 @@ def _ways_by(
                 yield way
 
 
-def _trip_of(
-    search: Search,
-    task: Task,
-    circuit: list[Hop],
-    spur_hops: list[bool],
-    nights: list[int],
-    seq: tuple[Bed, ...],
-    days_m: list[float],
-    length: float,
-) -> Trip | None:
+def _trip_of(search: Search, task: Task, sofar: _Sofar, length: float) -> Trip | None:
     """The trip as a ranked candidate; None when it walks too much twice."""
     stem, approach_m, approach_road = task.approach
+    circuit = sofar.hops
+    days_m = sofar.days_m
     links = search.prep.links
     road = 2 * approach_road + sum(links[lid].road for lid, _ in circuit)
     # spurs to beds are walked both ways; so is ground two days share
@@ -612,8 +665,8 @@ def _trip_of(
     )
     return Trip(
         cand,
-        nights,
-        [b.node for b in seq],
+        sofar.nights,
+        sofar.night_at,
         days_m,
-        [a or b for a, b in zip(spur_hops, again)],
+        [a or b for a, b in zip(sofar.spur_hops, again)],
     )

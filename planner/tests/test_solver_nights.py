@@ -17,6 +17,15 @@ RING = [
     ("e", "f", 5000),
     ("f", "a", 5000),
 ]
+# Another 30 km ring from a, on roads: worse to walk than RING.
+ROAD_RING = [
+    ("a", "g", 5000, "road"),
+    ("g", "h", 5000, "road"),
+    ("h", "i", 5000, "road"),
+    ("i", "j", 5000, "road"),
+    ("j", "l", 5000, "road"),
+    ("l", "a", 5000, "road"),
+]
 
 
 def test_a_three_day_loop_sleeps_at_the_two_huts_a_day_apart():
@@ -95,18 +104,10 @@ def test_a_day_hike_has_no_notice_about_nights():
 
 def test_nights_at_beds_beat_a_nicer_loop_that_passes_none():
     # two 30 km rings from a: trail with no bed, road with a hut every 10 km
-    road = [
-        ("a", "g", 5000, "road"),
-        ("g", "h", 5000, "road"),
-        ("h", "i", 5000, "road"),
-        ("i", "j", 5000, "road"),
-        ("j", "l", 5000, "road"),
-        ("l", "a", 5000, "road"),
-    ]
     beds = {"h": "Hut H", "j": "Hut J"}
 
-    day_hike = solve(draw(*RING, *road), [at("a")], 30000)
-    trip = solve(draw(*RING, *road), [at("a")], 30000, days=3, campsites=beds)
+    day_hike = solve(draw(*RING, *ROAD_RING), [at("a")], 30000)
+    trip = solve(draw(*RING, *ROAD_RING), [at("a")], 30000, days=3, campsites=beds)
 
     assert {s.kind for s in day_hike.loops[0].steps} == {"path"}
     assert [s.campsite for s in trip.loops[0].stages] == ["Hut H", "Hut J", None]
@@ -123,3 +124,15 @@ def test_loops_only_leaves_out_a_hut_up_a_spur():
 
     assert result.loops[0].repeated_m == 0
     assert result.loops[0].stages[0].campsite is None and result.notice
+
+
+def test_with_a_bed_too_few_one_night_is_at_a_junction_and_the_other_at_the_bed():
+    # the trail ring has no bed; the road ring has one hut, 10 km out
+    result = solve(
+        draw(*RING, *ROAD_RING), [at("a")], 30000, days=3, campsites={"h": "Hut H"}
+    )
+
+    loop = result.loops[0]
+    assert sorted(str(s.campsite) for s in loop.stages[:2]) == ["Hut H", "None"]
+    assert [s.length_m for s in loop.stages] == [10000, 10000, 10000]
+    assert result.notice.startswith("No loop in range puts every night at a hut")

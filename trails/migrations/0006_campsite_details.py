@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("trails", "0004_search_names"),
+        ("trails", "0005_version_tiles"),
     ]
 
     operations = [

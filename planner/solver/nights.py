@@ -92,14 +92,15 @@ class Bed:
 
 @dataclass
 class Trip:
-    """A multi-day loop: the walk, and after which of its hops each night falls."""
+    """A multi-day loop: the walk, and after which of its steps each night falls."""
 
     cand: Cand
     nights: list[int]  # per night: steps of the walk (stem first) before it
     beds: list[Hashable]  # per night: the junction slept at (graph node), a bed's
     # where there is one
     days_m: list[float]
-    spur_hops: list[bool]  # per hop of the circuit: on a spur to a bed (walked twice)
+    # per hop of the circuit: walked twice (a spur to a bed, ground two days share)
+    spur_hops: list[bool]
 
 
 def plan(
@@ -152,7 +153,7 @@ def plan(
             for spans in spans_tried:
                 got = _chains(dist, row, task.node, found, spans, mean, day_hi, task)
                 order += [(score, task, spans, seq) for score, seq in got]
-        # best chains first, each trailhead's best before any one's next
+        # best chains first, from whichever trailhead
         order.sort(key=lambda c: (c[0], c[1].start, c[2]))
         for _, task, spans, seq in order:
             if time.perf_counter() >= until:

@@ -61,15 +61,43 @@ def gpx(doc: dict[str, Any], loop: dict[str, Any], query: TripQuery) -> str:
     )
     for day in loop["days"][:-1]:
         end = day["end"]
+        bed = end["bed"]
+        # at the bed itself (a hut off the trail), its details in words
+        lat, lon = (bed["lat"], bed["lon"]) if bed else (end["lat"], end["lon"])
         out.waypoints.append(
             gpxpy.gpx.GPXWaypoint(
-                end["lat"],
-                end["lon"],
-                name=f"End of day {day['day']}: {end['name']}",
-                type="Campsite" if end["campsite"] else "Stage end",
+                lat,
+                lon,
+                name=f"Night {day['day']}: {end['name']}",
+                description=_night(day, query),
+                symbol="Campground" if bed else "Flag, Red",
+                type=bed["kind_name"] if bed else "Junction (no bed)",
             )
         )
     return out.to_xml()
+
+
+def _night(day: dict[str, Any], query: TripQuery) -> str:
+    """A night's waypoint description: the day that ends there, and the bed."""
+    parts = [f"End of day {day['day']}: {distance(day['length_m'], query.units)}"]
+    if day.get("ascent_m") is not None:
+        parts.append(f"{height(day['ascent_m'], query.units)} climb")
+    bed = day["end"]["bed"]
+    if bed is None:
+        parts.append("no hut, campsite or shelter here")
+        return "; ".join(parts) + "."
+    parts.append(bed["kind_name"].lower())
+    if bed["capacity"]:
+        parts.append(f"{bed['capacity']} places")
+    if bed["staffed"] is not None:
+        parts.append("staffed" if bed["staffed"] else "not staffed")
+    if bed["fee"] is not None:
+        parts.append("fee" if bed["fee"] else "free")
+    if bed["opening_hours"]:
+        parts.append(f"open {bed['opening_hours']}")
+    if bed["website"]:
+        parts.append(bed["website"])
+    return "; ".join(parts) + "."
 
 
 def geojson(doc: dict[str, Any], loop: dict[str, Any], query: TripQuery) -> str:
@@ -103,7 +131,11 @@ def geojson(doc: dict[str, Any], loop: dict[str, Any], query: TripQuery) -> str:
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [end["lon"], end["lat"]]},
-                "properties": {"name": end["name"], "role": f"end of day {day['day']}"},
+                "properties": {
+                    "name": end["name"],
+                    "role": f"end of day {day['day']}",
+                    "bed": end["bed"],
+                },
             }
         )
     return json.dumps({"type": "FeatureCollection", "features": features})

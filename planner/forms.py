@@ -23,6 +23,7 @@ DEFAULT_ALTERNATIVES = 3
 MAX_DRIVE_MI = 500
 MIN_HIKE_MI = 0.5
 MAX_HIKE_MI = 250
+MAX_DAYS = 14
 TOLERANCES = [("2", "±2%"), ("5", "±5%"), ("10", "±10%"), ("20", "±20%")]
 DIFFICULTIES = [
     ("", "Any"),
@@ -77,7 +78,25 @@ class TripForm(forms.Form):
         initial="mi",
     )
     days = forms.IntegerField(
-        label="Days", min_value=1, max_value=14, initial=1, required=False
+        label="Days",
+        min_value=1,
+        max_value=MAX_DAYS,
+        initial=1,
+        required=False,
+        help_text="Leave empty to take as many as the longest day allows.",
+    )
+    max_day = FiniteFloatField(
+        label="Longest day",
+        required=False,
+        help_text="At most this far a day (optional).",
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    shelters = forms.ChoiceField(
+        label="Sleep in shelters",
+        choices=[("yes", "fine"), ("no", "huts and campsites only")],
+        initial="yes",
+        required=False,
+        error_messages={"invalid_choice": "Say yes or no."},
     )
     tolerance = forms.ChoiceField(
         label="Length tolerance", choices=TOLERANCES, initial="10", required=False
@@ -134,6 +153,10 @@ class TripForm(forms.Form):
         data["units"] = units
         self._check_range(data, "drive", 0, MAX_DRIVE_MI, units, "Drive distance")
         self._check_range(data, "hike", MIN_HIKE_MI, MAX_HIKE_MI, units, "Hike length")
+        self._check_range(
+            data, "max_day", MIN_HIKE_MI, MAX_HIKE_MI, units, "The longest day"
+        )
+        self._days(data, units)
         if data.get("trail") and data.get("route"):
             self.add_error("route", "Give a trail or a route to walk, not both.")
         self._resolve_start(data)
@@ -145,6 +168,30 @@ class TripForm(forms.Form):
             ):
                 self.add_error("drive", self.fields["drive"].error_messages["required"])
         return data
+
+    def _days(self, data, units) -> None:
+        """The number of days: as given, or as few as the longest day allows;
+        days given must fit the hike into days no longer than the longest."""
+        hike, longest = data.get("hike"), data.get("max_day")
+        if hike is None or longest is None or {"hike", "max_day"} & set(self.errors):
+            return
+        unit = UNIT_NAMES[units]
+        fewest = math.ceil(hike / longest - 1e-9)
+        if fewest > MAX_DAYS:
+            self.add_error(
+                "max_day",
+                f"{_decimal(hike)} {unit} at no more than {_decimal(longest)} {unit} "
+                f"a day take {fewest} days; LoopGenie plans up to {MAX_DAYS}.",
+            )
+        elif data.get("days") is None and "days" not in self.errors:
+            data["days"] = fewest
+        elif data.get("days") is not None and data["days"] < fewest:
+            self.add_error(
+                "days",
+                f"{_decimal(hike)} {unit} at no more than {_decimal(longest)} {unit} "
+                f"a day take at least {fewest} days: ask for {fewest} or more, "
+                "or leave Days empty.",
+            )
 
     def _picked(self, *names: str) -> bool:
         """Whether the hiker asked for one of these, valid or not (a bad id is
@@ -219,6 +266,12 @@ class TripForm(forms.Form):
             trailhead_id=d["trailhead"].pk if d.get("trailhead") else None,
             trail_id=d["trail"].pk if d.get("trail") else None,
             route_id=d["route"].pk if d.get("route") else None,
+            max_day_m=(
+                round(d["max_day"] * metres, 1)
+                if d.get("max_day") is not None
+                else None
+            ),
+            shelters=(d.get("shelters") or "yes") == "yes",
         )
 
 
@@ -253,6 +306,10 @@ def page_params(form: TripForm) -> dict[str, str]:
         "stems": "yes" if query.allow_stems else "no",
         "difficulty": str(query.max_difficulty or ""),
     }
+    if d.get("max_day") is not None:
+        params["max_day"] = _decimal(d["max_day"])
+    if not query.shelters:
+        params["shelters"] = "no"
     if query.alternatives != DEFAULT_ALTERNATIVES:
         params["alternatives"] = str(query.alternatives)
     return params

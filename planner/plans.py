@@ -82,6 +82,8 @@ class TripQuery:
     trailhead_id: int | None = None  # every loop starts there
     trail_id: int | None = None  # every loop walks some of it
     route_id: int | None = None  # every loop walks some of this waymarked route
+    max_day_m: float | None = None  # no day longer than this (several days)
+    shelters: bool = True  # shelters count as places to sleep
 
     def cache_key(self, version: int) -> str:
         raw = json.dumps([asdict(self), version], sort_keys=True)
@@ -146,6 +148,8 @@ def describe(query: TripQuery) -> str:
         f"{where}{asked}"
         f"hike_m={query.hike_m:.0f} days={query.days} tol={query.tolerance:g} "
         f"stems={query.allow_stems} difficulty={query.max_difficulty}"
+        + (f" max_day_m={query.max_day_m:.0f}" if query.max_day_m else "")
+        + ("" if query.shelters else " shelters=no")
     )
 
 
@@ -165,6 +169,7 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         "stats": {"cache": "miss"},
         "from_trailhead": None,  # the trailhead asked for
         "walks": None,  # the trail or route asked for: type, id, name
+        "notice": None,  # several days: why some nights are not at a bed
     }
     walk = _walk(query)
     if walk is not None:
@@ -213,11 +218,7 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         for th, drive in trailheads
         if th.junction_id in graph
     ]
-    campsites = dict(
-        Campsite.objects.in_bbox(*box)
-        .filter(junction__isnull=False)
-        .values_list("junction_id", "name")
-    )
+    beds = _beds(box, query.shelters) if query.days > 1 else {}
     t_solve = time.perf_counter()
     result = solve(
         prepared,
@@ -228,14 +229,18 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         alternatives=query.alternatives,
         allow_stems=query.allow_stems,
         max_difficulty=query.max_difficulty,
-        campsites={k: v or "Campsite" for k, v in campsites.items()},
+        campsites={node: bed["name"] for node, bed in beds.items()},
         budget_s=query.budget_s,
+        max_day_m=query.max_day_m,
         must_walk=walk.segment_ids if walk is not None else (),
         must_walk_name=walk.name if walk is not None else "",
     )
     by_id = {th.id: th for th, _ in trailheads}
     lines = load_geometry(s.segment_id for loop in result.loops for s in loop.steps)
-    plan["loops"] = [_loop_doc(loop, graph, by_id, lines) for loop in result.loops]
+    plan["loops"] = [
+        _loop_doc(loop, graph, by_id, lines, beds) for loop in result.loops
+    ]
+    plan["notice"] = result.notice
     plan["timed_out"] = result.timed_out
     plan["closest_lengths_m"] = [round(m, 1) for m in result.closest_lengths_m]
     if not result.loops:
@@ -253,6 +258,7 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         graph_nodes=graph.number_of_nodes(),
         graph_edges=graph.graph["segments"],
         starts=len(starts),
+        trips=result.stats.get("trips", 0),
     )
     log.info(
         "plan %s cache=miss loops=%d solve_s=%.3f total_s=%.3f nodes=%d edges=%d",
@@ -264,6 +270,41 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         graph.graph["segments"],
     )
     return plan
+
+
+BED_ORDER = ("alpine_hut", "wilderness_hut", "camp_site", "shelter")
+
+
+def _beds(box: tuple, shelters: bool) -> dict[Any, dict[str, Any]]:
+    """The places to sleep in the box by junction, as a plan shows them: open
+    (staff left out those closed for the season), shelters when they count.
+    Of two at one junction, a hut before a campsite before a shelter."""
+    order = {kind: i for i, kind in enumerate(BED_ORDER)}
+    rows = sorted(
+        Campsite.objects.in_bbox(*box).beds(shelters),
+        key=lambda c: (order.get(c.kind, len(order)), c.pk),
+    )
+    beds: dict[Any, dict[str, Any]] = {}
+    for camp in rows:
+        beds.setdefault(camp.junction_id, bed_doc(camp))
+    return beds
+
+
+def bed_doc(camp: Campsite) -> dict[str, Any]:
+    """A place to sleep in a plan document: what the data says of it."""
+    return {
+        "id": camp.pk,
+        "name": camp.name or camp.get_kind_display(),
+        "kind": camp.kind,
+        "kind_name": camp.get_kind_display(),
+        "lat": camp.lat,
+        "lon": camp.lon,
+        "website": camp.website or None,
+        "capacity": camp.capacity,
+        "fee": camp.fee,
+        "staffed": camp.staffed,
+        "opening_hours": camp.opening_hours or None,
+    }
 
 
 def _walk(query: TripQuery) -> walks.Walk | None:
@@ -504,7 +545,11 @@ def _oriented(graph, step, lines: dict) -> tuple[list, list | None]:
 
 
 def _loop_doc(
-    loop: Loop, graph, trailheads: dict[int, Trailhead], lines: dict
+    loop: Loop,
+    graph,
+    trailheads: dict[int, Trailhead],
+    lines: dict,
+    beds: dict | None = None,
 ) -> dict[str, Any]:
     th = trailheads[loop.start.trailhead_id]
     node = graph.nodes
@@ -517,6 +562,7 @@ def _loop_doc(
     line_eles: list[float] = []
     routes = graph.graph.get("routes", {})
     on_route: dict[Any, float] = {}
+    step_ends: list[int] = []  # per step: index in `line` where it ends
     for step in loop.steps:
         edge = graph.edges[step.from_node, step.to_node, step.segment_id]
         route_ids = edge.get("routes", ())
@@ -561,6 +607,7 @@ def _loop_doc(
                     d += haversine_m(*coords[i - 1], *c)
                 profile.append((d, e))
         walked += step.length_m
+        step_ends.append(len(line) - 1)
     ascent, descent = loop.ascent_m, loop.descent_m
     if have_profile and line_eles:
         # Over the whole walk at once: per-segment sums drop small rises at segment
@@ -584,7 +631,7 @@ def _loop_doc(
         "ascent_m": None if ascent is None else round(ascent),
         "descent_m": None if descent is None else round(descent),
         "hours": round(hours, 2),
-        "days": _stages(loop, graph),
+        "days": _days(loop, graph, beds or {}, step_ends, line_eles, have_profile),
         "segments": segments,
         "cues": _merge_cues(cues),
         "coords": [[round(x, 6), round(y, 6)] for x, y in line],
@@ -649,24 +696,53 @@ def _unnamed_trailhead(th: Trailhead, loop: Loop) -> str:
     return f"{kind} at {th.lat:.4f}, {th.lon:.4f}"
 
 
-def _stages(loop: Loop, graph) -> list[dict[str, Any]]:
-    """One entry per day; a day hike is one day that ends back at the trailhead."""
-    stages = loop.stages or [Stage(1, loop.length_m, loop.start.node, None)]
+def _days(
+    loop: Loop,
+    graph,
+    beds: dict[Any, dict[str, Any]],
+    step_ends: list[int],
+    eles: list[float],
+    have_profile: bool,
+) -> list[dict[str, Any]]:
+    """One entry per day: its length, climb, descent and walking time, and where
+    it ends (a bed with what the data says of it, a bare junction, or back at
+    the trailhead). A day hike is one day that ends back at the trailhead."""
+    last = len(loop.steps) - 1
+    stages = loop.stages or [Stage(1, loop.length_m, loop.start.node, None, last)]
     out = []
+    first = 0  # index in the line where the day starts
     for stage in stages:
+        end = step_ends[stage.last_step if stage.last_step is not None else last]
+        if have_profile and eles:
+            ascent, descent = climb(eles[first : end + 1])
+        else:
+            ascent = descent = None
+        first = end
         j = graph.nodes[stage.end_node]
+        home = stage.end_node == loop.start.node and stage is stages[-1]
+        bed = None if home else beds.get(stage.end_node)
+        name = (
+            bed["name"]
+            if bed
+            else "Back at the trailhead"
+            if home
+            else f"Junction ({j['lat']:.5f}, {j['lon']:.5f})"
+        )
+        hours = stage.length_m / 1000 / WALK_KMH + (ascent or 0) / CLIMB_M_PER_HOUR
         out.append(
             {
                 "day": stage.day,
                 "length_m": round(stage.length_m, 1),
+                "ascent_m": None if ascent is None else round(ascent),
+                "descent_m": None if descent is None else round(descent),
+                "hours": round(hours, 2),
                 "end": {
-                    "name": stage.campsite
-                    or (
-                        "Back at the trailhead"
-                        if stage.end_node == loop.start.node
-                        else "Junction"
-                    ),
-                    "campsite": stage.campsite is not None,
+                    "name": name,
+                    # "bed" (a hut, campsite or shelter), "junction" (none
+                    # there) or "trailhead" (the last day's end)
+                    "type": "bed" if bed else "trailhead" if home else "junction",
+                    "campsite": bed is not None,
+                    "bed": bed,
                     "lat": j["lat"],
                     "lon": j["lon"],
                 },

@@ -38,6 +38,10 @@ def _query_echo(query: TripQuery) -> dict[str, Any]:
         "drive": round(query.drive_m / per_unit, 3),
         "hike": round(query.hike_m / per_unit, 3),
         "days": query.days,
+        "max_day": (
+            None if query.max_day_m is None else round(query.max_day_m / per_unit, 3)
+        ),
+        "shelters": query.shelters,
         "tolerance": query.tolerance,
         "alternatives": query.alternatives,
         "allow_stems": query.allow_stems,
@@ -125,14 +129,7 @@ def api_plan_doc(doc: dict[str, Any], query: TripQuery) -> dict[str, Any]:
                 "ascent_ft": _feet(loop["ascent_m"]),
                 "descent_ft": _feet(loop["descent_m"]),
                 "hours": loop["hours"],
-                "days": [
-                    {
-                        "day": d["day"],
-                        "miles": _miles(d["length_m"]),
-                        "ends_at": d["end"],
-                    }
-                    for d in loop["days"]
-                ],
+                "days": [_day_api_doc(d) for d in loop["days"]],
                 "segments": [
                     {
                         "segment_id": s["segment_id"],
@@ -153,11 +150,49 @@ def api_plan_doc(doc: dict[str, Any], query: TripQuery) -> dict[str, Any]:
         "loops": loops,
         "message": message_for(doc, query),
         "status": doc["status"],
+        "notice": doc.get("notice"),
         "timed_out": doc["timed_out"],
         "closest_miles": [_miles(m) for m in doc["closest_lengths_m"]],
         "nearest_trailhead": trailhead_api_doc(doc["nearest_trailhead"]),
         "drive_note": doc["drive_note"],
         "attribution": [a["attribution"] for a in doc["attributions"]],
+    }
+
+
+def _day_api_doc(day: dict[str, Any]) -> dict[str, Any]:
+    """A day of a loop as the API shows it (miles and feet)."""
+    end = day["end"]
+    bed = end["bed"]
+    return {
+        "day": day["day"],
+        "miles": _miles(day["length_m"]),
+        "ascent_ft": _feet(day.get("ascent_m")),
+        "descent_ft": _feet(day.get("descent_m")),
+        "hours": day.get("hours"),
+        "ends_at": {
+            "type": end["type"],
+            "name": end["name"],
+            "lat": end["lat"],
+            "lon": end["lon"],
+            "campsite": end["campsite"],
+            "bed": None
+            if bed is None
+            else {
+                key: bed[key]
+                for key in (
+                    "id",
+                    "name",
+                    "kind",
+                    "lat",
+                    "lon",
+                    "website",
+                    "capacity",
+                    "fee",
+                    "staffed",
+                    "opening_hours",
+                )
+            },
+        },
     }
 
 
@@ -218,7 +253,15 @@ def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any
                 "index": loop["index"],
                 "coords": loop["coords"],
                 "trailhead": loop["trailhead"],
-                "stages": [d["end"] for d in loop["days"][:-1]],
+                "stages": [
+                    {
+                        "lat": d["end"]["lat"],
+                        "lon": d["end"]["lon"],
+                        "name": d["end"]["name"],
+                        "bed": d["end"]["bed"] is not None,
+                    }
+                    for d in loop["days"][:-1]
+                ],
             }
             for loop in loops
         ],
@@ -231,6 +274,7 @@ def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any
         "closest": closest,
         "longer_drive": longer_drive,
         "message": message_for(doc, query),
+        "notice": doc.get("notice"),
         "map_data": map_data,
         "sources": doc["attributions"],
     }

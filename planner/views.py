@@ -309,6 +309,8 @@ API_FIELDS = {
     "drive_miles": "drive",
     "hike_miles": "hike",
     "days": "days",
+    "max_day_miles": "max_day",
+    "shelters": "shelters",
     "tolerance": "tolerance",
     "alternatives": "alternatives",
     "allow_stems": "stems",
@@ -337,6 +339,8 @@ def _api_form(request) -> tuple[ApiTripForm, dict[str, list[str]]]:
         bound.setlist("tolerance", [_percent(v) for v in data.getlist("tolerance")])
     if "allow_stems" in data:
         bound.setlist("stems", [_yes_no(v) for v in data.getlist("allow_stems")])
+    if "shelters" in data:
+        bound.setlist("shelters", [_yes_no(v) for v in data.getlist("shelters")])
     # API lengths are always miles (the names say so); `units` only picks how the
     # query is echoed back.
     units = data.getlist("units")
@@ -399,6 +403,8 @@ def _read_trailheads(request) -> Asked:
     for name in (
         "hike",
         "days",
+        "max_day",
+        "shelters",
         "tolerance",
         "alternatives",
         "stems",

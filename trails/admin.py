@@ -519,6 +519,21 @@ class JunctionAdmin(BumpsDataVersion, admin.ModelAdmin):
     readonly_fields = ["source", "external_id", "lat", "lon"]
 
 
+class ClosedForPlanning(admin.SimpleListFilter):
+    title = "planning"
+    parameter_name = "closed"
+
+    def lookups(self, request, model_admin):
+        return [("no", "open"), ("yes", "closed (left out)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(closed_reason="")
+        if self.value() == "no":
+            return queryset.filter(closed_reason="")
+        return queryset
+
+
 class PointAdmin(RecordsStaffFields, BumpsDataVersion, admin.ModelAdmin):
     """Trailheads and campsites: moving one re-attaches it to the network."""
 
@@ -576,4 +591,32 @@ class TrailheadAdmin(PointAdmin):
 
 @admin.register(Campsite)
 class CampsiteAdmin(PointAdmin):
-    pass
+    """Huts, campsites and shelters: what hikers plan their nights around. One
+    closed for the season (a reason given) is left out of planning."""
+
+    details = ("website", "capacity", "fee", "staffed", "opening_hours")
+    staff_owned = (*PointAdmin.staff_owned, *details, "closed_reason")
+    list_display = [
+        "__str__",
+        "kind",
+        "capacity",
+        "staffed",
+        "open_for_planning",
+        "attached",
+        "source",
+    ]
+    list_filter = ["kind", ClosedForPlanning, "source"]
+    fields = [
+        "name",
+        "kind",
+        "lat",
+        "lon",
+        "elevation",
+        *details,
+        "closed_reason",
+        *PointAdmin.readonly_fields,
+    ]
+
+    @admin.display(description="open for planning", boolean=True)
+    def open_for_planning(self, obj) -> bool:
+        return not obj.closed_reason

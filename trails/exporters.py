@@ -38,7 +38,7 @@ from typing import IO, Any
 from django.db.models import Q, QuerySet
 
 from trails.models import Campsite, Junction, Segment, Source, Trailhead, WalkingRoute
-from trails.network import ROUTE_FIELDS
+from trails.network import CAMP_DETAILS, ROUTE_FIELDS
 
 CHUNK = 2000
 
@@ -228,6 +228,16 @@ def _place_features(
         "junction__external_id",
     )
     noun = model._meta.model_name
+    camp_details = {}
+    if model is Campsite:
+        # what the data says of each bed, and staff's closure, for a restore
+        names = [*CAMP_DETAILS, "closed_reason"]
+        for pk, *values in rows.model.objects.filter(
+            pk__in=[row[0] for row in rows]
+        ).values_list("pk", *names):
+            camp_details[pk] = {
+                n: v for n, v in zip(names, values) if v is not None and v != ""
+            }
     for pk, external_id, name, kind, lon, lat, ele, staff, *junction in rows:
         position = [lon, lat] if ele is None else [lon, lat, ele]
         props: dict[str, Any] = {"name": name, "kind": kind}
@@ -241,6 +251,7 @@ def _place_features(
             report.trailheads += 1
         else:
             report.campsites += 1
+            props.update(camp_details[pk])
         yield {
             "type": "Feature",
             # Points staff added in the admin have no external id yet.

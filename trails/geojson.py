@@ -53,6 +53,7 @@ from typing import Any
 
 import ijson
 
+from trails import camps
 from trails.errors import (
     MAX_BYTES,
     MAX_LINE_VERTICES,
@@ -63,12 +64,14 @@ from trails.errors import (
     too_many_vertices,
 )
 from trails.network import (
+    CAMP_DETAILS,
     FLAGS,
     PLACE_KINDS,
     ROUTE_FIELDS,
     ROUTE_KINDS,
     ROUTE_NETWORKS,
     TRAIL_KINDS,
+    TRAILHEAD_KINDS,
     RawPoint,
     RawRoute,
     RawWay,
@@ -638,6 +641,7 @@ class _Reader:
                 ele,
                 junction,
                 _staff_fields(props, POINT_STAFF_FIELDS),
+                {} if kind in TRAILHEAD_KINDS else _camp_details(props),
             )
         )
 
@@ -766,7 +770,24 @@ def _route(key: str, value: dict[str, Any]) -> RawRoute:
 # What staff may have made theirs in the admin (trails/admin.py), as our export
 # writes it: a restored backup keeps it theirs.
 TRAIL_STAFF_FIELDS = ("name", "kind", "difficulty")
-POINT_STAFF_FIELDS = ("name", "kind", "lat", "lon", "elevation")
+POINT_STAFF_FIELDS = (
+    "name",
+    "kind",
+    "lat",
+    "lon",
+    "elevation",
+    *CAMP_DETAILS,
+    "closed_reason",
+)
+
+
+def _camp_details(props: dict[str, Any]) -> dict[str, Any]:
+    """A campground's details, and staff's closure when the file is an export."""
+    found = camps.details(props)
+    reason = props.get("closed_reason")
+    if isinstance(reason, str) and reason.strip():
+        found["closed_reason"] = reason.strip()[:200]
+    return found
 
 
 def _staff_fields(props: dict[str, Any], allowed: tuple[str, ...]) -> list[str]:

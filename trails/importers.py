@@ -52,6 +52,7 @@ from trails.models import (
     where,
 )
 from trails.network import (
+    CAMP_DETAILS,
     CAMP_KINDS,
     DEFAULT_ATTACH_M,
     ROUTE_FIELDS,
@@ -545,6 +546,15 @@ def _sync_places(
     for key in _staff_points(model, wanted):
         del wanted[key]  # our export of a point staff made, which is still here
     fields = ["name", "kind", "lat", "lon", "elevation", "junction_id", "attach_m"]
+    if model is Campsite:
+        # what the file says of each bed; staff's closure only from an export
+        camp_fields = [*CAMP_DETAILS, "closed_reason"]
+        empty = {"website": "", "opening_hours": "", "closed_reason": ""}
+        details = {p.key: p.details for p in net.places if p.key in wanted}
+        for key, values in wanted.items():
+            for name in camp_fields:
+                values[name] = details[key].get(name, empty.get(name))
+        fields += camp_fields
     fields.append("search_name")
 
     def keep(row: dict[str, Any], values: dict[str, Any]) -> None:

@@ -491,6 +491,14 @@ class Trailhead(NetworkPoint):
         indexes = [models.Index(fields=["lat", "lon"], name="trailhead_lat_lon")]
 
 
+class CampsiteQuerySet(PointQuerySet):
+    def beds(self, shelters: bool = True):
+        """Where a hiker may plan to sleep: attached to the network, not closed
+        by staff, and a shelter only when `shelters` count."""
+        beds = self.filter(junction__isnull=False, closed_reason="")
+        return beds if shelters else beds.exclude(kind=Campsite.Kind.SHELTER)
+
+
 class Campsite(NetworkPoint):
     class Kind(models.TextChoices):
         CAMP_SITE = "camp_site", "Campsite"
@@ -499,6 +507,24 @@ class Campsite(NetworkPoint):
         SHELTER = "shelter", "Shelter"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CAMP_SITE)
+    # What the data says of it (OSM's website, capacity, fee, staffed and
+    # opening_hours tags; the same GeoJSON properties), shown with each night.
+    website = models.CharField(max_length=300, blank=True)
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Beds or pitches."
+    )
+    fee = models.BooleanField(null=True, blank=True, help_text="Whether it charges.")
+    staffed = models.BooleanField(
+        null=True, blank=True, help_text="Whether a warden is there in season."
+    )
+    opening_hours = models.CharField(max_length=200, blank=True)
+    closed_reason = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Closed for the season…: left out of planning while set.",
+    )
+
+    objects = CampsiteQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -39,6 +39,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain, islice
+from typing import Any
 
 from trails.geo import LonLat, degrees_for_metres, haversine_m, line_length_m
 
@@ -51,6 +52,8 @@ TRAIL_KINDS = FOOT_KINDS + CONNECTOR_KINDS
 TRAILHEAD_KINDS = ("trailhead", "parking")
 CAMP_KINDS = ("camp_site", "alpine_hut", "wilderness_hut", "shelter")
 PLACE_KINDS = TRAILHEAD_KINDS + CAMP_KINDS
+# What a file may say of a hut or campsite (Campsite's fields of the same names).
+CAMP_DETAILS = ("website", "capacity", "fee", "staffed", "opening_hours")
 
 DEFAULT_ATTACH_M = 350.0
 
@@ -127,6 +130,8 @@ class RawPoint:
     ele: float | None = None
     junction: str | None = None  # the vertex it attaches to, when the file says
     staff_fields: list[str] = field(default_factory=list)  # as RawWay's
+    # a bed's details (`CAMP_DETAILS`), where the file gives them
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -175,6 +180,7 @@ class Place:
     junction: str | None = None
     attach_m: float | None = None
     staff_fields: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -529,6 +535,7 @@ def _attach_points(
     for p in points:
         place = Place(p.source_id, p.name, p.kind, p.lon, p.lat, p.ele)
         place.staff_fields = p.staff_fields
+        place.details = p.details
         hit = _named_vertex(p, positions) or index.nearest(p.lon, p.lat, attach_m)
         if hit:
             place.junction, place.attach_m = hit[0], round(hit[1], 1)

@@ -36,6 +36,7 @@ from pathlib import Path
 import osmium
 import osmium.filter
 
+from trails import camps
 from trails.errors import ParseError
 from trails.network import ROUTE_KINDS, ROUTE_NETWORKS, RawPoint, RawRoute, RawWay
 
@@ -134,8 +135,17 @@ def place_kind(tags: Mapping[str, str]) -> str | None:
         return "parking"
     for (key, value), kind in CAMP_TAGS.items():
         if tags.get(key) == value:
+            if kind == "shelter" and not camps.is_bed(tags):
+                return None  # a bus stop or a picnic roof: no bed
             return kind
     return None
+
+
+def _details(kind: str, tags: osmium.osm.TagList) -> dict:
+    """A hut's or campsite's website, capacity, fee... (`trails/camps.py`)."""
+    if kind not in CAMP_TAGS.values():
+        return {}
+    return camps.details({k: tags.get(k) for k in camps.TAG_KEYS if k in tags})
 
 
 def _name(tags: Mapping[str, str]) -> str:
@@ -168,7 +178,13 @@ class _Reader(osmium.SimpleHandler):
             ele = _float(tags.get("ele"))
             self.points.append(
                 RawPoint(
-                    f"n{n.id}", n.location.lon, n.location.lat, _name(tags), kind, ele
+                    f"n{n.id}",
+                    n.location.lon,
+                    n.location.lat,
+                    _name(tags),
+                    kind,
+                    ele,
+                    details=_details(kind, tags),
                 )
             )
 
@@ -201,7 +217,16 @@ class _Reader(osmium.SimpleHandler):
         if place and w.is_closed():
             centre = _centre(w)
             if centre and self._first_time(f"w{w.id}"):
-                self.points.append(RawPoint(f"w{w.id}", *centre, _name(tags), place))
+                self.points.append(
+                    RawPoint(
+                        f"w{w.id}",
+                        *centre,
+                        _name(tags),
+                        place,
+                        _float(tags.get("ele")),
+                        details=_details(place, tags),
+                    )
+                )
 
     def relation(self, r: osmium.osm.Relation) -> None:
         tags = r.tags

@@ -10,7 +10,7 @@ from dataclasses import replace
 import networkx as nx
 import numpy as np
 
-from planner.solver import costs
+from planner.solver import costs, nights
 from planner.solver.network import ROWS, Layer, Prepared, prepare, reach_worth
 from planner.solver.result import Loop, SolveResult, Stage, Start, Step
 from planner.solver.search import Cand, Search, Task
@@ -36,7 +36,9 @@ VIA_SHARE = 0.5  # of the budget, for loops with two turns while none is found
 # A trailhead off the loop-bearing network walks at most this far to reach it.
 APPROACH_FRACTION = 0.1
 MAX_APPROACH_M = 1500.0
-CAMP_REACH = 0.25  # a stage may end at a campsite this far (x stage) from the ideal
+# Share of the budget for chains of days from bed to bed; should none close, a
+# plain loop cut into days gets the whole budget after them.
+NIGHTS_SHARE = 0.7
 
 
 def warm(prep: Prepared) -> None:
@@ -65,6 +67,7 @@ def solve(
     minimise_road: bool = True,
     must_walk: Collection[Hashable] = (),
     must_walk_name: str = "the trail asked for",
+    max_day_m: float | None = None,
 ) -> SolveResult:
     """The best loops of about `target_m` metres from the trailheads in `starts`.
 
@@ -73,6 +76,8 @@ def solve(
     to walk, named `must_walk_name` in the reason when nothing fits) every walk
     offered takes some of it, and as much as the length allows
     (`costs.MUST_WALK`).
+    With `days` > 1 the loop is a chain of days from bed to bed: the nodes of
+    `campsites` (name by node), each day at most `max_day_m` (`nights.py`).
     `graph` is the MultiGraph of `planner.graph` or a `prepare()`d copy of it
     (prepare once per network when you can: it is most of the fixed cost).
     """
@@ -97,6 +102,7 @@ def solve(
             minimise_road=minimise_road,
             must_walk=frozenset(must_walk),
             must_walk_name=must_walk_name,
+            max_day_m=max_day_m,
         )
     finally:
         if collecting:
@@ -118,6 +124,7 @@ def _solve(
     minimise_road: bool,
     must_walk: frozenset,
     must_walk_name: str,
+    max_day_m: float | None = None,
 ) -> SolveResult:
     t0 = time.perf_counter()
     if not target_m > 0:
@@ -130,7 +137,7 @@ def _solve(
     budget = min(max(budget, MIN_BUDGET_S), MAX_BUDGET_S)
     campsites = dict(campsites or {})
 
-    prep = _prepared(graph, starts)
+    prep = _prepared(graph, starts, campsites if days > 1 else ())
     on_network = _dedupe([s for s in starts if s.node in prep.index])
     layer = prep.layer(max_difficulty)
     search = Search(
@@ -147,6 +154,26 @@ def _solve(
         must_walk=must_walk,
     )
     loop_tasks, stem_tasks, skipped = _tasks(search, allow_stems)
+    t_nights = time.perf_counter()
+    trips = (
+        nights.plan(
+            search,
+            loop_tasks,
+            days,
+            campsites,
+            t0 + NIGHTS_SHARE * (search.deadline - t0),
+            max_day_m,
+            twice=allow_stems,
+        )
+        if days > 1 and campsites
+        else []
+    )
+    if trips:  # every night at a bed: the plain loop search has nothing to add
+        loop_tasks, stem_tasks = [], []
+    elif days > 1 and campsites:
+        # no chain of beds closed: the plain loop gets the time they took back,
+        # so that a busy machine still answers with a loop cut into days
+        search.deadline += time.perf_counter() - t_nights
     _tree_loops(search, loop_tasks, time.perf_counter() + TREE_SHARE * budget)
     stems_on = False
     stopped_early = False
@@ -208,8 +235,11 @@ def _solve(
         and (not stems_needed or all(t.done for t in stem_tasks))
     )
     loops = [
-        _build(search, cand, rank, days, campsites)
+        _build(search, cand, rank, days, campsites, max_day_m)
         for rank, cand in enumerate(search.picks, start=1)
+    ] or [
+        nights.finish(_build(search, t.cand, rank, 1, {}), t, prep, campsites)
+        for rank, t in enumerate(trips, start=1)
     ]
     closest = [
         c[0] for c in (search.longest_below, search.shortest_above) if c is not None
@@ -227,6 +257,7 @@ def _solve(
         "candidates": search.candidates,
         "nodes": len(prep.nodes),
         "links": len(prep.links),
+        "trips": len(trips),
     }
     return SolveResult(
         loops=loops,
@@ -238,17 +269,20 @@ def _solve(
             )
         ),
         closest_lengths_m=[] if loops else closest,
-        timed_out=not exhaustive and not stopped_early,
+        timed_out=not trips and not exhaustive and not stopped_early,
+        notice=_nights_notice(loops, days),
         stats=stats,
     )
 
 
-def _prepared(graph: nx.MultiGraph | Prepared, starts: Sequence[Start]) -> Prepared:
-    keep = [s.node for s in starts]
+def _prepared(
+    graph: nx.MultiGraph | Prepared, starts: Sequence[Start], beds: Collection = ()
+) -> Prepared:
+    keep = [s.node for s in starts] + list(beds)
     if isinstance(graph, Prepared):
         if all(n in graph.index or n not in graph.graph for n in keep):
             return graph
-        # a trailhead inside a contracted chain: contract again, keeping it
+        # a trailhead or bed inside a contracted chain: contract again, keeping it
         graph = graph.graph
     return prepare(graph, keep)
 
@@ -526,7 +560,12 @@ def _approaches(
 
 
 def _build(
-    search: Search, cand: Cand, rank: int, days: int, campsites: dict[Hashable, str]
+    search: Search,
+    cand: Cand,
+    rank: int,
+    days: int,
+    campsites: dict[Hashable, str],
+    max_day_m: float | None = None,
 ) -> Loop:
     prep = search.prep
     graph = prep.graph
@@ -585,7 +624,7 @@ def _build(
         connector_m=sum(s.length_m for s in steps if s.connector),
         ascent_m=ascent,
         descent_m=descent,
-        stages=_stages(steps, days, campsites),
+        stages=_stages(steps, days, campsites, max_day_m),
         cost=round(cand.cost, 3),
         turns=sum(
             costs.follow_key(vars(a)) != costs.follow_key(vars(b))
@@ -605,46 +644,24 @@ def _node_line(graph: nx.MultiGraph, u: Hashable, v: Hashable) -> list:
 
 
 def _stages(
-    steps: list[Step], days: int, campsites: dict[Hashable, str]
+    steps: list[Step],
+    days: int,
+    campsites: dict[Hashable, str],
+    max_day_m: float | None = None,
 ) -> list[Stage]:
-    """Split the walk into `days` stages, each ending at a junction.
+    """Split the walk into `days` stages, each ending at a junction, at a
+    campsite where one keeps the days even (`nights.cut`)."""
+    return nights.cut(steps, days, campsites, max_day_m)
 
-    Each split goes to the campsite nearest its ideal position when one lies within
-    CAMP_REACH of a stage length of it, else to the junction nearest the ideal.
-    """
-    if days <= 1 or not steps:
-        return []
-    total = sum(s.length_m for s in steps)
-    ideal = total / days
-    ends: list[tuple[float, Hashable]] = []  # (metres walked, node) after each step
-    walked = 0.0
-    for s in steps[:-1]:
-        walked += s.length_m
-        ends.append((walked, s.to_node))
-    cuts: list[int] = []  # indexes into ends
-    for day in range(1, days):
-        want = day * ideal
-        lower = cuts[-1] + 1 if cuts else 0
-        upper = len(ends) - (days - day)  # leave a junction for each later split
-        options = range(lower, upper + 1)
-        if not options:
-            break
-        camps = [
-            i
-            for i in options
-            if ends[i][1] in campsites and abs(ends[i][0] - want) <= CAMP_REACH * ideal
-        ]
-        pool = camps or list(options)
-        cuts.append(min(pool, key=lambda i: (abs(ends[i][0] - want), i)))
-    stages = []
-    prev = 0.0
-    for day, i in enumerate(cuts, start=1):
-        at, node = ends[i]
-        stages.append(Stage(day, at - prev, node, campsites.get(node)))
-        prev = at
-    last = steps[-1].to_node
-    stages.append(Stage(len(cuts) + 1, total - prev, last, campsites.get(last)))
-    return stages
+
+def _nights_notice(loops: list[Loop], days: int) -> str | None:
+    """Why some nights are at a bare junction, when they are."""
+    if days < 2 or all(s.campsite for loop in loops for s in loop.stages[:-1]):
+        return None
+    return (
+        "No loop in range puts every night at a hut, campsite or shelter with "
+        "days of about the same length: nights marked as a junction are not at one."
+    )
 
 
 def _must_reason(

@@ -44,6 +44,7 @@ class Stage:
     length_m: float
     end_node: Hashable
     campsite: str | None  # name of the campsite the day ends at, if any
+    last_step: int | None = None  # index of the day's last step in Loop.steps
 
 
 @dataclass
@@ -70,4 +71,6 @@ class SolveResult:
     reason: str | None  # plain English when no loop was found, else None
     closest_lengths_m: list[float]  # nearest loop lengths found outside the tolerance
     timed_out: bool  # the budget ran out before the search was complete
+    # for several days: why some nights are not at a bed (None when all are)
+    notice: str | None = None
     stats: dict[str, Any] = field(default_factory=dict)

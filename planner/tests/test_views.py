@@ -31,7 +31,8 @@ def test_a_plan_page_shows_the_loop_summary_stages_and_cue_sheet(client, world):
     assert "12.0 mi over 2 days from Andorra la Vella, Andorra" in html
     assert html.count('<article class="loop"') == 3
     assert "Naismith" in html and "Cue sheet" in html
-    assert "Day 1:" in html and "Day 2:" in html
+    assert html.count('<table class="days">') == 3
+    assert html.count('<tr class="day-trailhead">') == 3  # day 2 ends at the car
     assert "straight-line" in html
     assert 'id="map-data"' in html
     assert "© OpenStreetMap contributors" in html

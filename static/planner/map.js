@@ -143,9 +143,14 @@
         .bindTooltip(text("Trailhead: " + th.name))
     );
     loop.stages.forEach(function (end, i) {
+      // a night at a bed in blue; one at a bare junction in red, hollow
+      var style = end.bed
+        ? { radius: 7, color: "#1565c0", fillOpacity: 0.9 }
+        : { radius: 7, color: "#c62828", fillOpacity: 0.1, dashArray: "3" };
       parts.push(
-        L.circleMarker([end.lat, end.lon], { radius: 7, color: "#ef6c00", fillOpacity: 0.9 })
-          .bindTooltip(text("End of day " + (i + 1) + ": " + end.name))
+        L.circleMarker([end.lat, end.lon], style).bindTooltip(
+          text("Night " + (i + 1) + ": " + end.name + (end.bed ? "" : " (no bed here)"))
+        )
       );
     });
     return L.featureGroup(parts);

@@ -283,3 +283,26 @@ def _export(command, tmp_path, **options) -> str:
     out = tmp_path / "export.geojson"
     command("export_trails", out, **options)
     return out.read_text()
+
+
+def test_andorra_s_huts_come_back_with_their_details_and_staff_s_closure(
+    andorra_db, command, tmp_path
+):
+    from trails.models import Campsite
+
+    huts = Campsite.objects.filter(source=andorra_db)
+    juclar = huts.get(name="Refugi de Juclar")
+    juclar.closed_reason = "Closed for the winter"
+    juclar.staff_fields = ["closed_reason"]
+    juclar.save()
+    out = tmp_path / "andorra.geojson"
+
+    command("export_trails", out, source=andorra_db.name)
+    command("import_trails", out, source="Andorra copy")
+
+    fields = ["name", "kind", "website", "capacity", "fee", "staffed"]
+    fields += ["opening_hours", "closed_reason"]
+    copies = Campsite.objects.filter(source__name="Andorra copy")
+    assert sorted(copies.values_list(*fields)) == sorted(huts.values_list(*fields))
+    assert copies.exclude(website="").count() > 30
+    assert copies.get(name="Refugi de Juclar").closed_reason == "Closed for the winter"

@@ -28,6 +28,7 @@ APART_FRACTION = 0.05
 # loop-search steps after which lollipops join an answer still short of loops (a
 # count, not a time, so that the answer does not depend on the machine's speed)
 STEMS_AFTER = 6000
+NEAR_MISS = 0.5  # after a timed-out search, closest only from half the length up
 BUILD_RESERVE = 0.05  # share of the budget (at least 5 ms) kept to build the answer
 # Share of the budget for loops from shortest-path trees, and their rounds at most.
 TREE_SHARE = 0.3
@@ -241,9 +242,7 @@ def _solve(
         nights.finish(_build(search, t.cand, rank, 1, {}), t, prep, campsites)
         for rank, t in enumerate(trips, start=1)
     ]
-    closest = [
-        c[0] for c in (search.longest_below, search.shortest_above) if c is not None
-    ]
+    closest = [c[0] for c in _near_misses(search, exhaustive)]
     stats = {
         "elapsed_s": time.perf_counter() - t0,
         "longest_step_s": longest_step,
@@ -696,6 +695,22 @@ def _km(metres: float) -> str:
     return f"{metres / 1000:.1f} km"
 
 
+def _near_misses(search: Search, exhaustive: bool, pairs: bool = False):
+    """The longest walk found below the window and the shortest above it. After
+    a search that ran out of time, each only when it is worth telling a hiker
+    (half to twice the length asked for): it may have seen nothing but a 100 m
+    walk, which says nothing of what is there."""
+    below, above = search.longest_below, search.shortest_above
+    if not exhaustive:
+        if below is not None and below[0] < NEAR_MISS * search.target:
+            below = None
+        if above is not None and above[0] > search.target / NEAR_MISS:
+            above = None
+    if pairs:
+        return below, above
+    return [c for c in (below, above) if c is not None]
+
+
 def _reason(
     search: Search,
     starts: Sequence[Start],
@@ -717,7 +732,7 @@ def _reason(
         part = layer.cycle_part[index[s.node]]
         if part != -1 and layer.cycle_part_m[part] > reach:
             reach, widest = layer.cycle_part_m[part], i
-    below, above = search.longest_below, search.shortest_above
+    below, above = _near_misses(search, exhaustive, pairs=True)
     unsure = "" if exhaustive else " (the search ran out of time: try harder)"
     found = " and ".join(_km(c[0]) for c in (below, above) if c is not None)
     plural = "are" if below and above else "is"

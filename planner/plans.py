@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import json
 import logging
 import threading
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from planner import caching, walks
+from planner import caching, cues, walks
 from planner.drive import StraightLineEstimator
 from planner.regions import load_graph
 from planner.solver import (
@@ -426,8 +427,7 @@ def _oriented(graph, step) -> tuple[list, list | None]:
 
 def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, Any]:
     th = trailheads[loop.start.trailhead_id]
-    node = graph.nodes
-    cues: list[dict[str, Any]] = []
+    cue_steps: list[cues.Step] = []
     segments = []
     profile: list[tuple[float, float]] = []
     have_profile = True
@@ -453,19 +453,16 @@ def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, 
                 "routes": list(route_ids),
             }
         )
-        j = node[step.from_node]
-        cues.append(
-            {
-                "trail": step.trail,
-                "route": routes[route_ids[0]] if route_ids else None,
-                "kind": step.kind,
-                "connector": step.connector,
-                "at_m": walked,
-                "length_m": step.length_m,
-                "lat": j["lat"],
-                "lon": j["lon"],
-                "ele": j.get("ele"),
-            }
+        cue_steps.append(
+            cues.Step(
+                trail=step.trail,
+                kind=step.kind,
+                connector=step.connector,
+                length_m=step.length_m,
+                first=max(len(line) - 1, 0),
+                routes=[routes[r] for r in route_ids],
+                other_names=list(edge.get("other_names", ())),
+            )
         )
         coords, eles = _oriented(graph, step)
         skip = 1 if line else 0  # each step starts where the last one ended
@@ -486,6 +483,8 @@ def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, 
         # ends unevenly, and a loop must climb exactly what it descends.
         ascent, descent = climb(line_eles)
     hours = loop.length_m / 1000 / WALK_KMH + (ascent or 0) / CLIMB_M_PER_HOUR
+    days = _stages(loop, graph)
+    nights = list(itertools.accumulate(d["length_m"] for d in days))[:-1]
     return {
         "rank": loop.rank,
         "kind": loop.kind,
@@ -503,9 +502,11 @@ def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, 
         "ascent_m": None if ascent is None else round(ascent),
         "descent_m": None if descent is None else round(descent),
         "hours": round(hours, 2),
-        "days": _stages(loop, graph),
+        "days": days,
         "segments": segments,
-        "cues": _merge_cues(cues),
+        "cues": cues.sheet(
+            cue_steps, line, line_eles if have_profile else None, nights
+        ),
         "coords": [[round(x, 6), round(y, 6)] for x, y in line],
         "eles": [round(e, 1) for e in line_eles] if have_profile else None,
         "profile": _thin(profile) if have_profile and profile else None,
@@ -525,38 +526,6 @@ def _followed(routes: dict, on_route: dict) -> list[dict[str, Any]]:
         seen.add(label)
         out.append({**routes[r], "length_m": round(metres, 1)})
     return out
-
-
-CUE_MIN_M = 100.0  # shorter pieces are junction wiggles, not a turn to announce
-
-
-def _follows(cue: dict[str, Any]) -> Any:
-    """What a hiker follows: a waymarked route's marks, else the trail's name."""
-    return ("route", cue["route"]["id"]) if cue["route"] else ("trail", cue["trail"])
-
-
-def _merge_cues(cues: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One line per trail or waymarked route followed: join steps that follow the
-    same, and fold pieces too short to matter into the line before them."""
-    merged: list[dict[str, Any]] = []
-    for cue in cues:
-        if merged and (
-            _follows(cue) == _follows(merged[-1]) or cue["length_m"] < CUE_MIN_M
-        ):
-            merged[-1]["length_m"] += cue["length_m"]
-            merged[-1]["connector"] = merged[-1]["connector"] and cue["connector"]
-            continue
-        if merged and merged[-1]["length_m"] < CUE_MIN_M and len(merged) > 1:
-            short = merged.pop()  # a short lead-in joins the line before it
-            merged[-1]["length_m"] += short["length_m"]
-            if _follows(cue) == _follows(merged[-1]):
-                merged[-1]["length_m"] += cue["length_m"]
-                continue
-        merged.append(dict(cue))
-    for cue in merged:
-        cue["length_m"] = round(cue["length_m"], 1)
-        cue["at_m"] = round(cue["at_m"], 1)
-    return merged
 
 
 def _unnamed_trailhead(th: Trailhead, loop: Loop) -> str:

@@ -189,6 +189,7 @@ def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any
                 "geojson_url": f"{reverse('planner:plan_geojson')}?{link}",
                 "profile_svg": _profile_points(loop["profile"]),
                 "profile_range": _profile_range(loop["profile"]),
+                "cue_days": cue_days(loop),
             }
         )
     closest = [
@@ -234,6 +235,16 @@ def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any
         "map_data": map_data,
         "sources": doc["attributions"],
     }
+
+
+def cue_days(loop: dict[str, Any]) -> list[dict[str, Any]]:
+    """The cue sheet's lines under each day, with where the day ends."""
+    out, end = [], 0.0
+    for day in loop["days"]:
+        end += day["length_m"]
+        lines = [c for c in loop["cues"] if c.get("day", 1) == day["day"]]
+        out.append({**day, "end_m": end, "lines": lines})
+    return out
 
 
 def _profile_points(profile: list[list[float]] | None) -> str:

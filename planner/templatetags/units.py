@@ -39,3 +39,21 @@ def duration(hours):
 @register.filter
 def percent(fraction):
     return f"{fraction * 100:.0f}%"
+
+
+TURN_WORDS = {
+    None: "Start on",
+    "on": "Carry on along",
+    "straight": "Straight on to",
+    "back": "Turn back onto",
+}
+
+
+@register.filter
+def turn(direction):
+    """A cue's turn ("slight left") as the words that start its line."""
+    if direction in TURN_WORDS:
+        return TURN_WORDS[direction]
+    if direction.startswith("slight "):
+        return f"Bear {direction.removeprefix('slight ')} onto"
+    return f"Turn {direction} onto"

@@ -164,7 +164,7 @@ def test_the_cue_sheet_and_gpx_say_which_marks_to_follow(client, world):
     page = client.get(reverse("planner:plan"), trip).content.decode()
     cues = page[page.index('<table class="cues">') :]
     assert '<strong class="route">' in cues
-    assert " marks</small>" in cues
+    assert ' <span class="marks">(red-white marks)</span>' in cues
     described = [
         gpxpy.parse(
             client.get(reverse("planner:plan_gpx"), {**trip, "loop": n}).content

@@ -194,7 +194,7 @@ def _join_same(runs, steps):
         found = {("trail", trail)} if trail else set()
         if route:
             found.add(("route", spelling(route["label"])))
-        return found
+        return found or {("unnamed",)}  # unnamed road and path: one line, said
 
     def metres(run) -> float:
         return sum(s.length_m for s in steps[run[1] : run[2]])

@@ -14,6 +14,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from planner import links
 from planner.plans import TripQuery
 from trails.geo import FEET_PER_METRE, METRES_PER_MILE, UNIT_METRES
 
@@ -180,13 +181,14 @@ def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any
     per_unit = UNIT_METRES[query.units]
     loops = []
     for i, loop in enumerate(doc["loops"], start=1):
-        link = urlencode({**base, "loop": i})
+        token = links.token(loop, query, base)
         loops.append(
             {
                 **loop,
                 "index": i,
-                "gpx_url": f"{reverse('planner:plan_gpx')}?{link}",
-                "geojson_url": f"{reverse('planner:plan_geojson')}?{link}",
+                "url": reverse("planner:loop", args=[token]),
+                "gpx_url": reverse("planner:loop_gpx", args=[token]),
+                "geojson_url": reverse("planner:loop_geojson", args=[token]),
                 "profile_svg": _profile_points(loop["profile"]),
                 "profile_range": _profile_range(loop["profile"]),
                 "cue_days": cue_days(loop),

@@ -18,7 +18,13 @@ def load_graph(
     min_lon: float, min_lat: float, max_lon: float, max_lat: float
 ) -> nx.MultiGraph:
     """The walkable network whose segments overlap the box."""
-    segments = Segment.objects.walkable().in_bbox(min_lon, min_lat, max_lon, max_lat)
+    return graph_of(
+        Segment.objects.walkable().in_bbox(min_lon, min_lat, max_lon, max_lat)
+    )
+
+
+def graph_of(segments) -> nx.MultiGraph:
+    """The graph of these segments (a queryset), with their junctions and routes."""
     on_routes, routes = _routes(segments)
     rows = segments.values_list(
         "id",

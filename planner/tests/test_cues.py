@@ -120,7 +120,7 @@ def test_a_line_is_labelled_road_only_when_all_of_it_is_road():
         ("GR 11", "path"),
     ]
     assert lines[1]["road_m"] == 300  # said with the line, not hidden in it
-    assert lines[0]["road_m"] == 0
+    assert lines[0]["road_m"] == 700
 
 
 def test_a_route_over_several_trails_is_one_line_named_for_its_marks():
@@ -154,3 +154,18 @@ def test_days_split_at_the_night_and_the_next_day_carries_on():
         (2, "Other trail", 2000),
     ]
     assert lines[1]["turn"] == "on"
+
+
+def test_unnamed_road_and_unnamed_path_in_a_row_are_one_line_that_says_its_road():
+    steps, coords = walk(
+        ("Named", 0, 800, {}),
+        ("", 90, 400, {"kind": "road"}),
+        ("", 90, 600, {"kind": "track"}),
+        ("Other", 180, 800, {}),
+    )
+    lines = sheet(steps, coords, None)
+    assert [(follows(line), line["kind"], line["road_m"]) for line in lines] == [
+        ("Named", "path", 0),
+        ("track", "track", 400),
+        ("Other", "path", 0),
+    ]

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.db.models import Avg, Count
+
 from planner import caching, cues, walks
 from planner.drive import StraightLineEstimator
 from planner.regions import load_graph
@@ -44,6 +46,8 @@ CLIMB_M_PER_HOUR = 600.0
 PROFILE_POINTS = 160
 PLAN_CACHE_SECONDS = 600
 GRAPH_GRID_DEG = 0.1  # regions snap outward to this grid so nearby plans share one
+FAR_M = 300_000.0  # a nearest trailhead further than this: outside the data
+WALK_TO_TRAILHEAD_M = 2_000.0  # a drive of 0: trailheads this close, on foot
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,7 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         "stats": {"cache": "miss"},
         "from_trailhead": None,  # the trailhead asked for
         "walks": None,  # the trail or route asked for: type, id, name
+        "regions": [],  # far from every trail: the regions LoopGenie knows
     }
     walk = _walk(query)
     if walk is not None:
@@ -163,7 +168,9 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
                 f"is within {near / 1000:.1f} km of {walk.name}."
             )
         else:
-            plan["nearest_trailhead"] = nearest_trailhead(query.lat, query.lon)
+            near = plan["nearest_trailhead"] = nearest_trailhead(query.lat, query.lon)
+            if near is None or near["drive_m"] > FAR_M:
+                plan["regions"] = known_regions()
         return plan
 
     box = _region(trailheads, query.hike_m)
@@ -266,7 +273,10 @@ def _starts(query: TripQuery, walk: walks.Walk | None) -> list[tuple[Trailhead, 
 def trailheads_in_range(
     lat: float, lon: float, drive_m: float
 ) -> list[tuple[Trailhead, float]]:
-    """Attached trailheads within the drive estimate, nearest first."""
+    """Attached trailheads within the drive estimate, nearest first. No drive
+    (0): the trailheads within a short walk of the start, as a drive of 0."""
+    if drive_m == 0:
+        return _within_walk(lat, lon)
     radius = ESTIMATOR.search_radius_m(drive_m)
     dlon, dlat = degrees_for_metres(radius, lat)
     rows = Trailhead.objects.in_bbox(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
@@ -277,6 +287,38 @@ def trailheads_in_range(
             found.append((th, drive))
     found.sort(key=lambda pair: (pair[1], pair[0].id))
     return found
+
+
+def _within_walk(lat: float, lon: float) -> list[tuple[Trailhead, float]]:
+    dlon, dlat = degrees_for_metres(WALK_TO_TRAILHEAD_M, lat)
+    rows = Trailhead.objects.in_bbox(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
+    found = [
+        (th, haversine_m(lon, lat, th.lon, th.lat))
+        for th in rows.filter(junction__isnull=False).order_by("id")
+    ]
+    found = [(th, m) for th, m in found if m <= WALK_TO_TRAILHEAD_M]
+    found.sort(key=lambda pair: (pair[1], pair[0].id))
+    return [(th, 0.0) for th, _ in found]
+
+
+def known_regions() -> list[dict[str, Any]]:
+    """Each source with trailheads: its name, where its trailheads are (their
+    middle) and how many, biggest first."""
+    rows = (
+        Trailhead.objects.filter(junction__isnull=False)
+        .values("source__name")
+        .annotate(lat=Avg("lat"), lon=Avg("lon"), trailheads=Count("id"))
+        .order_by("-trailheads", "source__name")
+    )
+    return [
+        {
+            "name": r["source__name"],
+            "lat": round(r["lat"], 5),
+            "lon": round(r["lon"], 5),
+            "trailheads": r["trailheads"],
+        }
+        for r in rows
+    ]
 
 
 def nearest_trailhead(lat: float, lon: float) -> dict[str, Any] | None:

@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from planner import links
-from planner.plans import TripQuery
+from planner.plans import WALK_TO_TRAILHEAD_M, TripQuery
 from trails.geo import FEET_PER_METRE, METRES_PER_MILE, UNIT_METRES
 
 PROFILE_W, PROFILE_H = 600, 120
+REGION_DRIVE = {"mi": 30, "km": 50}  # a plan from a region's middle reaches its trails
 
 
 def _miles(metres: float | None) -> float | None:
@@ -59,6 +60,19 @@ def message_for(doc: dict[str, Any], query: TripQuery) -> str | None:
         near = doc["nearest_trailhead"]
         if near is None:
             return "There is no trailhead in the database yet."
+        if doc.get("regions"):
+            return (
+                "LoopGenie has no trails near here: the nearest trailhead is about "
+                f"{near['drive_m'] / per_unit:,.0f} {unit} away. It knows the "
+                "regions below."
+            )
+        if query.drive_m == 0:
+            return (
+                "No trailhead is within a walk of "
+                f"{WALK_TO_TRAILHEAD_M / per_unit:.1f} {unit} of the start. The "
+                f"nearest is {near['name']}, about "
+                f"{near['drive_m'] / per_unit:.0f} {unit} away by road."
+            )
         return (
             f"No trailhead is within {query.drive_m / per_unit:.0f} {unit} of driving. "
             f"The nearest is {near['name']}, about "
@@ -158,6 +172,10 @@ def api_plan_doc(doc: dict[str, Any], query: TripQuery) -> dict[str, Any]:
         "closest_miles": [_miles(m) for m in doc["closest_lengths_m"]],
         "nearest_trailhead": trailhead_api_doc(doc["nearest_trailhead"]),
         "drive_note": doc["drive_note"],
+        "regions": [
+            {k: r[k] for k in ("name", "lat", "lon", "trailheads")}
+            for r in doc.get("regions", [])
+        ],
         "attribution": [a["attribution"] for a in doc["attributions"]],
     }
 
@@ -178,6 +196,7 @@ def trailhead_api_doc(th: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any]:
     base = {k: v for k, v in params.items() if k != "loop"}
+    units = query.units
     per_unit = UNIT_METRES[query.units]
     loops = []
     for i, loop in enumerate(doc["loops"], start=1):
@@ -204,7 +223,23 @@ def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any
     ]
     longer_drive = None
     near = doc["nearest_trailhead"]
-    if near is not None:
+    regions = [
+        {
+            **r,
+            "url": f"{reverse('planner:plan')}?"
+            + urlencode(
+                {
+                    **base,
+                    "start": r["name"],
+                    "lat": r["lat"],
+                    "lon": r["lon"],
+                    "drive": max(float(base.get("drive") or 0), REGION_DRIVE[units]),
+                }
+            ),
+        }
+        for r in doc.get("regions", [])
+    ]
+    if near is not None and not regions:
         value = math.ceil(near["drive_m"] / per_unit) + 1
         longer_drive = {
             "value": value,
@@ -236,6 +271,8 @@ def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any
         "message": message_for(doc, query),
         "map_data": map_data,
         "sources": doc["attributions"],
+        "walk_reach_m": WALK_TO_TRAILHEAD_M,
+        "regions": regions,
     }
 
 

@@ -97,6 +97,7 @@ def test_a_length_the_network_cannot_make_is_answered_honestly(client, world):
         place="Andorra la Vella",
         drive_miles="3",
         hike_miles="240",
+        days="8",
         tolerance="2",
         allow_stems="false",
     ).json()
@@ -125,7 +126,7 @@ def test_trailheads_lists_those_in_range_with_their_drive(client, world):
         ({**TEN_MILES, "hike_miles": "ten"}, "hike_miles"),
         ({**TEN_MILES, "hike_miles": "10000"}, "hike_miles"),
         ({**TEN_MILES, "hike_miles": "nan"}, "hike_miles"),
-        ({**TEN_MILES, "drive_miles": "0"}, "drive_miles"),
+        ({**TEN_MILES, "drive_miles": "-1"}, "drive_miles"),
         ({**TEN_MILES, "drive_miles": "1e309"}, "drive_miles"),
         ({**TEN_MILES, "days": "15"}, "days"),
         ({**TEN_MILES, "days": "1.5"}, "days"),

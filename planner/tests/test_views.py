@@ -101,7 +101,7 @@ def test_no_loop_of_that_length_offers_the_closest_length_as_a_link(client, squa
         ({**TRIP, "hike": "-3"}, "Hike length must be more than 0 miles."),
         ({**TRIP, "hike": "10000"}, "Hike length can be at most 250 miles."),
         ({**TRIP, "hike": "twelve"}, "Enter a number, like 12 or 12.5."),
-        ({**TRIP, "drive": "0"}, "Drive distance must be more than 0 miles."),
+        ({**TRIP, "drive": "-1"}, "A drive cannot be negative: 0 means you start"),
         ({**TRIP, "days": "30"}, "less than or equal to 14"),
         ({**TRIP, "start": ""}, "Say where you start"),
         ({**TRIP, "start": "Atlantis-under-the-sea"}, "No place called"),

@@ -10,6 +10,11 @@
   var data = JSON.parse(dataEl.textContent) || {};
 
   var map = L.map(mapEl, { scrollWheelZoom: false });
+  // The map pans itself; its box never scrolls (a focused marker would scroll it).
+  mapEl.addEventListener("scroll", function () {
+    mapEl.scrollTop = 0;
+    mapEl.scrollLeft = 0;
+  });
   L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
     maxZoom: 19,
     attribution:
@@ -28,7 +33,7 @@
     lonInput.value = lon.toFixed(5);
     startInput.value = label || lat.toFixed(5) + ", " + lon.toFixed(5);
     if (startMarker) startMarker.setLatLng([lat, lon]);
-    else startMarker = L.marker([lat, lon], { title: "Start" }).addTo(map);
+    else startMarker = L.marker([lat, lon], { title: "Start", keyboard: false }).addTo(map);
   }
 
   if (startInput) {
@@ -88,7 +93,12 @@
 
   var start = data.start;
   if (start) {
-    startMarker = L.marker([start.lat, start.lon], { title: "Start: " + start.label })
+    // Not a tab stop: focusing a marker scrolls the map's pane to it, pushing the
+    // loop out of view, and the start is said in the page's text.
+    startMarker = L.marker([start.lat, start.lon], {
+      title: "Start: " + start.label,
+      keyboard: false,
+    })
       .bindTooltip("You start here")
       .addTo(map);
   }
@@ -119,6 +129,7 @@
       // which the Content-Security-Policy forbids.
       var arrow = document.createElement("span");
       arrow.textContent = "\u27A4";
+      arrow.setAttribute("aria-hidden", "true"); // the direction is drawn, not read
       arrow.style.transform = "rotate(" + (bearing(coords[i - 1], coords[i]) - 90) + "deg)";
       group.push(
         L.marker([coords[i][1], coords[i][0]], {

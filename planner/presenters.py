@@ -14,7 +14,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from planner import links
+from planner import compare, links
 from planner.plans import WALK_TO_TRAILHEAD_M, TripQuery
 from trails.geo import FEET_PER_METRE, METRES_PER_MILE, UNIT_METRES
 
@@ -115,12 +115,14 @@ def _clean(loop: dict[str, Any], query: TripQuery) -> bool:
 
 def api_plan_doc(doc: dict[str, Any], query: TripQuery) -> dict[str, Any]:
     loops = []
-    for loop in doc["loops"]:
+    reasons = compare.why(doc["loops"])
+    for loop, reason in zip(doc["loops"], reasons):
         coords = loop["coords"]
         loops.append(
             {
                 "rank": loop["rank"],
                 "kind": loop["kind"],
+                "best_at": reason["best"],
                 "trailhead": trailhead_api_doc(loop["trailhead"]),
                 "length_miles": _miles(loop["length_m"]),
                 "repeated_miles": _miles(loop["repeated_m"]),
@@ -199,6 +201,7 @@ def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any
     units = query.units
     per_unit = UNIT_METRES[query.units]
     loops = []
+    reasons = compare.why(doc["loops"])
     for i, loop in enumerate(doc["loops"], start=1):
         token = links.token(loop, query, base)
         loops.append(
@@ -211,6 +214,7 @@ def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any
                 "profile_svg": _profile_points(loop["profile"]),
                 "profile_range": _profile_range(loop["profile"]),
                 "cue_days": cue_days(loop),
+                "why": reasons[i - 1],
             }
         )
     closest = [

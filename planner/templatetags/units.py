@@ -57,3 +57,27 @@ def turn(direction):
     if direction.startswith("slight "):
         return f"Bear {direction.removeprefix('slight ')} onto"
     return f"Turn {direction} onto"
+
+
+@register.filter
+def versus(diff, units="mi"):
+    """One way an alternative differs from the first loop (planner/compare.py)."""
+    what = diff["what"]
+    if what == "same":
+        if diff["amount"] == 0:
+            return "none of it the same walk"
+        return f"{diff['amount']}% the same walk"
+    if what == "trailhead":
+        return f"starts at {diff['name']}"
+    more = diff.get("more")
+    if what == "road":
+        return f"{distance(diff['amount'], units)} {'more' if more else 'less'} road"
+    if what == "climb":
+        return f"{height(diff['amount'], units)} {'more' if more else 'less'} climb"
+    if what == "drive":
+        words = "longer" if more else "shorter"
+        return f"a {distance(diff['amount'], units)} {words} drive"
+    if what == "turns":
+        n = round(diff["amount"])
+        return f"{n} {'more' if more else 'fewer'} turn{'s' if n != 1 else ''}"
+    return ""

@@ -7,6 +7,7 @@ small JSON island through `json_script`.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from typing import Any
@@ -14,11 +15,10 @@ from typing import Any
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from planner import compare, links
+from planner import compare, links, profiles
 from planner.plans import WALK_TO_TRAILHEAD_M, TripQuery
 from trails.geo import FEET_PER_METRE, METRES_PER_MILE, UNIT_METRES
 
-PROFILE_W, PROFILE_H = 600, 120
 REGION_DRIVE = {"mi": 30, "km": 50}  # a plan from a region's middle reaches its trails
 
 
@@ -202,6 +202,9 @@ def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any
     per_unit = UNIT_METRES[query.units]
     loops = []
     reasons = compare.why(doc["loops"])
+    shared = profiles.scale(
+        doc["loops"], per_unit, 1 / FEET_PER_METRE if query.units == "mi" else 1.0
+    )
     for i, loop in enumerate(doc["loops"], start=1):
         token = links.token(loop, query, base)
         loops.append(
@@ -211,7 +214,13 @@ def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any
                 "url": reverse("planner:loop", args=[token]),
                 "gpx_url": reverse("planner:loop_gpx", args=[token]),
                 "geojson_url": reverse("planner:loop_geojson", args=[token]),
-                "profile_svg": _profile_points(loop["profile"]),
+                "chart": profiles.chart(
+                    loop["profile"],
+                    list(itertools.accumulate(d["length_m"] for d in loop["days"]))[
+                        :-1
+                    ],
+                    shared,
+                ),
                 "profile_range": _profile_range(loop["profile"]),
                 "cue_days": cue_days(loop),
                 "why": reasons[i - 1],
@@ -258,6 +267,7 @@ def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any
         "loops": [
             {
                 "index": loop["index"],
+                "length_m": loop["length_m"],
                 "coords": loop["coords"],
                 "trailhead": loop["trailhead"],
                 "stages": [d["end"] for d in loop["days"][:-1]],
@@ -288,22 +298,6 @@ def cue_days(loop: dict[str, Any]) -> list[dict[str, Any]]:
         lines = [c for c in loop["cues"] if c.get("day", 1) == day["day"]]
         out.append({**day, "end_m": end, "lines": lines})
     return out
-
-
-def _profile_points(profile: list[list[float]] | None) -> str:
-    """An SVG polyline's points for the elevation profile (server-rendered)."""
-    if not profile or len(profile) < 2:
-        return ""
-    dmax = profile[-1][0] or 1.0
-    lo = min(e for _, e in profile)
-    hi = max(e for _, e in profile)
-    span = max(hi - lo, 1.0)
-    usable = PROFILE_H - 10  # 5 px of air above the top and below the bottom
-
-    def y(e: float) -> float:
-        return PROFILE_H - 5 - (e - lo) / span * usable
-
-    return " ".join(f"{d / dmax * PROFILE_W:.1f},{y(e):.1f}" for d, e in profile)
 
 
 def _profile_range(profile: list[list[float]] | None) -> dict[str, float] | None:

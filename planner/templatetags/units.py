@@ -81,3 +81,17 @@ def versus(diff, units="mi"):
         n = round(diff["amount"])
         return f"{n} {'more' if more else 'fewer'} turn{'s' if n != 1 else ''}"
     return ""
+
+
+@register.filter
+def axis_distance(metres, units="mi"):
+    """A distance tick's label: the number alone ("2.5"), in the hiker's unit."""
+    value = metres / (1000 if units == "km" else METRES_PER_MILE)
+    return f"{round(value, 2):g}"
+
+
+@register.filter
+def axis_height(metres, units="mi"):
+    """A height tick's label: the number alone ("1,500"), in feet or metres."""
+    value = metres if units == "km" else metres * FEET_PER_METRE
+    return f"{round(value):,}"

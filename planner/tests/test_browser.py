@@ -438,3 +438,31 @@ def test_on_paper_the_map_profile_and_cue_sheet_are_there_and_the_form_is_not(
         assert not pg.locator(hidden).first.is_visible(), hidden
     pg.pdf(path=str(ARTIFACTS / "plan.pdf")) if viewport is DESKTOP else None
     context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_profile_reads_and_hovering_it_marks_the_map(server, browser, viewport):
+    context = _context(browser, viewport)
+    pg = context.new_page()
+    pg.goto(server + TRIP_DAYS)
+    pg.wait_for_selector("#map path.leaflet-interactive")
+    chart = pg.locator("article#loop-1 svg.profile-chart")
+    labels = chart.locator("text").all_text_contents()
+    assert "0" in labels and "Day 2" in labels and "Day 3" in labels
+    assert (
+        "Height in feet against distance in miles"
+        in pg.locator("article#loop-1 figure.profile figcaption").inner_text()
+    )
+    scales = {
+        pg.locator(f"article#loop-{n} svg.profile-chart").get_attribute("data-scale-m")
+        for n in (1, 2, 3)
+    }
+    assert len(scales) == 1  # the alternatives can be compared by eye
+    markers = pg.locator("#map path").count()
+    chart.hover()  # its middle, scrolled into view
+    assert int(pg.locator("#map").get_attribute("data-hover-at")) > 0
+    assert pg.locator("#map path").count() == markers + 1  # the marker on the map
+    pg.locator("article#loop-1 h2").hover()
+    assert pg.locator("#map").get_attribute("data-hover-at") is None
+    assert pg.locator("#map path").count() == markers
+    context.close()

@@ -339,7 +339,9 @@ def test_the_cue_sheet_reads_as_turns_and_fits_the_screen(server, browser, viewp
     # No distance wraps ("mi" on a line of its own), and nothing is wider than
     # the screen.
     lines_per_cell = pg.evaluate(
-        """() => [...document.querySelectorAll('#loop-1 .cues td.num')].map(td => {
+        """() => [...document.querySelectorAll(
+            '#loop-1 .cues td.num:not(.climb), #loop-1 .cues .climb .nowrap')
+          ].map(td => {
             const r = document.createRange(); r.selectNodeContents(td);
             return new Set([...r.getClientRects()].filter(x => x.height > 1)
                 .map(x => Math.round(x.top))).size;

@@ -28,9 +28,10 @@ def test_every_loops_cue_sheet_reads_right(world, question):
     assert plan["loops"]
     for loop in plan["loops"]:
         assert problems(loop) == [], loop["rank"]
-        assert len(loop["cues"]) >= 2
         if int(question.get("days", 1)) > 1:
             assert {c["day"] for c in loop["cues"]} == {1, 2, 3}
+    # A loop may be all one trail; the loops offered are not all one line.
+    assert max(len(loop["cues"]) for loop in plan["loops"]) >= 2
 
 
 def test_the_checker_finds_what_the_old_cue_sheet_got_wrong(world):

@@ -113,7 +113,11 @@ def _clean(loop: dict[str, Any], query: TripQuery) -> bool:
     )
 
 
-def api_plan_doc(doc: dict[str, Any], query: TripQuery) -> dict[str, Any]:
+def api_plan_doc(
+    doc: dict[str, Any], query: TripQuery, params: dict | None = None
+) -> dict[str, Any]:
+    """`params`: the plan page's parameters for the question, for each loop's own
+    links (its page, GPX and GeoJSON), which keep the loop whatever changes."""
     loops = []
     reasons = compare.why(doc["loops"])
     for loop, reason in zip(doc["loops"], reasons):
@@ -163,6 +167,7 @@ def api_plan_doc(doc: dict[str, Any], query: TripQuery) -> dict[str, Any]:
                     for s in loop["segments"]
                 ],
                 "geometry": {"type": "LineString", "coordinates": coords},
+                "links": _loop_links(loop, query, params),
             }
         )
     return {
@@ -179,6 +184,17 @@ def api_plan_doc(doc: dict[str, Any], query: TripQuery) -> dict[str, Any]:
             for r in doc.get("regions", [])
         ],
         "attribution": [a["attribution"] for a in doc["attributions"]],
+    }
+
+
+def _loop_links(loop, query: TripQuery, params: dict | None) -> dict[str, str] | None:
+    if params is None:
+        return None
+    token = links.token(loop, query, params)
+    return {
+        "page": reverse("planner:loop", args=[token]),
+        "gpx": reverse("planner:loop_gpx", args=[token]),
+        "geojson": reverse("planner:loop_geojson", args=[token]),
     }
 
 

@@ -450,7 +450,10 @@ def api_plan(request, asked: Asked):
     if asked.query is None:
         return _api_errors(form, asked.unknown)
     doc = _planned(request, asked.query)
-    return JsonResponse(api_plan_doc(doc, replace(asked.query, units=form.echo_units)))
+    params = {**page_params(form), "units": form.echo_units}
+    return JsonResponse(
+        api_plan_doc(doc, replace(asked.query, units=form.echo_units), params)
+    )
 
 
 def _read_trailheads(request) -> Asked:

@@ -5,7 +5,8 @@ Edges are keyed by segment id and carry:
 
 - `segment_id`, `length` (metres), `start` (the node where `coords` begins),
   `coords` (list of (lon, lat) or (lon, lat, ele) from `start` to the other end,
-  kept as stored: copying every vertex of a region is most of a cold load);
+  kept as stored), or None: graphs loaded from the database leave the lines out
+  (`planner.regions.load_geometry` fetches a plan's own);
 - `ascent`, `descent`: metres climbed walking from `start` to the other end, or None;
 - `trail` (name, may be ""), `trail_id`, `kind` (path, footway, track, bridleway,
   steps or road), `connector` (True for roads that hikers walk only when they must),
@@ -36,7 +37,7 @@ class EdgeRecord:
     start: Hashable
     end: Hashable
     length: float
-    coords: list[tuple[float, float]]
+    coords: list[tuple[float, float]] | None
     trail: str = ""
     trail_id: Hashable | None = None
     kind: str = "path"

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from planner import plans
-from planner.regions import graph_of
+from planner.regions import graph_of, load_geometry
 from planner.solver import Loop, Stage, Start, Step
 from trails.models import Campsite, Segment, Source, Trailhead
 
@@ -147,7 +147,7 @@ def plan_of(kept: Kept, units: str) -> tuple[dict[str, Any], plans.TripQuery]:
         "query": None,
         "status": "ok",
         "message": None,
-        "loops": [plans._loop_doc(loop, graph, {th.id: th})],
+        "loops": [plans._loop_doc(loop, graph, {th.id: th}, load_geometry(have))],
         "trailheads_in_range": 1,
         "nearest_trailhead": None,
         "closest_lengths_m": [],

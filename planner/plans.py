@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import json
 import logging
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -20,19 +21,22 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
 from django.db.models import Avg, Count
 
-from planner import caching, cues, walks
+from planner import caching, cues, density, walks
 from planner.drive import StraightLineEstimator
-from planner.regions import load_graph
+from planner.regions import load_geometry, load_graph
 from planner.solver import (
     DEFAULT_BUDGET_S,
     Loop,
     Prepared,
     Stage,
     Start,
+    costs,
     prepare,
     solve,
+    warm,
 )
 from trails.dem import climb
 from trails.geo import degrees_for_metres, haversine_m
@@ -48,6 +52,15 @@ PLAN_CACHE_SECONDS = 600
 GRAPH_GRID_DEG = 0.1  # regions snap outward to this grid so nearby plans share one
 FAR_M = 300_000.0  # a nearest trailhead further than this: outside the data
 WALK_TO_TRAILHEAD_M = 2_000.0  # a drive of 0: trailheads this close, on foot
+# A plan whose range holds more network than this loads only the part around the
+# best trailheads (`_around_best`); one that would still need more is refused.
+# Oslo's 10-mile range, 16,500 segments, loads and is prepared in 0.5 s.
+LOAD_SEGMENTS = 40_000
+MAX_SEGMENTS = 150_000
+# A worker keeps at most four region graphs and at most this many segments in
+# them (about 100 MB per 40,000 segments, lines left in the database), the newest
+# always: its memory does not grow with the data.
+GRAPH_CACHE_SEGMENTS = 120_000
 
 
 @dataclass(frozen=True)
@@ -174,6 +187,18 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         return plan
 
     box = _region(trailheads, query.hike_m)
+    grid = density.Grid(box, version)
+    if grid.segments_in(box) > LOAD_SEGMENTS:
+        trailheads = _around_best(trailheads, query.hike_m, grid)
+        box = _region(trailheads, query.hike_m)
+        if grid.segments_in(box) > MAX_SEGMENTS:
+            plan["status"] = "no_loop"
+            plan["message"] = (
+                f"A walk of {query.hike_m / 1000:.0f} km reaches more trail than "
+                "LoopGenie can search at once; try a shorter walk or more days "
+                "with a shorter total."
+            )
+            return plan
     prepared, graph = GRAPHS.get(box, version)
     starts = [
         Start(th.junction_id, th.id, th.name or th.get_kind_display(), drive)
@@ -201,7 +226,8 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         must_walk_name=walk.name if walk is not None else "",
     )
     by_id = {th.id: th for th, _ in trailheads}
-    plan["loops"] = [_loop_doc(loop, graph, by_id) for loop in result.loops]
+    lines = load_geometry(s.segment_id for loop in result.loops for s in loop.steps)
+    plan["loops"] = [_loop_doc(loop, graph, by_id, lines) for loop in result.loops]
     plan["timed_out"] = result.timed_out
     plan["closest_lengths_m"] = [round(m, 1) for m in result.closest_lengths_m]
     if not result.loops:
@@ -217,7 +243,7 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         first_near_s=result.stats["first_near_s"],
         total_s=round(time.perf_counter() - t0, 3),
         graph_nodes=graph.number_of_nodes(),
-        graph_edges=graph.number_of_edges(),
+        graph_edges=graph.graph["segments"],
         starts=len(starts),
     )
     log.info(
@@ -227,7 +253,7 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         plan["stats"]["solve_s"],
         plan["stats"]["total_s"],
         graph.number_of_nodes(),
-        graph.number_of_edges(),
+        graph.graph["segments"],
     )
     return plan
 
@@ -378,6 +404,31 @@ def _region(
     )
 
 
+def _around_best(
+    trailheads: list[tuple[Trailhead, float]], hike_m: float, grid: density.Grid
+) -> list[tuple[Trailhead, float]]:
+    """The trailheads near the best one in range, for plans whose whole range is
+    too much network to load: best is the nearest drive to plenty of trail.
+
+    Each trailhead's worth is the trail within a loop's radius of it (from the
+    density grid), capped at three times the length asked for (more than that
+    does not make a better loop), less the drive's cost; its neighbours within a
+    quarter of the length (3 to 15 km) come along, so the solver still has
+    trailheads to choose between."""
+    lons = np.array([th.lon for th, _ in trailheads])
+    lats = np.array([th.lat for th, _ in trailheads])
+    drive = np.array([d for _, d in trailheads])
+    radius = min(max(hike_m / (2 * math.pi), 1000.0), 8000.0)
+    worth = np.minimum(grid.worth_near(lons, lats, radius), 3 * hike_m)
+    best = trailheads[int(np.argmax(worth - costs.DRIVE * drive))][0]
+    reach = min(max(hike_m / 4, 3000.0), 15_000.0)
+    return [
+        (th, d)
+        for th, d in trailheads
+        if haversine_m(best.lon, best.lat, th.lon, th.lat) <= reach
+    ]
+
+
 def _contains(outer: tuple, inner: tuple) -> bool:
     return (
         outer[0] <= inner[0]
@@ -388,7 +439,8 @@ def _contains(outer: tuple, inner: tuple) -> bool:
 
 
 class _GraphCache:
-    """The last few regions' graphs, prepared for the solver, per process.
+    """The last few regions' graphs, prepared for the solver, per process: at
+    most `size` of them and `segments` segments in all, the newest always kept.
 
     Keyed by region and data version: an edit anywhere makes every entry stale. A
     cached region that contains the one asked for serves it (its network is a
@@ -400,8 +452,9 @@ class _GraphCache:
     for one collection when an entry is dropped, so nothing cyclic leaks.
     """
 
-    def __init__(self, size: int = 4):
+    def __init__(self, size: int = 4, segments: int = GRAPH_CACHE_SEGMENTS):
         self.size = size
+        self.segments = segments
         self.items: OrderedDict[tuple, tuple[Prepared, Any]] = OrderedDict()
         self.lock = threading.Lock()
 
@@ -427,11 +480,17 @@ class _GraphCache:
             .filter(junction__isnull=False)
             .values_list("junction_id", flat=True)
         )
-        entry = (prepare(graph, keep=[n for n in keep if n in graph]), graph)
+        prepared = prepare(graph, keep=[n for n in keep if n in graph])
+        warm(prepared)  # outside the solver's budget, once per cached region
+        entry = (prepared, graph)
         with self.lock:
             self.items[(box, version)] = entry
             evicted = False
-            while len(self.items) > self.size or self._stale(version):
+            while len(self.items) > 1 and (
+                len(self.items) > self.size
+                or self._stale(version)
+                or self._held() > self.segments
+            ):
                 self.items.popitem(last=False)
                 evicted = True
             if evicted:
@@ -439,6 +498,9 @@ class _GraphCache:
                 gc.collect()
             gc.freeze()
         return entry
+
+    def _held(self) -> int:
+        return sum(g.graph.get("segments", 0) for _, g in self.items.values())
 
     def _stale(self, version: int) -> bool:
         oldest = next(iter(self.items))
@@ -453,21 +515,21 @@ class _GraphCache:
 GRAPHS = _GraphCache()
 
 
-def _oriented(graph, step) -> tuple[list, list | None]:
+def _oriented(graph, step, lines: dict) -> tuple[list, list | None]:
+    """The step's line in walking order, and its elevations where all are known."""
     data = graph.edges[step.from_node, step.to_node, step.segment_id]
-    coords = [(c[0], c[1]) for c in data["coords"]]
-    eles = (
-        [c[2] for c in data["coords"]]
-        if all(len(c) > 2 for c in data["coords"])
-        else None
-    )
+    line = lines[step.segment_id][0]
+    coords = [(c[0], c[1]) for c in line]
+    eles = [c[2] for c in line] if all(len(c) > 2 for c in line) else None
     if data["start"] != step.from_node:
         coords = coords[::-1]
         eles = eles[::-1] if eles else None
     return coords, eles
 
 
-def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, Any]:
+def _loop_doc(
+    loop: Loop, graph, trailheads: dict[int, Trailhead], lines: dict
+) -> dict[str, Any]:
     th = trailheads[loop.start.trailhead_id]
     cue_steps: list[cues.Step] = []
     segments = []
@@ -488,7 +550,7 @@ def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, 
                 "segment_id": step.segment_id,
                 "trail": step.trail,
                 "trail_id": edge.get("trail_id"),
-                "other_names": list(edge.get("other_names", ())),
+                "other_names": list(lines[step.segment_id][1]),
                 "kind": step.kind,
                 "length_m": round(step.length_m, 1),
                 "repeated": step.repeated,
@@ -503,10 +565,10 @@ def _loop_doc(loop: Loop, graph, trailheads: dict[int, Trailhead]) -> dict[str, 
                 length_m=step.length_m,
                 first=max(len(line) - 1, 0),
                 routes=[routes[r] for r in route_ids],
-                other_names=list(edge.get("other_names", ())),
+                other_names=list(lines[step.segment_id][1]),
             )
         )
-        coords, eles = _oriented(graph, step)
+        coords, eles = _oriented(graph, step, lines)
         skip = 1 if line else 0  # each step starts where the last one ended
         line.extend(coords[skip:])
         if eles is None:

@@ -2,13 +2,16 @@
 
 One bounding-box query for the walkable segments (closed ones and those on flagged
 trails never reach the solver), one for their junctions, two for the waymarked
-routes they are on. Geometry is loaded with the rows because the solver returns
-coordinates in walking order.
+routes they are on. Geometry and other names are not loaded with the graph: the
+solver needs only lengths and what each segment is, and decoding a region's lines
+(JSON) was a third of a cold plan's time and they were most of a cached graph's
+memory. `load_geometry` fetches them for the few segments a plan's walks use.
 """
 
 from __future__ import annotations
 
 import networkx as nx
+from django.db.models import Q
 
 from planner.graph import EdgeRecord, best_first, build_graph, route_doc
 from trails.models import Junction, Segment, WalkingRoute
@@ -31,14 +34,12 @@ def graph_of(segments) -> nx.MultiGraph:
         "start_id",
         "end_id",
         "length_m",
-        "geometry",
         "ascent_m",
         "descent_m",
         "trail_id",
         "trail__name",
         "trail__kind",
         "trail__difficulty",
-        "other_names",
         "source_id",
     )
     edges = [
@@ -47,7 +48,7 @@ def graph_of(segments) -> nx.MultiGraph:
             start=start,
             end=end,
             length=length,
-            coords=geometry,
+            coords=None,
             ascent=ascent,
             descent=descent,
             trail_id=trail_id,
@@ -55,29 +56,39 @@ def graph_of(segments) -> nx.MultiGraph:
             kind=kind,
             difficulty=difficulty,
             routes=on_routes.get(sid, ()),
-            other_names=tuple(other_names),
         )
         for (
             sid,
             start,
             end,
             length,
-            geometry,
             ascent,
             descent,
             trail_id,
             name,
             kind,
             difficulty,
-            other_names,
             _source,
         ) in rows
     ]
-    node_ids = {e.start for e in edges} | {e.end for e in edges}
-    graph = build_graph(_junctions(node_ids), edges, routes)
+    graph = build_graph(_junctions(segments), edges, routes)
     # Which sources the region draws on, for their attribution.
     graph.graph["sources"] = sorted({row[-1] for row in rows})
+    graph.graph["segments"] = len(edges)  # networkx counts a multigraph's by walking
     return graph
+
+
+def load_geometry(segment_ids) -> dict[int, tuple[list, list[str]]]:
+    """The stored line of each of these segments, and what else its ground is
+    called (`other_names`, also left out of the graph), by id."""
+    ids = sorted(set(segment_ids))
+    lines: dict[int, tuple[list, list[str]]] = {}
+    for i in range(0, len(ids), 10_000):  # SQLite caps a query's parameters
+        rows = Segment.objects.filter(id__in=ids[i : i + 10_000]).values_list(
+            "id", "geometry", "other_names"
+        )
+        lines.update((sid, (line, names)) for sid, line, names in rows)
+    return lines
 
 
 def _routes(segments) -> tuple[dict[int, tuple[int, ...]], dict[int, dict]]:
@@ -98,10 +109,9 @@ def _routes(segments) -> tuple[dict[int, tuple[int, ...]], dict[int, dict]]:
     return {s: best_first(rs, routes) for s, rs in on.items()}, routes
 
 
-def _junctions(node_ids: set[int]):
-    # Chunked: SQLite caps the number of parameters in one query.
-    ids = sorted(node_ids)
-    for i in range(0, len(ids), 10_000):
-        yield from Junction.objects.filter(id__in=ids[i : i + 10_000]).values_list(
-            "id", "lon", "lat", "elevation"
-        )
+def _junctions(segments):
+    """The junctions the segments end at, by subquery: a list of 30,000 ids took
+    longer to compile into SQL than the query took to run."""
+    return Junction.objects.filter(
+        Q(id__in=segments.values("start_id")) | Q(id__in=segments.values("end_id"))
+    ).values_list("id", "lon", "lat", "elevation")

@@ -14,6 +14,7 @@ Public API
   can reach it within half the length are searched, nearest to it first.
 - `prepare(graph, keep=()) -> Prepared`: the contracted network; pass it to
   `solve` instead of the graph to reuse it across queries (keep the trailheads).
+  `warm(prepared)` builds what every plan on it uses, outside any plan's budget.
 - `Start(node, trailhead_id, name, drive_m)`; results: `SolveResult`, `Loop`,
   `Step`, `Stage` (dataclasses; `dataclasses.asdict` makes them JSON-ready).
 - `loop_reach_m(prepared, node, radius_m)`: metres of cycle-bearing trail within
@@ -99,7 +100,7 @@ collection is paused during a solve: a full collection over a big network can
 stall a slice for tens of milliseconds.
 """
 
-from planner.solver.answer import DEFAULT_BUDGET_S, MAX_BUDGET_S, solve
+from planner.solver.answer import DEFAULT_BUDGET_S, MAX_BUDGET_S, solve, warm
 from planner.solver.network import Prepared, loop_reach_m, prepare
 from planner.solver.result import Loop, SolveResult, Stage, Start, Step
 
@@ -115,4 +116,5 @@ __all__ = [
     "loop_reach_m",
     "prepare",
     "solve",
+    "warm",
 ]

@@ -289,13 +289,26 @@ def _reach_worth(
 
 
 def prepare(graph: nx.MultiGraph, keep: Iterable[Hashable] = ()) -> Prepared:
-    """Contract `graph`'s degree-2 chains, keeping the nodes in `keep` as nodes."""
-    kept = {n for n, deg in graph.degree() if deg != 2}
-    kept.update(n for n in keep if n in graph)
+    """Contract `graph`'s degree-2 chains, keeping the nodes in `keep` as nodes.
+
+    An edge is known by its attribute dict, which networkx keeps once per edge."""
+    # networkx's own adjacency dicts (`_adj`, as its algorithms read them): its
+    # views cost more than the walk itself on a region of 15,000 segments
+    around = {
+        u: [(v, k, data) for v, keyed in nbrs.items() for k, data in keyed.items()]
+        for u, nbrs in graph._adj.items()
+    }
+    # a degree as networkx counts it: a self-loop twice
+    kept = {
+        n
+        for n, arcs in around.items()
+        if len(arcs) + sum(v == n for v, _, _ in arcs) != 2
+    }
+    kept.update(n for n in keep if n in around)
     nodes: list[Hashable] = []
     index: dict[Hashable, int] = {}
     links: list[Link] = []
-    consumed: set[tuple[frozenset, Hashable]] = set()
+    consumed: set[int] = set()
 
     def node_id(n: Hashable) -> int:
         if n not in index:
@@ -303,36 +316,34 @@ def prepare(graph: nx.MultiGraph, keep: Iterable[Hashable] = ()) -> Prepared:
             nodes.append(n)
         return index[n]
 
-    def walk(u: Hashable, v: Hashable, key: Hashable) -> None:
+    def walk(u: Hashable, v: Hashable, key: Hashable, data: dict) -> None:
         edges: list[OrigEdge] = []
         length = road = weighted = good = 0.0
         keys: list[str] = []
         difficulty: int | None = None
-        prev, cur, k = u, v, key
+        prev, cur = u, v
         while True:
-            consumed.add((frozenset((prev, cur)), k))
-            data = graph.edges[prev, cur, k]
-            edges.append((prev, cur, k))
-            length += data["length"]
-            weighted += data["length"] * metre_cost(data)
-            good += data["length"] * goodness(data)
+            consumed.add(id(data))
+            edges.append((prev, cur, key))
+            metres = data["length"]
+            length += metres
+            weighted += metres * metre_cost(data)
+            good += metres * goodness(data)
             key_here = follow_key(data)
             if not keys or keys[-1] != key_here:
                 keys.append(key_here)
             if data.get("connector"):
-                road += data["length"]
+                road += metres
             rated = data.get("difficulty")
             if rated is not None and (difficulty is None or rated > difficulty):
                 difficulty = rated
             if cur in kept:
                 break
             # a degree-2 node: leave by the one edge we did not arrive on
-            nxt = next(
-                (w, kk)
-                for _, w, kk in graph.edges(cur, keys=True)
-                if (frozenset((cur, w)), kk) not in consumed
+            nxt, key, data = next(
+                arc for arc in around[cur] if id(arc[2]) not in consumed
             )
-            prev, (cur, k) = cur, nxt
+            prev, cur = cur, nxt
         lid = len(links)
         links.append(
             Link(
@@ -352,17 +363,17 @@ def prepare(graph: nx.MultiGraph, keep: Iterable[Hashable] = ()) -> Prepared:
         )
 
     def contract_from(u: Hashable) -> None:
-        for _, v, k in list(graph.edges(u, keys=True)):
-            if (frozenset((u, v)), k) not in consumed:
-                walk(u, v, k)
+        for v, k, data in around[u]:
+            if id(data) not in consumed:
+                walk(u, v, k, data)
 
     for n in graph.nodes:
         if n in kept:
             node_id(n)
             contract_from(n)
     # Rings made only of degree-2 nodes: keep one node of each so nothing is lost.
-    for u, v, k in graph.edges(keys=True):
-        if (frozenset((u, v)), k) not in consumed:
+    for u, _, _, data in graph.edges(keys=True, data=True):
+        if id(data) not in consumed:
             kept.add(u)
             node_id(u)
             contract_from(u)

@@ -113,7 +113,7 @@ def plan_of(kept: Kept, units: str) -> tuple[dict[str, Any], plans.TripQuery]:
         closed = (
             segments.filter(id__in=missing)
             .select_related("trail")
-            .order_by("-is_open")
+            .order_by("is_open")  # a closure first: it says why
             .first()
         )
         if closed is None:
@@ -121,6 +121,8 @@ def plan_of(kept: Kept, units: str) -> tuple[dict[str, Any], plans.TripQuery]:
                 "This loop uses trail that is no longer in LoopGenie's data.", again
             )
         name = closed.trail.name or "A stretch"
+        if closed.is_open:  # open, but its trail is flagged: not for walkers
+            raise Gone(f"{name} on this loop is no longer planned on.", again)
         why = f" ({closed.closed_reason})" if closed.closed_reason else ""
         raise Gone(
             f"{name} on this loop is closed{why}: LoopGenie no longer plans it.",

@@ -157,3 +157,14 @@ def test_the_api_gives_each_loop_its_own_links(client, world):
     ]
     page = client.get(loop["links"]["page"]).content.decode()
     assert " km" in page  # the units the question was asked in
+
+
+def test_a_loop_whose_segment_is_gone_says_so(client, world):
+    first = _links(client)[0]
+    used = sorted(_used(first["gpx"]))
+    Segment.objects.filter(id=used[0]).delete()
+    DataVersion.bump()
+    _restart()
+    response = client.get(first["gpx"])
+    assert response.status_code == 410
+    assert "no longer in LoopGenie&#x27;s data" in response.content.decode()

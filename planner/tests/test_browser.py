@@ -10,6 +10,7 @@ to test-artifacts/plan.png for a person to look at.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import sqlite3
@@ -468,3 +469,40 @@ def test_the_profile_reads_and_hovering_it_marks_the_map(server, browser, viewpo
     assert pg.locator("#map").get_attribute("data-hover-at") is None
     assert pg.locator("#map path").count() == markers
     context.close()
+
+
+def test_a_gpx_link_gives_the_same_track_after_a_real_restart_and_an_edit(server_env):
+    def fetch(url: str) -> bytes:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.read()
+
+    path = server_env["DATABASE_URL"].removeprefix("sqlite:///")
+    with running_server(server_env) as url:
+        page = fetch(url + PLAN).decode()
+        link = re.search(r'href="(/loop/[^"]+\.gpx)"', page).group(1)
+        before = fetch(url + link)
+    # Staff rename a trail the loop does not walk, and the data version moves on.
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "UPDATE trails_trail SET name = name || ' (renamed)' WHERE id = "
+            "(SELECT MAX(id) FROM trails_trail)"
+        )
+        db.execute("UPDATE trails_dataversion SET version = version + 1")
+    try:
+        with running_server(server_env) as url:
+            after = fetch(url + link)
+    finally:
+        with sqlite3.connect(path) as db:
+            db.execute(
+                "UPDATE trails_trail SET name = REPLACE(name, ' (renamed)', '') "
+                "WHERE id = (SELECT MAX(id) FROM trails_trail)"
+            )
+    track = [
+        (p.latitude, p.longitude)
+        for p in gpxpy.parse(before.decode()).tracks[0].segments[0].points
+    ]
+    assert len(track) > 100
+    assert [
+        (p.latitude, p.longitude)
+        for p in gpxpy.parse(after.decode()).tracks[0].segments[0].points
+    ] == track

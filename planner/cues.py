@@ -46,6 +46,7 @@ class Step:
     first: int  # index in the walk's coordinates where it starts
     routes: list[dict[str, Any]] = field(default_factory=list)  # best known first
     other_names: list[str] = field(default_factory=list)
+    segment_id: Any = None  # the same as the step before: the walk turns back
 
     def keys(self) -> list[tuple[str, str]]:
         """What a hiker following this step could be said to follow, best first."""
@@ -133,6 +134,8 @@ def _reach(steps: Sequence[Step], i: int, stop: int, key) -> tuple[int, float]:
     """How far from step i one keeps following `key`, across short gaps."""
     end, metres, j = i, 0.0, i
     while j < stop:
+        if j > i and _turns_back(steps, j):
+            break  # the end of an out-and-back: a turn to announce
         if key in steps[j].keys():
             metres += steps[j].length_m
             j += 1
@@ -147,6 +150,15 @@ def _reach(steps: Sequence[Step], i: int, stop: int, key) -> tuple[int, float]:
         metres += gap
         j = k
     return end, metres
+
+
+def _turns_back(steps: Sequence[Step], j: int) -> bool:
+    """Whether step j walks back along the step before it."""
+    return (
+        0 < j < len(steps)
+        and steps[j].segment_id is not None
+        and steps[j].segment_id == steps[j - 1].segment_id
+    )
 
 
 def _fold_short(runs, steps):
@@ -173,7 +185,7 @@ def _fold_short(runs, steps):
             break
         merged = []
         for run in runs:
-            if merged and merged[-1][0] == run[0]:
+            if merged and merged[-1][0] == run[0] and not _turns_back(steps, run[1]):
                 merged[-1] = (run[0], merged[-1][1], run[2])
                 changed = True
             else:
@@ -201,7 +213,7 @@ def _join_same(runs, steps):
 
     out = []
     for run in runs:
-        if out and names(out[-1]) & names(run):
+        if out and names(out[-1]) & names(run) and not _turns_back(steps, run[1]):
             prev = out[-1]
             key = prev[0] if metres(prev) >= metres(run) else run[0]
             out[-1] = (key, prev[1], run[2])
@@ -341,6 +353,7 @@ def problems(loop: dict[str, Any]) -> list[str]:
         if (
             n > 1
             and line["day"] == lines[n - 2]["day"]
+            and line["turn"] != "back"  # the far end of an out-and-back
             and _same_thing(lines[n - 2], line)
         ):
             found.append(f"lines {n - 1} and {n} both follow {name}")

@@ -566,6 +566,7 @@ def _loop_doc(
                 first=max(len(line) - 1, 0),
                 routes=[routes[r] for r in route_ids],
                 other_names=list(lines[step.segment_id][1]),
+                segment_id=step.segment_id,
             )
         )
         coords, eles = _oriented(graph, step, lines)

@@ -4,7 +4,15 @@ import math
 
 import pytest
 
-from planner.cues import MIN_LINE_M, Step, bearing, sheet, spelling, turn_words
+from planner.cues import (
+    MIN_LINE_M,
+    Step,
+    bearing,
+    problems,
+    sheet,
+    spelling,
+    turn_words,
+)
 
 GR11 = {"id": 10, "label": "GR 11", "marks": "red-white marks", "network": "nwn"}
 GPR = {"id": 6, "label": "GPR", "marks": "red-orange marks", "network": "rwn"}
@@ -38,6 +46,7 @@ def walk(*legs, eles=None):
                 first=first,
                 routes=extra.get("routes", []),
                 other_names=extra.get("other_names", []),
+                segment_id=extra.get("segment_id"),
             )
         )
     return steps, coords
@@ -169,3 +178,21 @@ def test_unnamed_road_and_unnamed_path_in_a_row_are_one_line_that_says_its_road(
         ("track", "track", 400),
         ("Other", "path", 0),
     ]
+
+
+def test_the_far_end_of_an_out_and_back_says_to_turn_back():
+    steps, coords = walk(
+        ("Valley path", 0, 900, {"segment_id": 1}),
+        ("Spur", 90, 600, {"segment_id": 2}),
+        ("Spur", 270, 600, {"segment_id": 2}),
+        ("Valley path", 180, 900, {"segment_id": 1}),
+    )
+    lines = sheet(steps, coords, None)
+    assert [(follows(line), line["turn"]) for line in lines] == [
+        ("Valley path", None),
+        ("Spur", "right"),
+        ("Spur", "back"),
+        ("Valley path", "left"),
+    ]
+    loop = {"cues": [{**line, "day": 1} for line in lines], "length_m": 3000.0}
+    assert problems({**loop, "connector_m": 0.0}) == []

@@ -166,6 +166,22 @@ def api_plan_doc(
                     }
                     for s in loop["segments"]
                 ],
+                "cues": [
+                    {
+                        "day": c["day"],
+                        "at_miles": _miles(c["at_m"]),
+                        "miles": _miles(c["length_m"]),
+                        "turn": c["turn"],
+                        "route": c["route"]["label"] if c["route"] else None,
+                        "marks": c["route"]["marks"] if c["route"] else None,
+                        "trail": c["trail"],
+                        "kind": c["kind"],
+                        "road_miles": _miles(c["road_m"]),
+                        "ascent_ft": _feet(c["ascent_m"]),
+                        "descent_ft": _feet(c["descent_m"]),
+                    }
+                    for c in loop["cues"]
+                ],
                 "geometry": {"type": "LineString", "coordinates": coords},
                 "links": _loop_links(loop, query, params),
             }

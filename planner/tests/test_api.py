@@ -210,3 +210,20 @@ def test_walks_name_the_waymarked_routes_they_follow_and_avoid_flagged_ways(
 
 def _label(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def test_each_loop_has_its_cue_sheet(client, world):
+    body = api(client, place="Ordino", drive_miles="10", hike_miles="8").json()
+    for loop in body["loops"]:
+        cues = loop["cues"]
+        assert cues[0]["turn"] is None and cues[0]["at_miles"] == 0
+        assert all(c["turn"] for c in cues[1:])
+        assert sum(c["miles"] for c in cues) == pytest.approx(
+            loop["length_miles"], abs=0.01 * len(cues)
+        )
+        assert sum(c["road_miles"] for c in cues) == pytest.approx(
+            loop["road_miles"], abs=0.01 * len(cues)
+        )
+    assert any(
+        c["marks"] == "red-white marks" for lp in body["loops"] for c in lp["cues"]
+    )

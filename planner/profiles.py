@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 W, H = 480, 170  # the SVG's viewBox
-LEFT, RIGHT, TOP, BOTTOM = 46, 8, 8, 24  # room for the axes' labels
+LEFT, RIGHT, TOP, BOTTOM = 52, 10, 8, 26  # room for the axes' labels
 NICE = (1, 2, 2.5, 5)
 
 

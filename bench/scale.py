@@ -156,12 +156,14 @@ def plan_child(n: int) -> list[dict]:
 
     from django.conf import settings
     from django.core.cache import cache
+    from django.core.management import call_command
     from django.test import Client
 
     from planner import plans
     from trails.geo import METRES_PER_MILE
     from trails.ground import walk_length_m
 
+    call_command("migrate", verbosity=0)  # --hikes-only: a database from before
     settings.ALLOWED_HOSTS.append("testserver")
     logging.getLogger("loopgenie.plans").setLevel(logging.WARNING)
     middle = n // 2

@@ -30,10 +30,10 @@ from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
 from django.db.models.functions import Floor
 
 from planner.solver import costs
-from trails.models import Segment
+from trails.models import VERSION_TILE_DEG, DataVersion, Segment
 
 CELL_DEG = 0.01
-TILE_DEG = 1.0
+TILE_DEG = VERSION_TILE_DEG  # each tile is counted again when its data changes
 TILES = 256
 NAMED = costs.goodness({"trail": "a name"})
 UNNAMED = costs.goodness({})
@@ -49,26 +49,23 @@ class _Tiles:
         )
         self.lock = threading.Lock()
 
-    def get(
-        self, tiles: list[tuple[int, int]], version: int
-    ) -> list[tuple[np.ndarray, ...]]:
-        """The tiles' cells; those not known are counted in one query."""
+    def get(self, versions: dict[tuple[int, int], int]) -> list[tuple[np.ndarray, ...]]:
+        """The cells of these tiles, each at its data version; those not known
+        are counted in one query."""
         with self.lock:
-            known = {t: self.items.get((*t, version)) for t in tiles}
+            known = {t: self.items.get((*t, v)) for t, v in versions.items()}
             for t, cells in known.items():
                 if cells is not None:
-                    self.items.move_to_end((*t, version))
+                    self.items.move_to_end((*t, versions[t]))
         missing = [t for t, cells in known.items() if cells is None]
         if missing:
             counted = _count_tiles(missing)
             with self.lock:
                 for t in missing:
-                    self.items[(*t, version)] = known[t] = counted[t]
-                while (
-                    len(self.items) > self.size or next(iter(self.items))[2] != version
-                ):
+                    self.items[(*t, versions[t])] = known[t] = counted[t]
+                while len(self.items) > self.size:
                     self.items.popitem(last=False)
-        return [known[t] for t in tiles]
+        return list(known.values())
 
     def clear(self) -> None:
         with self.lock:
@@ -120,7 +117,7 @@ def _count_tiles(tiles: list[tuple[int, int]]) -> dict[tuple[int, int], tuple]:
 class Grid:
     """The cells of one box: segments and worth per cell, as rasters."""
 
-    def __init__(self, box: tuple[float, float, float, float], version: int):
+    def __init__(self, box: tuple[float, float, float, float]):
         min_lon, min_lat, max_lon, max_lat = box
         self.x0 = math.floor(min_lon / CELL_DEG)
         self.y0 = math.floor(min_lat / CELL_DEG)
@@ -128,16 +125,7 @@ class Grid:
         height = math.floor(max_lat / CELL_DEG) - self.y0 + 1
         count = np.zeros((height, width))
         worth = np.zeros((height, width))
-        tiles = [
-            (tx, ty)
-            for tx in range(
-                math.floor(min_lon / TILE_DEG), math.floor(max_lon / TILE_DEG) + 1
-            )
-            for ty in range(
-                math.floor(min_lat / TILE_DEG), math.floor(max_lat / TILE_DEG) + 1
-            )
-        ]
-        for cx, cy, n, w in TILE_CACHE.get(tiles, version):
+        for cx, cy, n, w in TILE_CACHE.get(DataVersion.tiles(box)):
             i, j = cy - self.y0, cx - self.x0
             inside = (i >= 0) & (i < height) & (j >= 0) & (j < width)
             count[i[inside], j[inside]] = n[inside]

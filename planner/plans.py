@@ -100,7 +100,7 @@ def make_plan(
     `before_solving` runs only when the plan must be computed (the rate limit:
     a cached plan costs no solver time, so it is never refused).
     """
-    version = DataVersion.current()
+    version = version_of(query)
     key = query.cache_key(version)
     plan = caching.get(key)
     if plan is not None:
@@ -112,6 +112,21 @@ def make_plan(
     plan = _plan(query, version)
     caching.set(key, plan, PLAN_CACHE_SECONDS)
     return plan
+
+
+def version_of(query: TripQuery) -> int:
+    """The data version a plan for `query` depends on: the latest change within
+    all it can reach (the drive's radius and half the walk beyond), so that an
+    edit elsewhere leaves it cached; any change at all for a plan from a chosen
+    trailhead or along a trail or route (no start to measure from)."""
+    asked_for = (query.trailhead_id, query.trail_id, query.route_id)
+    if query.lat is None or query.lon is None or any(x is not None for x in asked_for):
+        return DataVersion.current()
+    radius = ESTIMATOR.search_radius_m(query.drive_m) + query.hike_m / 2 + 1000
+    dlon, dlat = degrees_for_metres(radius, query.lat)
+    return DataVersion.of(
+        (query.lon - dlon, query.lat - dlat, query.lon + dlon, query.lat + dlat)
+    )
 
 
 def describe(query: TripQuery) -> str:
@@ -187,7 +202,7 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         return plan
 
     box = _region(trailheads, query.hike_m)
-    grid = density.Grid(box, version)
+    grid = density.Grid(box)
     if grid.segments_in(box) > LOAD_SEGMENTS:
         trailheads = _around_best(trailheads, query.hike_m, grid)
         box = _region(trailheads, query.hike_m)
@@ -199,7 +214,7 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
                 "with a shorter total."
             )
             return plan
-    prepared, graph = GRAPHS.get(box, version)
+    prepared, graph = GRAPHS.get(box)
     starts = [
         Start(th.junction_id, th.id, th.name or th.get_kind_display(), drive)
         for th, drive in trailheads
@@ -442,8 +457,9 @@ class _GraphCache:
     """The last few regions' graphs, prepared for the solver, per process: at
     most `size` of them and `segments` segments in all, the newest always kept.
 
-    Keyed by region and data version: an edit anywhere makes every entry stale. A
-    cached region that contains the one asked for serves it (its network is a
+    Keyed by region and the data version of that region (`DataVersion.of`): an
+    edit makes the graphs that cover its ground stale, and only those. A cached
+    region that contains the one asked for serves it (its network is a
     superset), so nearby questions with other lengths share one graph.
 
     The graphs are half a million long-lived objects; Python's full garbage
@@ -458,18 +474,26 @@ class _GraphCache:
         self.items: OrderedDict[tuple, tuple[Prepared, Any]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def _find(self, box: tuple, version: int) -> tuple[Prepared, Any] | None:
-        for key, entry in reversed(self.items.items()):
-            if key[1] == version and _contains(key[0], box):
-                self.items.move_to_end(key)
-                return entry
+    def _find(self, box: tuple) -> tuple[Prepared, Any] | None:
+        with self.lock:
+            around = [key for key in reversed(self.items) if _contains(key[0], box)]
+        for key in around:
+            fresh = DataVersion.of(key[0]) == key[1]
+            with self.lock:
+                entry = self.items.get(key)
+                if entry is not None and fresh:
+                    self.items.move_to_end(key)
+                    return entry
+                if entry is not None:
+                    del self.items[key]  # its ground changed since it was loaded
         return None
 
-    def get(self, box: tuple, version: int) -> tuple[Prepared, Any]:
-        with self.lock:
-            found = self._find(box, version)
+    def get(self, box: tuple) -> tuple[Prepared, Any]:
+        found = self._find(box)
         if found is not None:
             return found
+        # read before loading: an edit made while loading leaves this one stale
+        version = DataVersion.of(box)
         graph = load_graph(*box)
         keep = set(
             Trailhead.objects.in_bbox(*box)
@@ -487,9 +511,7 @@ class _GraphCache:
             self.items[(box, version)] = entry
             evicted = False
             while len(self.items) > 1 and (
-                len(self.items) > self.size
-                or self._stale(version)
-                or self._held() > self.segments
+                len(self.items) > self.size or self._held() > self.segments
             ):
                 self.items.popitem(last=False)
                 evicted = True
@@ -501,10 +523,6 @@ class _GraphCache:
 
     def _held(self) -> int:
         return sum(g.graph.get("segments", 0) for _, g in self.items.values())
-
-    def _stale(self, version: int) -> bool:
-        oldest = next(iter(self.items))
-        return oldest[1] != version
 
     def clear(self) -> None:
         with self.lock:

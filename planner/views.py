@@ -37,6 +37,7 @@ from planner.plans import (
     make_plan,
     trailhead_doc,
     trailheads_in_range,
+    version_of,
 )
 from planner.presenters import api_plan_doc, page_context, trailhead_api_doc
 from planner.solver import DEFAULT_BUDGET_S
@@ -111,8 +112,8 @@ def _asked(request, read) -> Asked:
     return request._lg_asked
 
 
-def _answer_key(kind: str, *question) -> str:
-    raw = json.dumps([kind, DataVersion.current(), *question], sort_keys=True)
+def _answer_key(kind: str, version: int, *question) -> str:
+    raw = json.dumps([kind, version, *question], sort_keys=True)
     return "response:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -120,7 +121,8 @@ def _asked_plan(form: TripForm, kind: str, *extra) -> Asked:
     if not form.is_valid():
         return Asked(form)
     query = form.trip_query()
-    key = _answer_key(kind, asdict(query), *extra)
+    # the data version of what the plan can reach: edits elsewhere keep it
+    key = _answer_key(kind, version_of(query), asdict(query), *extra)
     return Asked(form, query, key, f"plan {describe(query)}")
 
 
@@ -480,7 +482,9 @@ def _read_trailheads(request) -> Asked:
         f"trailheads lat={where[0]:.2f} lon={where[1]:.2f} "
         f"drive_m={where[2] * METRES_PER_MILE:.0f}"
     )
-    return Asked(form, key=_answer_key("trailheads", *where), what=what)
+    return Asked(
+        form, key=_answer_key("trailheads", DataVersion.current(), *where), what=what
+    )
 
 
 @plan_response(_read_trailheads)

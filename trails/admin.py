@@ -38,6 +38,8 @@ from trails.models import (
     Trail,
     Trailhead,
     WalkingRoute,
+    extent,
+    where,
 )
 from trails.uploads import UploadForm, limit_upload_size, run_upload
 
@@ -88,19 +90,27 @@ def point_feature(lon: float, lat: float, **props) -> dict:
 
 
 class BumpsDataVersion:
-    """Admin mixin: any staff change makes cached plans and graphs stale."""
+    """Admin mixin: a staff change makes the cached plans and graphs of the
+    ground it touches stale (where the thing was and where it is now)."""
 
     def save_model(self, request, obj, form, change):
+        old = type(obj)._default_manager.filter(pk=obj.pk).first() if change else None
+        before = where(old) if old is not None else []
         super().save_model(request, obj, form, change)
-        DataVersion.bump()
+        after = where(obj)
+        both = None if before is None or after is None else before + after
+        DataVersion.bump(both)
 
     def delete_model(self, request, obj):
+        ground = where(obj)
         super().delete_model(request, obj)
-        DataVersion.bump()
+        DataVersion.bump(ground)
 
     def delete_queryset(self, request, queryset):
+        grounds = [where(obj) for obj in queryset]
         super().delete_queryset(request, queryset)
-        DataVersion.bump()
+        unknown = any(g is None for g in grounds)
+        DataVersion.bump(None if unknown else [b for g in grounds for b in g])
 
 
 class RecordsStaffFields:
@@ -421,14 +431,16 @@ class SegmentAdmin(BumpsDataVersion, admin.ModelAdmin):
 
     @admin.action(description="Close the selected segments (left out of planning)")
     def close_segments(self, request: HttpRequest, queryset: QuerySet) -> None:
+        ground = extent(queryset)
         n = queryset.update(is_open=False, closed_reason="Closed by staff")
-        DataVersion.bump()
+        DataVersion.bump([] if ground is None else [ground])
         self.message_user(request, f"Closed {n} segments.", messages.SUCCESS)
 
     @admin.action(description="Reopen the selected segments")
     def reopen_segments(self, request: HttpRequest, queryset: QuerySet) -> None:
+        ground = extent(queryset)
         n = queryset.update(is_open=True, closed_reason="")
-        DataVersion.bump()
+        DataVersion.bump([] if ground is None else [ground])
         self.message_user(request, f"Reopened {n} segments.", messages.SUCCESS)
 
 

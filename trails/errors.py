@@ -37,11 +37,11 @@ def read_source(source: Source, max_bytes: int = MAX_BYTES) -> bytes:
             size = path.stat().st_size
         except OSError as exc:
             raise ParseError(f"the file cannot be read ({exc.strerror})") from exc
-        _check_size(size, max_bytes)
+        check_size(size, max_bytes)
         with open(path, "rb") as fh:
             # Read one byte more than allowed: the file may have grown since stat().
             data = fh.read(max_bytes + 1)
-    _check_size(len(data), max_bytes)
+    check_size(len(data), max_bytes)
     if not data.strip():
         raise ParseError("the file is empty")
     return data
@@ -55,7 +55,7 @@ def too_many_vertices(count: int) -> ParseError:
     )
 
 
-def _check_size(size: int, max_bytes: int) -> None:
+def check_size(size: int, max_bytes: int) -> None:
     if size > max_bytes:
         raise ParseError(
             f"the file is {size / 1e6:,.1f} MB, over the limit of "

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import OperationalError, models, transaction
+from django.db import OperationalError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -49,6 +49,7 @@ from trails.models import (
     Trail,
     Trailhead,
     WalkingRoute,
+    where,
 )
 from trails.network import (
     CAMP_KINDS,
@@ -207,6 +208,7 @@ def import_network(
         source = _lock_source(source_name)
         if not allow_shrink:
             _refuse_a_large_shrink(source, net)
+        before = where(source)  # plans there go stale, and where it is now
         if attribution:
             source.attribution = attribution
         if licence:
@@ -242,10 +244,28 @@ def import_network(
         source.campsite_count = s["campsites"]
         source.km = s["km"]
         source.save()
-        DataVersion.bump()
+        DataVersion.bump(before + where(source))
         if dry_run:
             transaction.set_rollback(True)
+    if not dry_run:
+        _analyze()
     return report
+
+
+def _analyze() -> None:
+    """Fresh statistics for PostgreSQL's planner after a bulk write: on tables
+    it has not yet sampled it guesses a handful of rows, and plans a region's
+    network with nested loops that take seconds (autovacuum samples them only
+    later)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    tables = [
+        m._meta.db_table
+        for m in (Junction, Segment, Trail, Trailhead, Campsite, WalkingRoute)
+    ]
+    tables.append(WalkingRoute.segments.through._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(f'"{t}"' for t in tables))
 
 
 def _lock_source(name: str) -> Source:
@@ -700,7 +720,10 @@ def add_elevation(
         report.descent_m = totals["down"] or 0.0
         report.segments_with_climb = totals["n"]
         if report.segments_updated or report.junctions_sampled or report.places_sampled:
-            DataVersion.bump()
+            DataVersion.bump(
+                (t.lon0, t.lat0, t.lon0 + 0.999999, t.lat0 + 0.999999)
+                for t in model.tiles.values()
+            )
         if dry_run:
             transaction.set_rollback(True)
     return report

@@ -8,7 +8,7 @@ from django.urls import reverse
 from planner import density, plans
 from planner.forms import ApiTripForm
 from trails.geo import haversine_m
-from trails.models import Segment, Trailhead
+from trails.models import DataVersion, Segment, Trailhead
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_the_density_grid_counts_every_walkable_segment(fresh):
         max(s.max_lon for s in walkable) + 0.01,
         max(s.max_lat for s in walkable) + 0.01,
     )
-    grid = density.Grid(box, version=-1)
+    grid = density.Grid(box)
     assert grid.segments_in(box) == walkable.count()
     half = (box[0], box[1], (box[0] + box[2]) / 2, box[3])
     assert 0 < grid.segments_in(half) < walkable.count()
@@ -77,22 +77,52 @@ def test_a_walk_that_needs_more_network_than_the_most_is_refused_plainly(
 
 
 def _query(**fields):
-    form = ApiTripForm({"start": "Andorra la Vella", "units": "mi", **fields})
+    form = ApiTripForm({"start": "Andorra la Vella", "units": "mi"} | fields)
     assert form.is_valid(), form.errors
     return form.trip_query()
 
 
 def test_a_worker_keeps_no_more_region_graphs_than_its_segment_allowance(fresh):
-    version = plans.DataVersion.current()
     west = (1.40, 42.42, 1.55, 42.66)
     east = (1.55, 42.42, 1.79, 42.66)
     graphs = plans._GraphCache(size=4, segments=10**6)
-    graphs.get(west, version)
-    graphs.get(east, version)
+    graphs.get(west)
+    graphs.get(east)
     assert len(graphs.items) == 2
     held = graphs._held()
     small = plans._GraphCache(size=4, segments=held - 1)
-    small.get(west, version)
-    small.get(east, version)
+    small.get(west)
+    small.get(east)
     # the newest is kept, the oldest dropped to stay within the allowance
     assert [key[0] for key in small.items] == [east]
+
+
+def test_a_staff_edit_leaves_plans_elsewhere_cached_and_makes_its_own_stale(
+    admin_client, fresh, square
+):
+    here = _query(drive="20", hike="5")
+    away = _query(start=f"{square['lat']},{square['lon']}", drive="5", hike="0.8")
+    assert plans.make_plan(here)["loops"] and plans.make_plan(away)["loops"]
+    seg = Segment.objects.filter(source=fresh).order_by("id").first()
+    response = admin_client.post(
+        reverse("admin:trails_segment_changelist"),
+        {"action": "close_segments", "_selected_action": [seg.pk]},
+    )
+    assert response.status_code == 302
+    assert plans.make_plan(away)["stats"]["cache"] == "hit"
+    assert plans.make_plan(here)["stats"]["cache"] == "miss"
+
+
+def test_an_import_changes_the_version_of_its_own_ground_only(fresh, osm_file):
+    from trails.importers import import_file
+
+    andorra = (1.4, 42.4, 1.8, 42.7)
+    elsewhere = (20.0, 50.0, 20.1, 50.1)
+    before = DataVersion.of(andorra), DataVersion.of(elsewhere)
+    nodes = {1: (20.05, 50.05, {}), 2: (20.06, 50.05, {})}
+    import_file(
+        osm_file(nodes, [{"id": 1, "nodes": [1, 2], "tags": {"highway": "path"}}]),
+        "far away",
+    )
+    assert DataVersion.of(andorra) == before[0]
+    assert DataVersion.of(elsewhere) > before[1]

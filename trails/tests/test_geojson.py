@@ -581,3 +581,77 @@ def test_a_line_says_why_hikers_should_not_walk_it_and_what_else_it_is_called():
         ("private", True, ["Pista de Ràmio"]),
         ("", False, []),  # not a flag LoopGenie knows: no flag
     ]
+
+
+# -- very large files are read feature by feature -------------------------------
+
+
+@pytest.fixture
+def streamed(monkeypatch):
+    """Every file counts as large: read as a stream, not whole."""
+    from trails import geojson
+
+    monkeypatch.setattr(geojson, "STREAM_BYTES", 16)
+
+
+def _file(tmp_path, data: bytes):
+    path = tmp_path / "big.geojson"
+    path.write_bytes(data)
+    return path
+
+
+def test_a_large_file_read_as_a_stream_gives_what_the_whole_file_gives(
+    shared_data, monkeypatch
+):
+    from trails import geojson
+
+    folder = shared_data / "colorado-state-forest"
+    whole = parse_geojson(folder / "trails.geojson")
+    monkeypatch.setattr(geojson, "STREAM_BYTES", 16)
+    streamed = parse_geojson(folder / "trails.geojson")
+    assert [(w.source_id, w.coords, w.name) for w in streamed[0]] == [
+        (w.source_id, w.coords, w.name) for w in whole[0]
+    ]
+    assert streamed[2] == whole[2]
+
+
+def test_a_streamed_file_keeps_its_routes_and_attribution_after_the_features(
+    tmp_path, streamed
+):
+    features = [line([A, B], {"routes": ["r1"]}, fid="w1")]
+    members = {
+        "properties": {
+            "attribution": "Someone",
+            "routes": {"r1": {"name": "Red loop", "ref": "R1"}},
+        }
+    }
+    # the collection's members written after its features, as some tools do
+    data = json.dumps({"type": "FeatureCollection", "features": features, **members})
+    metadata, routes = {}, []
+    ways, _, _ = parse_geojson(
+        _file(tmp_path, data.encode()), metadata=metadata, routes=routes
+    )
+    assert metadata == {"attribution": "Someone"}
+    assert [r.name for r in routes] == ["Red loop"]
+    assert ways[0].routes
+
+
+@pytest.mark.parametrize(
+    "data, said",
+    [
+        (b'{"type": "FeatureCollection", "features": [{"a": NaN}]}', "not valid JSON"),
+        (b'{"type": "FeatureCollection", "features": [', "not valid JSON"),
+        (b'{"type": "Topology", "features": []}', "not a GeoJSON FeatureCollection"),
+        (b"[1, 2, 3]", "not a GeoJSON FeatureCollection"),
+        (b'{"type": "FeatureCollection", "features": [7]}', "is not a GeoJSON Feature"),
+        (
+            b'{"type": "FeatureCollection", "crs": {"type": "name", "properties": '
+            b'{"name": "EPSG:2056"}}, "features": []}',
+            "coordinate system",
+        ),
+        (b'\xff\xfe{"type": "FeatureCollection"}', "not valid JSON"),
+    ],
+)
+def test_a_bad_large_file_is_refused_with_the_reason(tmp_path, streamed, data, said):
+    with pytest.raises(ParseError, match=said):
+        parse_geojson(_file(tmp_path, data))

@@ -6,7 +6,10 @@ ADDR ?= 127.0.0.1:8000
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test check lint format install superuser browser hostile bench
+AXE_VERSION := 4.14.1
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+
+.PHONY: run test check lint format install superuser browser axe hostile bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +28,17 @@ browser:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 
+# The accessibility checks in the browser tests inject axe-core, from npm at test
+# time (never committed); npm comes from Debian when it is missing.
+$(AXE):
+	@command -v npm >/dev/null || { \
+	  echo "Installing Debian's npm for the accessibility checks"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm; }
+	npm install --silent --no-save --no-audit --no-fund --prefix .cache/axe axe-core@$(AXE_VERSION)
+
+axe: $(AXE)
+
 ## Serve the app with the demo region on http://127.0.0.1:8000 (SQLite, DEBUG on).
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -36,7 +50,7 @@ superuser: install
 	DEBUG=1 $(BIN)/python manage.py createsuperuser
 
 ## Lint, check migrations, run the whole test suite (DATABASE_URL picks the database).
-test: install browser lint
+test: install browser axe lint
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 

@@ -138,6 +138,8 @@ class Request:
     walks: list[Walk] = field(default_factory=list)
     trailheads: int = 0
     first_near_s: float | None = None  # None: no loop within 1% was found
+    cue_sheets: int = 0  # loops whose cue sheet was read
+    cue_problems: list[str] = field(default_factory=list)  # planner/cues.problems
 
 
 @dataclass
@@ -327,8 +329,8 @@ def length_only() -> Iterator[None]:
         BASELINE[0] = False
 
 
-def first_near_s(params: dict) -> float | None:
-    """The timed solve's `first_near_s`, from its plan document in the cache."""
+def planned(params: dict) -> dict:
+    """The timed solve's plan document, from the cache."""
     from planner.forms import TripForm
     from planner.plans import make_plan
 
@@ -348,7 +350,7 @@ def first_near_s(params: dict) -> float | None:
     if plan["stats"]["cache"] != "hit":
         # A miss is a second solve, so its time would not be the timed one's.
         raise RuntimeError(f"no cached plan for {params}: the bench binds the form")
-    return plan["stats"].get("first_near_s")
+    return plan
 
 
 DETAIL = [False]  # --detail: print each of our questions' walks as judged
@@ -368,14 +370,25 @@ def question(client, params: dict, table: dict[int, SegmentInfo]) -> Request:
         print(f"  {response.status_code} for {params}: {doc}")
         return Request(hike, seconds, f"http {response.status_code}")
     loops = doc["loops"]
+    plan = planned(params)
     request = Request(
         hike,
         seconds,
         doc["status"],
         [judge(loop, hike, table) for loop in loops],
         len({loop["trailhead"]["id"] for loop in loops}),
-        first_near_s(params),
+        plan["stats"].get("first_near_s"),
     )
+    if not BASELINE[0]:
+        from planner.cues import problems
+
+        request.cue_sheets = len(plan["loops"])
+        request.cue_problems = [
+            f"{hike} mi from {params['lat']:.4f},{params['lon']:.4f}, "
+            f"loop {loop['rank']}: {problem}"
+            for loop in plan["loops"]
+            for problem in problems(loop)
+        ]
     if DETAIL[0] and not BASELINE[0]:
         walks = "; ".join(
             f"{w.kind} {w.error:+.1%} foot {w.foot_share:.0%} "
@@ -546,11 +559,24 @@ def region_report(
             "Repeated by position: median "
             f"{statistics.median(repeated):,.0f} m, max {max(repeated):,.0f} m."
         )
+    print(cue_report(requests))
+    for problem in [p for r in requests for p in r.cue_problems][:5]:
+        print(f"- cue sheet: {problem}")
     for w in missed[:5]:
         print(
             f"- misreported: {w.hike_mi} mi {w.kind}: {w.repeated_m:,.0f} m walked "
             f"twice on the ground, {w.reported_m:,.0f} m reported"
         )
+
+
+def cue_report(requests: list[Request]) -> str:
+    sheets = sum(r.cue_sheets for r in requests)
+    bad = sum(len(r.cue_problems) for r in requests)
+    return (
+        f"\nCue sheets (planner/cues.py `problems`: kind against the summary, one "
+        f"line per trail or route, a turn at each change): {sheets} read, "
+        f"{bad} problems."
+    )
 
 
 def main() -> None:
@@ -585,7 +611,7 @@ def run(names: list[str], starts_n: int, hikes: tuple[int, ...]) -> None:
 
     t0 = time.perf_counter()
     client = Client()
-    summary, summary_baseline, summary_cold = [], [], []
+    summary, summary_baseline, summary_cold, cue_lines = [], [], [], []
     for name in names:
         t = time.perf_counter()
         source = import_region(name)
@@ -596,6 +622,9 @@ def run(names: list[str], starts_n: int, hikes: tuple[int, ...]) -> None:
         region_report(name, net, requests, baseline)
         print(f"\n({len(starts)} start points, {time.perf_counter() - t:.0f} s)")
         summary.append([name, *row(requests)])
+        sheets = sum(r.cue_sheets for r in requests)
+        bad = sum(len(r.cue_problems) for r in requests)
+        cue_lines.append(f"- {name}: {sheets} read, {bad} problems")
         summary_baseline.append([name, *row(baseline)])
         secs = [r.seconds for r in cold]
         summary_cold.append(
@@ -614,6 +643,8 @@ def run(names: list[str], starts_n: int, hikes: tuple[int, ...]) -> None:
     )
     for line in table_lines(["region", *COLUMNS], summary):
         print(line)
+    print("\nCue sheets read per region (planner/cues.py `problems`):")
+    print("\n".join(cue_lines))
     print("\n### Length-only baseline (`minimise_road=False`), same questions\n")
     for line in table_lines(["region", *COLUMNS], summary_baseline):
         print(line)

@@ -12,7 +12,7 @@ import math
 from django import forms
 
 from planner.places import resolve
-from planner.plans import TripQuery
+from planner.plans import WALK_KMH, TripQuery
 from planner.solver import DEFAULT_BUDGET_S, MAX_BUDGET_S
 from trails.geo import METRES_PER_MILE, UNIT_METRES
 from trails.models import Trail, Trailhead, WalkingRoute
@@ -22,8 +22,15 @@ DEFAULT_ALTERNATIVES = 3
 # Limits in miles; shown converted when the hiker picks kilometres.
 MAX_DRIVE_MI = 500
 MIN_HIKE_MI = 0.5
-MAX_HIKE_MI = 250
 MAX_DAYS = 14
+MAX_HIKE_MI = 250
+# A day's walk LoopGenie plans, stated on the form's messages: a multi-day trip's
+# days are at least 5 km (less is not a day's walk to plan around a night out),
+# and no day is more than 10 hours' walking by Naismith's rule (5 km/h on the
+# flat, before any climb), 50 km.
+MIN_STAGE_M = 5_000.0
+MAX_DAY_HOURS = 10.0
+MAX_DAY_M = MAX_DAY_HOURS * WALK_KMH * 1000
 TOLERANCES = [("2", "±2%"), ("5", "±5%"), ("10", "±10%"), ("20", "±20%")]
 DIFFICULTIES = [
     ("", "Any"),
@@ -151,12 +158,18 @@ class TripForm(forms.Form):
                 self.add_error(name, "Give this only once.")
         units = data.get("units") or "mi"
         data["units"] = units
-        self._check_range(data, "drive", 0, MAX_DRIVE_MI, units, "Drive distance")
+        if (data.get("drive") or 0) < 0:
+            self.add_error(
+                "drive", "A drive cannot be negative: 0 means you start walking here."
+            )
+        elif data.get("drive") != 0:  # 0: trailheads within a walk of the start
+            self._check_range(data, "drive", 0, MAX_DRIVE_MI, units, "Drive distance")
         self._check_range(data, "hike", MIN_HIKE_MI, MAX_HIKE_MI, units, "Hike length")
         self._check_range(
             data, "max_day", MIN_HIKE_MI, MAX_HIKE_MI, units, "The longest day"
         )
-        self._days(data, units)
+        self._days_from_longest(data, units)
+        self._check_days(data, units)
         if data.get("trail") and data.get("route"):
             self.add_error("route", "Give a trail or a route to walk, not both.")
         self._resolve_start(data)
@@ -169,7 +182,7 @@ class TripForm(forms.Form):
                 self.add_error("drive", self.fields["drive"].error_messages["required"])
         return data
 
-    def _days(self, data, units) -> None:
+    def _days_from_longest(self, data, units) -> None:
         """The number of days: as given, or as few as the longest day allows;
         days given must fit the hike into days no longer than the longest."""
         hike, longest = data.get("hike"), data.get("max_day")
@@ -191,6 +204,43 @@ class TripForm(forms.Form):
                 f"{_decimal(hike)} {unit} at no more than {_decimal(longest)} {unit} "
                 f"a day take at least {fewest} days: ask for {fewest} or more, "
                 "or leave Days empty.",
+            )
+
+    def _check_days(self, data, units: str) -> None:
+        """Days a hiker can walk: none shorter than a stage worth a night out,
+        none longer than a day's walking; the message proposes the nearest trip
+        that is."""
+        hike, days = data.get("hike"), data.get("days") or 1
+        if hike is None or "hike" in self.errors or "days" in self.errors:
+            return
+        per_unit = UNIT_METRES[units]
+        metres = hike * per_unit
+        unit = UNIT_NAMES[units]
+
+        def shown(m: float) -> str:
+            return f"{m / per_unit:.1f}".removesuffix(".0")
+
+        day = metres / days
+        if days > 1 and day < MIN_STAGE_M:
+            fits = max(1, int(metres // MIN_STAGE_M))
+            self.add_error(
+                "days",
+                f"{shown(metres)} {unit} over {days} days is {shown(day)} {unit} a "
+                f"day; LoopGenie plans days of at least {shown(MIN_STAGE_M)} {unit} "
+                f"(5 km). Try {shown(metres)} {unit} over {_days(fits)}, or "
+                f"{shown(days * MIN_STAGE_M)} {unit} over {days} days.",
+            )
+        elif day > MAX_DAY_M:
+            need = math.ceil(metres / MAX_DAY_M)
+            longest = days * MAX_DAY_M
+            offer = f"over {_days(need)}, or " if need <= MAX_DAYS else ""
+            self.add_error(
+                "hike",
+                f"{shown(metres)} {unit} in {_days(days)} is {shown(day)} {unit} a "
+                f"day, more than {MAX_DAY_HOURS:.0f} hours' walking by Naismith's "
+                f"rule (5 km/h on the flat, before any climb): LoopGenie's longest "
+                f"day is {shown(MAX_DAY_M)} {unit}. Try {shown(metres)} {unit} "
+                f"{offer}{shown(longest)} {unit} in {_days(days)}.",
             )
 
     def _picked(self, *names: str) -> bool:
@@ -281,6 +331,10 @@ class ApiTripForm(TripForm):
     default budget, whatever their query string says."""
 
     budget = FiniteFloatField(required=False, min_value=0.05, max_value=MAX_BUDGET_S)
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
 
 
 def page_params(form: TripForm) -> dict[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import json
 import logging
 import math
@@ -21,8 +22,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+from django.db.models import Avg, Count
 
-from planner import caching, density, walks
+from planner import caching, cues, density, walks
 from planner.drive import StraightLineEstimator
 from planner.regions import load_geometry, load_graph
 from planner.solver import (
@@ -48,6 +50,8 @@ CLIMB_M_PER_HOUR = 600.0
 PROFILE_POINTS = 160
 PLAN_CACHE_SECONDS = 600
 GRAPH_GRID_DEG = 0.1  # regions snap outward to this grid so nearby plans share one
+FAR_M = 300_000.0  # a nearest trailhead further than this: outside the data
+WALK_TO_TRAILHEAD_M = 2_000.0  # a drive of 0: trailheads this close, on foot
 # A plan whose range holds more network than this loads only the part around the
 # best trailheads (`_around_best`); one that would still need more is refused.
 # Oslo's 10-mile range, 16,500 segments, loads and is prepared in 0.5 s.
@@ -170,6 +174,7 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
         "from_trailhead": None,  # the trailhead asked for
         "walks": None,  # the trail or route asked for: type, id, name
         "notice": None,  # several days: why some nights are not at a bed
+        "regions": [],  # far from every trail: the regions LoopGenie knows
     }
     walk = _walk(query)
     if walk is not None:
@@ -196,7 +201,9 @@ def _plan(query: TripQuery, version: int) -> dict[str, Any]:
                 f"is within {near / 1000:.1f} km of {walk.name}."
             )
         else:
-            plan["nearest_trailhead"] = nearest_trailhead(query.lat, query.lon)
+            near = plan["nearest_trailhead"] = nearest_trailhead(query.lat, query.lon)
+            if near is None or near["drive_m"] > FAR_M:
+                plan["regions"] = known_regions()
         return plan
 
     box = _region(trailheads, query.hike_m)
@@ -348,7 +355,10 @@ def _starts(query: TripQuery, walk: walks.Walk | None) -> list[tuple[Trailhead, 
 def trailheads_in_range(
     lat: float, lon: float, drive_m: float
 ) -> list[tuple[Trailhead, float]]:
-    """Attached trailheads within the drive estimate, nearest first."""
+    """Attached trailheads within the drive estimate, nearest first. No drive
+    (0): the trailheads within a short walk of the start, as a drive of 0."""
+    if drive_m == 0:
+        return _within_walk(lat, lon)
     radius = ESTIMATOR.search_radius_m(drive_m)
     dlon, dlat = degrees_for_metres(radius, lat)
     rows = Trailhead.objects.in_bbox(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
@@ -359,6 +369,38 @@ def trailheads_in_range(
             found.append((th, drive))
     found.sort(key=lambda pair: (pair[1], pair[0].id))
     return found
+
+
+def _within_walk(lat: float, lon: float) -> list[tuple[Trailhead, float]]:
+    dlon, dlat = degrees_for_metres(WALK_TO_TRAILHEAD_M, lat)
+    rows = Trailhead.objects.in_bbox(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
+    found = [
+        (th, haversine_m(lon, lat, th.lon, th.lat))
+        for th in rows.filter(junction__isnull=False).order_by("id")
+    ]
+    found = [(th, m) for th, m in found if m <= WALK_TO_TRAILHEAD_M]
+    found.sort(key=lambda pair: (pair[1], pair[0].id))
+    return [(th, 0.0) for th, _ in found]
+
+
+def known_regions() -> list[dict[str, Any]]:
+    """Each source with trailheads: its name, where its trailheads are (their
+    middle) and how many, biggest first."""
+    rows = (
+        Trailhead.objects.filter(junction__isnull=False)
+        .values("source__name")
+        .annotate(lat=Avg("lat"), lon=Avg("lon"), trailheads=Count("id"))
+        .order_by("-trailheads", "source__name")
+    )
+    return [
+        {
+            "name": r["source__name"],
+            "lat": round(r["lat"], 5),
+            "lon": round(r["lon"], 5),
+            "trailheads": r["trailheads"],
+        }
+        for r in rows
+    ]
 
 
 def nearest_trailhead(lat: float, lon: float) -> dict[str, Any] | None:
@@ -552,8 +594,7 @@ def _loop_doc(
     beds: dict | None = None,
 ) -> dict[str, Any]:
     th = trailheads[loop.start.trailhead_id]
-    node = graph.nodes
-    cues: list[dict[str, Any]] = []
+    cue_steps: list[cues.Step] = []
     segments = []
     profile: list[tuple[float, float]] = []
     have_profile = True
@@ -580,19 +621,17 @@ def _loop_doc(
                 "routes": list(route_ids),
             }
         )
-        j = node[step.from_node]
-        cues.append(
-            {
-                "trail": step.trail,
-                "route": routes[route_ids[0]] if route_ids else None,
-                "kind": step.kind,
-                "connector": step.connector,
-                "at_m": walked,
-                "length_m": step.length_m,
-                "lat": j["lat"],
-                "lon": j["lon"],
-                "ele": j.get("ele"),
-            }
+        cue_steps.append(
+            cues.Step(
+                trail=step.trail,
+                kind=step.kind,
+                connector=step.connector,
+                length_m=step.length_m,
+                first=max(len(line) - 1, 0),
+                routes=[routes[r] for r in route_ids],
+                other_names=list(lines[step.segment_id][1]),
+                segment_id=step.segment_id,
+            )
         )
         coords, eles = _oriented(graph, step, lines)
         skip = 1 if line else 0  # each step starts where the last one ended
@@ -614,6 +653,8 @@ def _loop_doc(
         # ends unevenly, and a loop must climb exactly what it descends.
         ascent, descent = climb(line_eles)
     hours = loop.length_m / 1000 / WALK_KMH + (ascent or 0) / CLIMB_M_PER_HOUR
+    days = _days(loop, graph, beds or {}, step_ends, line_eles, have_profile)
+    nights = list(itertools.accumulate(d["length_m"] for d in days))[:-1]
     return {
         "rank": loop.rank,
         "kind": loop.kind,
@@ -631,9 +672,11 @@ def _loop_doc(
         "ascent_m": None if ascent is None else round(ascent),
         "descent_m": None if descent is None else round(descent),
         "hours": round(hours, 2),
-        "days": _days(loop, graph, beds or {}, step_ends, line_eles, have_profile),
+        "days": days,
         "segments": segments,
-        "cues": _merge_cues(cues),
+        "cues": cues.sheet(
+            cue_steps, line, line_eles if have_profile else None, nights
+        ),
         "coords": [[round(x, 6), round(y, 6)] for x, y in line],
         "eles": [round(e, 1) for e in line_eles] if have_profile else None,
         "profile": _thin(profile) if have_profile and profile else None,
@@ -653,38 +696,6 @@ def _followed(routes: dict, on_route: dict) -> list[dict[str, Any]]:
         seen.add(label)
         out.append({**routes[r], "length_m": round(metres, 1)})
     return out
-
-
-CUE_MIN_M = 100.0  # shorter pieces are junction wiggles, not a turn to announce
-
-
-def _follows(cue: dict[str, Any]) -> Any:
-    """What a hiker follows: a waymarked route's marks, else the trail's name."""
-    return ("route", cue["route"]["id"]) if cue["route"] else ("trail", cue["trail"])
-
-
-def _merge_cues(cues: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One line per trail or waymarked route followed: join steps that follow the
-    same, and fold pieces too short to matter into the line before them."""
-    merged: list[dict[str, Any]] = []
-    for cue in cues:
-        if merged and (
-            _follows(cue) == _follows(merged[-1]) or cue["length_m"] < CUE_MIN_M
-        ):
-            merged[-1]["length_m"] += cue["length_m"]
-            merged[-1]["connector"] = merged[-1]["connector"] and cue["connector"]
-            continue
-        if merged and merged[-1]["length_m"] < CUE_MIN_M and len(merged) > 1:
-            short = merged.pop()  # a short lead-in joins the line before it
-            merged[-1]["length_m"] += short["length_m"]
-            if _follows(cue) == _follows(merged[-1]):
-                merged[-1]["length_m"] += cue["length_m"]
-                continue
-        merged.append(dict(cue))
-    for cue in merged:
-        cue["length_m"] = round(cue["length_m"], 1)
-        cue["at_m"] = round(cue["at_m"], 1)
-    return merged
 
 
 def _unnamed_trailhead(th: Trailhead, loop: Loop) -> str:

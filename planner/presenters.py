@@ -7,6 +7,7 @@ small JSON island through `json_script`.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from typing import Any
@@ -14,10 +15,11 @@ from typing import Any
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from planner.plans import TripQuery
+from planner import compare, links, profiles
+from planner.plans import WALK_TO_TRAILHEAD_M, TripQuery
 from trails.geo import FEET_PER_METRE, METRES_PER_MILE, UNIT_METRES
 
-PROFILE_W, PROFILE_H = 600, 120
+REGION_DRIVE = {"mi": 30, "km": 50}  # a plan from a region's middle reaches its trails
 
 
 def _miles(metres: float | None) -> float | None:
@@ -62,6 +64,19 @@ def message_for(doc: dict[str, Any], query: TripQuery) -> str | None:
         near = doc["nearest_trailhead"]
         if near is None:
             return "There is no trailhead in the database yet."
+        if doc.get("regions"):
+            return (
+                "LoopGenie has no trails near here: the nearest trailhead is about "
+                f"{near['drive_m'] / per_unit:,.0f} {unit} away. It knows the "
+                "regions below."
+            )
+        if query.drive_m == 0:
+            return (
+                "No trailhead is within a walk of "
+                f"{WALK_TO_TRAILHEAD_M / per_unit:.1f} {unit} of the start. The "
+                f"nearest is {near['name']}, about "
+                f"{near['drive_m'] / per_unit:.0f} {unit} away by road."
+            )
         return (
             f"No trailhead is within {query.drive_m / per_unit:.0f} {unit} of driving. "
             f"The nearest is {near['name']}, about "
@@ -102,14 +117,20 @@ def _clean(loop: dict[str, Any], query: TripQuery) -> bool:
     )
 
 
-def api_plan_doc(doc: dict[str, Any], query: TripQuery) -> dict[str, Any]:
+def api_plan_doc(
+    doc: dict[str, Any], query: TripQuery, params: dict | None = None
+) -> dict[str, Any]:
+    """`params`: the plan page's parameters for the question, for each loop's own
+    links (its page, GPX and GeoJSON), which keep the loop whatever changes."""
     loops = []
-    for loop in doc["loops"]:
+    reasons = compare.why(doc["loops"])
+    for loop, reason in zip(doc["loops"], reasons):
         coords = loop["coords"]
         loops.append(
             {
                 "rank": loop["rank"],
                 "kind": loop["kind"],
+                "best_at": reason["best"],
                 "trailhead": trailhead_api_doc(loop["trailhead"]),
                 "length_miles": _miles(loop["length_m"]),
                 "repeated_miles": _miles(loop["repeated_m"]),
@@ -142,7 +163,24 @@ def api_plan_doc(doc: dict[str, Any], query: TripQuery) -> dict[str, Any]:
                     }
                     for s in loop["segments"]
                 ],
+                "cues": [
+                    {
+                        "day": c["day"],
+                        "at_miles": _miles(c["at_m"]),
+                        "miles": _miles(c["length_m"]),
+                        "turn": c["turn"],
+                        "route": c["route"]["label"] if c["route"] else None,
+                        "marks": c["route"]["marks"] if c["route"] else None,
+                        "trail": c["trail"],
+                        "kind": c["kind"],
+                        "road_miles": _miles(c["road_m"]),
+                        "ascent_ft": _feet(c["ascent_m"]),
+                        "descent_ft": _feet(c["descent_m"]),
+                    }
+                    for c in loop["cues"]
+                ],
                 "geometry": {"type": "LineString", "coordinates": coords},
+                "links": _loop_links(loop, query, params),
             }
         )
     return {
@@ -155,6 +193,10 @@ def api_plan_doc(doc: dict[str, Any], query: TripQuery) -> dict[str, Any]:
         "closest_miles": [_miles(m) for m in doc["closest_lengths_m"]],
         "nearest_trailhead": trailhead_api_doc(doc["nearest_trailhead"]),
         "drive_note": doc["drive_note"],
+        "regions": [
+            {k: r[k] for k in ("name", "lat", "lon", "trailheads")}
+            for r in doc.get("regions", [])
+        ],
         "attribution": [a["attribution"] for a in doc["attributions"]],
     }
 
@@ -196,6 +238,17 @@ def _day_api_doc(day: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _loop_links(loop, query: TripQuery, params: dict | None) -> dict[str, str] | None:
+    if params is None:
+        return None
+    token = links.token(loop, query, params)
+    return {
+        "page": reverse("planner:loop", args=[token]),
+        "gpx": reverse("planner:loop_gpx", args=[token]),
+        "geojson": reverse("planner:loop_geojson", args=[token]),
+    }
+
+
 def trailhead_api_doc(th: dict[str, Any] | None) -> dict[str, Any] | None:
     """A plan document's trailhead as the API shows it (miles)."""
     if th is None:
@@ -212,18 +265,32 @@ def trailhead_api_doc(th: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any]:
     base = {k: v for k, v in params.items() if k != "loop"}
+    units = query.units
     per_unit = UNIT_METRES[query.units]
     loops = []
+    reasons = compare.why(doc["loops"])
+    shared = profiles.scale(
+        doc["loops"], per_unit, 1 / FEET_PER_METRE if query.units == "mi" else 1.0
+    )
     for i, loop in enumerate(doc["loops"], start=1):
-        link = urlencode({**base, "loop": i})
+        token = links.token(loop, query, base)
         loops.append(
             {
                 **loop,
                 "index": i,
-                "gpx_url": f"{reverse('planner:plan_gpx')}?{link}",
-                "geojson_url": f"{reverse('planner:plan_geojson')}?{link}",
-                "profile_svg": _profile_points(loop["profile"]),
+                "url": reverse("planner:loop", args=[token]),
+                "gpx_url": reverse("planner:loop_gpx", args=[token]),
+                "geojson_url": reverse("planner:loop_geojson", args=[token]),
+                "chart": profiles.chart(
+                    loop["profile"],
+                    list(itertools.accumulate(d["length_m"] for d in loop["days"]))[
+                        :-1
+                    ],
+                    shared,
+                ),
                 "profile_range": _profile_range(loop["profile"]),
+                "cue_days": cue_days(loop),
+                "why": reasons[i - 1],
             }
         )
     closest = [
@@ -236,7 +303,23 @@ def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any
     ]
     longer_drive = None
     near = doc["nearest_trailhead"]
-    if near is not None:
+    regions = [
+        {
+            **r,
+            "url": f"{reverse('planner:plan')}?"
+            + urlencode(
+                {
+                    **base,
+                    "start": r["name"],
+                    "lat": r["lat"],
+                    "lon": r["lon"],
+                    "drive": max(float(base.get("drive") or 0), REGION_DRIVE[units]),
+                }
+            ),
+        }
+        for r in doc.get("regions", [])
+    ]
+    if near is not None and not regions:
         value = math.ceil(near["drive_m"] / per_unit) + 1
         longer_drive = {
             "value": value,
@@ -251,6 +334,7 @@ def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any
         "loops": [
             {
                 "index": loop["index"],
+                "length_m": loop["length_m"],
                 "coords": loop["coords"],
                 "trailhead": loop["trailhead"],
                 "stages": [
@@ -277,23 +361,19 @@ def page_context(doc: dict[str, Any], query: TripQuery, params) -> dict[str, Any
         "notice": doc.get("notice"),
         "map_data": map_data,
         "sources": doc["attributions"],
+        "walk_reach_m": WALK_TO_TRAILHEAD_M,
+        "regions": regions,
     }
 
 
-def _profile_points(profile: list[list[float]] | None) -> str:
-    """An SVG polyline's points for the elevation profile (server-rendered)."""
-    if not profile or len(profile) < 2:
-        return ""
-    dmax = profile[-1][0] or 1.0
-    lo = min(e for _, e in profile)
-    hi = max(e for _, e in profile)
-    span = max(hi - lo, 1.0)
-    usable = PROFILE_H - 10  # 5 px of air above the top and below the bottom
-
-    def y(e: float) -> float:
-        return PROFILE_H - 5 - (e - lo) / span * usable
-
-    return " ".join(f"{d / dmax * PROFILE_W:.1f},{y(e):.1f}" for d, e in profile)
+def cue_days(loop: dict[str, Any]) -> list[dict[str, Any]]:
+    """The cue sheet's lines under each day, with where the day ends."""
+    out, end = [], 0.0
+    for day in loop["days"]:
+        end += day["length_m"]
+        lines = [c for c in loop["cues"] if c.get("day", 1) == day["day"]]
+        out.append({**day, "end_m": end, "lines": lines})
+    return out
 
 
 def _profile_range(profile: list[list[float]] | None) -> dict[str, float] | None:

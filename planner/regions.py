@@ -20,7 +20,13 @@ def load_graph(
     min_lon: float, min_lat: float, max_lon: float, max_lat: float
 ) -> nx.MultiGraph:
     """The walkable network whose segments overlap the box."""
-    segments = Segment.objects.walkable().in_bbox(min_lon, min_lat, max_lon, max_lat)
+    box = (min_lon, min_lat, max_lon, max_lat)
+    return graph_of(Segment.objects.walkable().in_bbox(*box), box)
+
+
+def graph_of(segments, box: tuple | None = None) -> nx.MultiGraph:
+    """The graph of these segments (a queryset), with their junctions and routes;
+    `box`, when they are a region's, finds their junctions by its index."""
     on_routes, routes = _routes(segments)
     rows = segments.values_list(
         "id",
@@ -65,7 +71,6 @@ def load_graph(
         ) in rows
     ]
     node_ids = {e.start for e in edges} | {e.end for e in edges}
-    box = (min_lon, min_lat, max_lon, max_lat)
     graph = build_graph(_junctions(box, node_ids), edges, routes)
     # Which sources the region draws on, for their attribution.
     graph.graph["sources"] = sorted({row[-1] for row in rows})
@@ -104,18 +109,22 @@ def _routes(segments) -> tuple[dict[int, tuple[int, ...]], dict[int, dict]]:
     return {s: best_first(rs, routes) for s, rs in on.items()}, routes
 
 
-def _junctions(box: tuple[float, float, float, float], node_ids: set[int]):
+def _junctions(box: tuple[float, float, float, float] | None, node_ids: set[int]):
     """The junctions the segments end at: those in the box (a little wider),
     by its index, then by id the few beyond it (the far ends of long segments).
     A list of 30,000 ids took longer to compile into SQL than to run, and a
     subquery through the segments' trails was planned badly on fresh tables."""
     margin = 0.02
-    near = Junction.objects.filter(
-        lon__gte=box[0] - margin,
-        lat__gte=box[1] - margin,
-        lon__lte=box[2] + margin,
-        lat__lte=box[3] + margin,
-    ).values_list("id", "lon", "lat", "elevation")
+    near = (
+        Junction.objects.filter(
+            lon__gte=box[0] - margin,
+            lat__gte=box[1] - margin,
+            lon__lte=box[2] + margin,
+            lat__lte=box[3] + margin,
+        ).values_list("id", "lon", "lat", "elevation")
+        if box is not None
+        else []
+    )
     found = [row for row in near if row[0] in node_ids]
     missing = sorted(node_ids - {row[0] for row in found})
     for i in range(0, len(missing), 10_000):  # SQLite caps a query's parameters

@@ -16,6 +16,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, replace
 
+from django.core import signing
 from django.db.models import Avg
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -24,7 +25,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import condition, require_GET
 
-from planner import caching, exports, walks
+from planner import caching, exports, links, walks
 from planner.forms import ApiTripForm, TripForm, page_params
 from planner.limits import RateLimited, check_plan_rate
 from planner.places import GEONAMES_ATTRIBUTION
@@ -302,6 +303,67 @@ def plan_geojson(request, asked: Asked):
     return _download(request, asked, exports.geojson, "application/geo+json", "geojson")
 
 
+def _kept(request, token: str):
+    """The plan document of a loop link, or the response that says why not."""
+    try:
+        kept = links.read(token)
+    except signing.BadSignature:
+        context = {"message": "This is not a loop link LoopGenie made.", "again": None}
+        return None, None, render(request, "planner/gone.html", context, status=404)
+    units = kept.question.get("units")
+    try:
+        doc, query = links.plan_of(kept, units if units in ("mi", "km") else "mi")
+    except links.Gone as gone:
+        context = {"message": gone.message, "again": gone.question_url}
+        return None, None, render(request, "planner/gone.html", context, status=410)
+    return kept, (doc, query), None
+
+
+@require_GET
+def loop_page(request, token: str):
+    """One loop, from its link: the same walk as when it was planned, while its
+    ground is there and open."""
+    kept, planned, refused = _kept(request, token)
+    if refused:
+        return refused
+    doc, query = planned
+    context = page_context(doc, query, kept.question)
+    context.update(
+        kept=True,
+        again=links.question_url(kept),
+        form=TripForm(initial=kept.question),
+        geonames=GEONAMES_ATTRIBUTION,
+    )
+    response = render(request, "planner/plan.html", context)
+    patch_cache_control(response, public=True, max_age=PLAN_MAX_AGE)
+    return response
+
+
+def _kept_file(request, token, render_file, content_type: str, extension: str):
+    kept, planned, refused = _kept(request, token)
+    if refused:
+        return refused
+    doc, query = planned
+    body = render_file(doc, doc["loops"][0], query)
+    response = HttpResponse(body, content_type=content_type)
+    name = f"loopgenie-{kept.hike_m / 1000:.0f}km-loop{kept.rank}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    patch_cache_control(response, public=True, max_age=PLAN_MAX_AGE)
+    return response
+
+
+@require_GET
+def loop_gpx(request, token: str):
+    return _kept_file(request, token, exports.gpx, "application/gpx+xml", "gpx")
+
+
+@require_GET
+def loop_geojson(request, token: str):
+    return _kept_file(
+        request, token, exports.geojson, "application/geo+json", "geojson"
+    )
+
+
 API_FIELDS = {
     "lat": "lat",
     "lon": "lon",
@@ -394,7 +456,10 @@ def api_plan(request, asked: Asked):
     if asked.query is None:
         return _api_errors(form, asked.unknown)
     doc = _planned(request, asked.query)
-    return JsonResponse(api_plan_doc(doc, replace(asked.query, units=form.echo_units)))
+    params = {**page_params(form), "units": form.echo_units}
+    return JsonResponse(
+        api_plan_doc(doc, replace(asked.query, units=form.echo_units), params)
+    )
 
 
 def _read_trailheads(request) -> Asked:

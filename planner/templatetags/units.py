@@ -39,3 +39,59 @@ def duration(hours):
 @register.filter
 def percent(fraction):
     return f"{fraction * 100:.0f}%"
+
+
+TURN_WORDS = {
+    None: "Start on",
+    "on": "Carry on along",
+    "straight": "Straight on to",
+    "back": "Turn back onto",
+}
+
+
+@register.filter
+def turn(direction):
+    """A cue's turn ("slight left") as the words that start its line."""
+    if direction in TURN_WORDS:
+        return TURN_WORDS[direction]
+    if direction.startswith("slight "):
+        return f"Bear {direction.removeprefix('slight ')} onto"
+    return f"Turn {direction} onto"
+
+
+@register.filter
+def versus(diff, units="mi"):
+    """One way an alternative differs from the first loop (planner/compare.py)."""
+    what = diff["what"]
+    if what == "same":
+        if diff["amount"] == 0:
+            return "none of it the same walk"
+        return f"{diff['amount']}% the same walk"
+    if what == "trailhead":
+        return f"starts at {diff['name']}"
+    more = diff.get("more")
+    if what == "road":
+        return f"{distance(diff['amount'], units)} {'more' if more else 'less'} road"
+    if what == "climb":
+        return f"{height(diff['amount'], units)} {'more' if more else 'less'} climb"
+    if what == "drive":
+        words = "longer" if more else "shorter"
+        return f"a {distance(diff['amount'], units)} {words} drive"
+    if what == "turns":
+        n = round(diff["amount"])
+        return f"{n} {'more' if more else 'fewer'} turn{'s' if n != 1 else ''}"
+    return ""
+
+
+@register.filter
+def axis_distance(metres, units="mi"):
+    """A distance tick's label: the number alone ("2.5"), in the hiker's unit."""
+    value = metres / (1000 if units == "km" else METRES_PER_MILE)
+    return f"{round(value, 2):g}"
+
+
+@register.filter
+def axis_height(metres, units="mi"):
+    """A height tick's label: the number alone ("1,500"), in feet or metres."""
+    value = metres if units == "km" else metres * FEET_PER_METRE
+    return f"{round(value):,}"

@@ -97,6 +97,7 @@ def test_a_length_the_network_cannot_make_is_answered_honestly(client, world):
         place="Andorra la Vella",
         drive_miles="3",
         hike_miles="240",
+        days="8",
         tolerance="2",
         allow_stems="false",
     ).json()
@@ -125,7 +126,7 @@ def test_trailheads_lists_those_in_range_with_their_drive(client, world):
         ({**TEN_MILES, "hike_miles": "ten"}, "hike_miles"),
         ({**TEN_MILES, "hike_miles": "10000"}, "hike_miles"),
         ({**TEN_MILES, "hike_miles": "nan"}, "hike_miles"),
-        ({**TEN_MILES, "drive_miles": "0"}, "drive_miles"),
+        ({**TEN_MILES, "drive_miles": "-1"}, "drive_miles"),
         ({**TEN_MILES, "drive_miles": "1e309"}, "drive_miles"),
         ({**TEN_MILES, "days": "15"}, "days"),
         ({**TEN_MILES, "days": "1.5"}, "days"),
@@ -209,3 +210,19 @@ def test_walks_name_the_waymarked_routes_they_follow_and_avoid_flagged_ways(
 
 def _label(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def test_each_loop_has_its_cue_sheet(client, world):
+    body = api(client, place="Ordino", drive_miles="10", hike_miles="8").json()
+    for loop in body["loops"]:
+        cues = loop["cues"]
+        assert cues[0]["turn"] is None and cues[0]["at_miles"] == 0
+        assert all(c["turn"] for c in cues[1:])
+        assert sum(c["miles"] for c in cues) == pytest.approx(
+            loop["length_miles"], abs=0.01 * len(cues)
+        )
+        assert sum(c["road_miles"] for c in cues) == pytest.approx(
+            loop["road_miles"], abs=0.01 * len(cues)
+        )
+    marks = {c["marks"] for lp in body["loops"] for c in lp["cues"] if c["marks"]}
+    assert marks and all(m.endswith(" marks") for m in marks)

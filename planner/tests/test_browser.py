@@ -10,6 +10,7 @@ to test-artifacts/plan.png for a person to look at.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import sqlite3
@@ -277,3 +278,231 @@ def test_search_results_are_there_without_javascript(server, browser):
     assert pg.get_by_role("heading", name="Waymarked routes").is_visible()
     assert pg.locator("li.result a[href^='/routes/']").first.is_visible()
     context.close()
+
+
+# --- The plan page a hiker takes on the trail (issue 15) ---------------------------
+
+AXE = BASE_DIR / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+PLAN = "/plan?start=Andorra+la+Vella&drive=20&hike=12"
+TRIP_DAYS = "/plan?start=Andorra+la+Vella&drive=20&hike=30&days=3"
+
+
+@pytest.fixture(scope="module")
+def axe_js() -> Path:
+    """axe-core from npm (`make axe`), installed here when the tests run alone."""
+    if not AXE.exists():
+        subprocess.run(["make", "axe"], cwd=BASE_DIR, check=True, capture_output=True)
+    return AXE
+
+
+def _context(browser, viewport, **options):
+    context = browser.new_context(viewport=viewport, **options)
+    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    return context
+
+
+def _serious(pg, axe_js: Path) -> list[str]:
+    pg.add_script_tag(path=str(axe_js))
+    found = pg.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']}))"
+        ".violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+    )
+    return found
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_axe_finds_no_serious_or_critical_violation(server, browser, axe_js, viewport):
+    # axe is injected as a script, which the page's own policy rightly forbids.
+    context = _context(browser, viewport, bypass_csp=True)
+    pg = context.new_page()
+    for path in ("/", PLAN, TRIP_DAYS, "/search?q=GR-11", "/plan?hike=5&days=14"):
+        pg.goto(server + path)
+        if "/plan" in path and "days=14" not in path:
+            pg.wait_for_selector("#map path.leaflet-interactive")
+        assert _serious(pg, axe_js) == [], path
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_cue_sheet_reads_as_turns_and_fits_the_screen(server, browser, viewport):
+    context = _context(browser, viewport)
+    pg = context.new_page()
+    pg.goto(server + TRIP_DAYS)
+    pg.wait_for_selector("#map path.leaflet-interactive")
+    sheet = pg.locator("article#loop-1 table.cues")
+    text = sheet.inner_text()
+    assert "Start on" in text and "Night at" in text and "Day 3:" in text
+    assert "Turn left onto" in text or "Turn right onto" in text
+    assert "↑" in text  # the climb of each line, from the elevation tile
+    # No distance wraps ("mi" on a line of its own), and nothing is wider than
+    # the screen.
+    lines_per_cell = pg.evaluate(
+        """() => [...document.querySelectorAll(
+            '#loop-1 .cues td.num:not(.climb), #loop-1 .cues .climb .nowrap')
+          ].map(td => {
+            const r = document.createRange(); r.selectNodeContents(td);
+            return new Set([...r.getClientRects()].filter(x => x.height > 1)
+                .map(x => Math.round(x.top))).size;
+        })"""
+    )
+    assert lines_per_cell and max(lines_per_cell) == 1
+    assert pg.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    pg.screenshot(path=str(ARTIFACTS / f"cues-{viewport['width']}.png"), full_page=True)
+    context.close()
+
+
+def test_a_keyboard_alone_switches_loops_and_never_scrolls_the_map(server, browser):
+    context = _context(browser, DESKTOP)
+    pg = context.new_page()
+    pg.goto(server + PLAN)
+    pg.wait_for_selector("#map path.leaflet-interactive")
+    seen, rings = [], []
+    for _ in range(60):
+        pg.keyboard.press("Tab")
+        focused = pg.evaluate(
+            """() => { const e = document.activeElement; const s = getComputedStyle(e);
+                return [e.tagName, e.className || '', e.textContent.trim().slice(0, 30),
+                        s.outlineStyle, s.outlineWidth]; }"""
+        )
+        seen.append(focused)
+        if focused[0] in ("A", "BUTTON", "INPUT", "SELECT", "SUMMARY"):
+            rings.append(focused[3] != "none" and focused[4] != "0px")
+        if focused[2].startswith("Loop 2"):
+            pg.keyboard.press("Enter")
+            break
+    assert any(s[2].startswith("Loop 2") for s in seen), seen
+    assert all(rings)  # every stop shows where the focus is
+    assert pg.locator("#map").get_attribute("data-shown-loop") == "2"
+    assert pg.locator("article#loop-2").is_visible()
+    for _ in range(10):  # on through the map's own controls
+        pg.keyboard.press("Tab")
+    assert pg.evaluate("[map.scrollTop, map.scrollLeft]") == [0, 0]
+    # The direction arrows are drawn for the eye and hidden from screen readers.
+    arrows = pg.locator("#map .lg-arrow span")
+    assert arrows.count() > 0
+    assert (
+        arrows.count() == pg.locator('#map .lg-arrow span[aria-hidden="true"]').count()
+    )
+    context.close()
+
+
+def test_the_start_field_is_described_by_its_help_and_its_error(server, page):
+    page.goto(server + "/plan?start=&drive=20&hike=12")
+    start = page.get_by_label("Start from")
+    ids = start.get_attribute("aria-describedby").split()
+    assert ids and all(page.locator(f"#{i}").count() == 1 for i in ids)
+    assert "Say where you start" in " ".join(
+        page.locator(f"#{i}").inner_text() for i in ids
+    )
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_saved_loop_link_opens_the_same_loop(server, browser, viewport):
+    context = _context(browser, viewport)
+    pg = context.new_page()
+    pg.goto(server + PLAN)
+    cues = pg.locator("article#loop-1 table.cues").inner_text()
+    pg.locator("article#loop-1").get_by_role("link", name="Link to this loop").click()
+    pg.wait_for_selector("#map path.leaflet-interactive")
+    assert "A saved loop" in pg.locator(".query-line").inner_text()
+    assert pg.locator("article#loop-1 table.cues").inner_text() == cues
+    with pg.expect_download() as download:
+        pg.get_by_text("Download GPX").click()
+    assert gpxpy.parse(Path(download.value.path()).read_text()).tracks
+    context.close()
+
+
+def test_a_trip_a_hiker_cannot_walk_gets_the_nearest_one_in_the_browser(server, page):
+    page.goto(server + "/")
+    page.get_by_label("Start from").fill("Andorra la Vella")
+    page.get_by_label("Hike about").fill("5")
+    page.get_by_label("Days").fill("14")
+    page.get_by_role("button", name="Find loops").click()
+    texts = " ".join(page.locator(".has-error .error").all_inner_texts())
+    assert "Try 5 miles over 1 day, or 43.5 miles over 14 days." in texts
+    assert page.locator("article.loop").count() == 0
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_on_paper_the_map_profile_and_cue_sheet_are_there_and_the_form_is_not(
+    server, browser, viewport
+):
+    context = _context(browser, viewport)
+    pg = context.new_page()
+    pg.goto(server + PLAN)
+    pg.wait_for_selector("#map path.leaflet-interactive")
+    pg.emulate_media(media="print")
+    for shown in ("#map", "article#loop-1 figure.profile", "article#loop-1 table.cues"):
+        assert pg.locator(shown).is_visible(), shown
+    for hidden in (".change-trip", ".loop-switch", ".site-search", ".downloads"):
+        assert not pg.locator(hidden).first.is_visible(), hidden
+    pg.pdf(path=str(ARTIFACTS / "plan.pdf")) if viewport is DESKTOP else None
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_profile_reads_and_hovering_it_marks_the_map(server, browser, viewport):
+    context = _context(browser, viewport)
+    pg = context.new_page()
+    pg.goto(server + TRIP_DAYS)
+    pg.wait_for_selector("#map path.leaflet-interactive")
+    chart = pg.locator("article#loop-1 svg.profile-chart")
+    labels = chart.locator("text").all_text_contents()
+    assert "0" in labels and "Day 2" in labels and "Day 3" in labels
+    assert (
+        "Height in feet against distance in miles"
+        in pg.locator("article#loop-1 figure.profile figcaption").inner_text()
+    )
+    scales = {
+        pg.locator(f"article#loop-{n} svg.profile-chart").get_attribute("data-scale-m")
+        for n in (1, 2, 3)
+    }
+    assert len(scales) == 1  # the alternatives can be compared by eye
+    markers = pg.locator("#map path").count()
+    chart.hover()  # its middle, scrolled into view
+    assert int(pg.locator("#map").get_attribute("data-hover-at")) > 0
+    assert pg.locator("#map path").count() == markers + 1  # the marker on the map
+    pg.locator("article#loop-1 h2").hover()
+    assert pg.locator("#map").get_attribute("data-hover-at") is None
+    assert pg.locator("#map path").count() == markers
+    context.close()
+
+
+def test_a_gpx_link_gives_the_same_track_after_a_real_restart_and_an_edit(server_env):
+    def fetch(url: str) -> bytes:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.read()
+
+    path = server_env["DATABASE_URL"].removeprefix("sqlite:///")
+    with running_server(server_env) as url:
+        page = fetch(url + PLAN).decode()
+        link = re.search(r'href="(/loop/[^"]+\.gpx)"', page).group(1)
+        before = fetch(url + link)
+    # Staff rename a trail the loop does not walk, and the data version moves on.
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "UPDATE trails_trail SET name = name || ' (renamed)' WHERE id = "
+            "(SELECT MAX(id) FROM trails_trail)"
+        )
+        db.execute("UPDATE trails_dataversion SET version = version + 1")
+    try:
+        with running_server(server_env) as url:
+            after = fetch(url + link)
+    finally:
+        with sqlite3.connect(path) as db:
+            db.execute(
+                "UPDATE trails_trail SET name = REPLACE(name, ' (renamed)', '') "
+                "WHERE id = (SELECT MAX(id) FROM trails_trail)"
+            )
+    track = [
+        (p.latitude, p.longitude)
+        for p in gpxpy.parse(before.decode()).tracks[0].segments[0].points
+    ]
+    assert len(track) > 100
+    assert [
+        (p.latitude, p.longitude)
+        for p in gpxpy.parse(after.decode()).tracks[0].segments[0].points
+    ] == track

@@ -2,10 +2,13 @@
 starts every loop there, `trail=` and `route=` walk some of it in every loop, on
 the API and the plan page; bad ids are the hiker's error, never the server's."""
 
+import re
+
 import pytest
 from django.db.models import Sum
 from django.urls import reverse
 
+from planner import links
 from planner.plans import TripQuery, make_plan
 from trails.geo import haversine_m
 from trails.models import DataVersion, Segment, Trail, Trailhead, WalkingRoute
@@ -188,8 +191,13 @@ def test_the_plan_page_plans_from_a_trailhead_and_says_so(client, world):
     page = response.content.decode()
     assert f"from {th.name}" in page
     assert "Every loop starts at" in page
-    # the downloads keep the question
-    assert f"trailhead={th.id}" in page
+    # the downloads keep the loop, and the question to ask again
+    tokens = re.findall(r'href="/loop/([^"/]+)\.gpx"', page)
+    assert tokens
+    for token in tokens:
+        kept = links.read(token)
+        assert kept.trailhead_id == th.id
+        assert kept.question["trailhead"] == str(th.id)
 
 
 def test_the_plan_page_shows_a_bad_id_next_to_the_form(client, world):

@@ -10,6 +10,11 @@
   var data = JSON.parse(dataEl.textContent) || {};
 
   var map = L.map(mapEl, { scrollWheelZoom: false });
+  // The map pans itself; its box never scrolls (a focused marker would scroll it).
+  mapEl.addEventListener("scroll", function () {
+    mapEl.scrollTop = 0;
+    mapEl.scrollLeft = 0;
+  });
   L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
     maxZoom: 19,
     attribution:
@@ -28,7 +33,7 @@
     lonInput.value = lon.toFixed(5);
     startInput.value = label || lat.toFixed(5) + ", " + lon.toFixed(5);
     if (startMarker) startMarker.setLatLng([lat, lon]);
-    else startMarker = L.marker([lat, lon], { title: "Start" }).addTo(map);
+    else startMarker = L.marker([lat, lon], { title: "Start", keyboard: false }).addTo(map);
   }
 
   if (startInput) {
@@ -88,7 +93,12 @@
 
   var start = data.start;
   if (start) {
-    startMarker = L.marker([start.lat, start.lon], { title: "Start: " + start.label })
+    // Not a tab stop: focusing a marker scrolls the map's pane to it, pushing the
+    // loop out of view, and the start is said in the page's text.
+    startMarker = L.marker([start.lat, start.lon], {
+      title: "Start: " + start.label,
+      keyboard: false,
+    })
       .bindTooltip("You start here")
       .addTo(map);
   }
@@ -119,6 +129,7 @@
       // which the Content-Security-Policy forbids.
       var arrow = document.createElement("span");
       arrow.textContent = "\u27A4";
+      arrow.setAttribute("aria-hidden", "true"); // the direction is drawn, not read
       arrow.style.transform = "rotate(" + (bearing(coords[i - 1], coords[i]) - 90) + "deg)";
       group.push(
         L.marker([coords[i][1], coords[i][0]], {
@@ -179,6 +190,82 @@
       show(i);
     });
   });
+  // Hovering an elevation profile marks that place on the map.
+  function metres(a, b) {
+    var toRad = Math.PI / 180;
+    var dLat = (b[1] - a[1]) * toRad;
+    var dLon = (b[0] - a[0]) * toRad;
+    var h =
+      Math.sin(dLat / 2) * Math.sin(dLat / 2) +
+      Math.cos(a[1] * toRad) * Math.cos(b[1] * toRad) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
+    return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
+  }
+  var along = loops.map(function (loop) {
+    var out = [0];
+    for (var i = 1; i < loop.coords.length; i++) {
+      out.push(out[i - 1] + metres(loop.coords[i - 1], loop.coords[i]));
+    }
+    return out;
+  });
+  var hover = null;
+
+  function pointAt(index, d) {
+    // The profile counts the loop's length; the line's own metres may differ a
+    // little, so go by the share of the way round.
+    var dist = along[index];
+    var want = (d / loops[index].length_m) * dist[dist.length - 1];
+    var lo = 0;
+    var hi = dist.length - 1;
+    while (hi - lo > 1) {
+      var mid = (lo + hi) >> 1;
+      if (dist[mid] < want) lo = mid;
+      else hi = mid;
+    }
+    var a = loops[index].coords[lo];
+    var b = loops[index].coords[hi];
+    var t = dist[hi] > dist[lo] ? (want - dist[lo]) / (dist[hi] - dist[lo]) : 0;
+    return [a[1] + (b[1] - a[1]) * t, a[0] + (b[0] - a[0]) * t];
+  }
+
+  document.querySelectorAll("svg.profile-chart").forEach(function (svg) {
+    var index = Number(svg.dataset.loop) - 1;
+    var left = Number(svg.dataset.left);
+    var right = Number(svg.dataset.right);
+    var scale = Number(svg.dataset.scaleM);
+    var cursor = svg.querySelector(".cursor");
+    if (!loops[index]) return;
+    function leave() {
+      if (hover) map.removeLayer(hover);
+      hover = null;
+      cursor.setAttribute("visibility", "hidden");
+      delete mapEl.dataset.hoverAt;
+    }
+    svg.addEventListener("pointermove", function (e) {
+      var pt = svg.createSVGPoint();
+      pt.x = e.clientX;
+      pt.y = e.clientY;
+      var x = pt.matrixTransform(svg.getScreenCTM().inverse()).x;
+      var d = ((x - left) / (right - left)) * scale;
+      if (d < 0 || d > loops[index].length_m) return leave();
+      var ll = pointAt(index, d);
+      if (hover) hover.setLatLng(ll);
+      else
+        hover = L.circleMarker(ll, {
+          radius: 8,
+          color: "#1b1f1d",
+          weight: 3,
+          fillColor: "#fff",
+          fillOpacity: 1,
+          interactive: false,
+        }).addTo(map);
+      cursor.setAttribute("x1", x);
+      cursor.setAttribute("x2", x);
+      cursor.setAttribute("visibility", "visible");
+      mapEl.dataset.hoverAt = String(Math.round(d));
+    });
+    svg.addEventListener("pointerleave", leave);
+  });
+
   var switcher = document.querySelector(".loop-switch");
   if (switcher) switcher.hidden = false;
   show(0);

@@ -51,7 +51,8 @@ def test_the_checker_finds_what_the_old_cue_sheet_got_wrong(world):
 
 def test_the_page_shows_turns_marks_and_days_with_their_nights(client, world):
     page = client.get(reverse("planner:plan"), QUESTIONS[-1]).content.decode()
-    sheet = page[page.index('<table class="cues">') : page.index("</table>")]
+    start = page.index('<table class="cues">')
+    sheet = page[start : page.index("</table>", start)]
     assert re.search(r'<span class="turn">(Turn|Bear) (left|right) onto</span>', sheet)
     assert '<span class="marks">(red-white marks)</span>' in page
     assert "Day 2:" in sheet and "Night at " in sheet

@@ -169,13 +169,31 @@ def forget_graphs():
     plans.GRAPHS.clear()
 
 
+@pytest.fixture
+def wide_square(osm_file, places):
+    """A lone square of paths 10.6 km round (two days of 5.3 km, the shortest
+    days LoopGenie plans are 5 km) with a car park at one corner and no bed."""
+    from trails.importers import import_file
+
+    lon, lat, dlon, dlat = 11.0, 46.0, 0.0343, 0.0238
+    nodes = {
+        1: (lon, lat, {"amenity": "parking", "name": "Wide car park"}),
+        2: (lon + dlon, lat, {}),
+        3: (lon + dlon, lat + dlat, {}),
+        4: (lon, lat + dlat, {}),
+    }
+    way = {"id": 1, "nodes": [1, 2, 3, 4, 1], "tags": {"highway": "path"}}
+    import_file(osm_file(nodes, [way]), "wide square")
+    return {"lat": f"{lat - 0.01}", "lon": f"{lon}"}
+
+
 def test_nights_with_no_bed_are_marked_as_junctions_and_the_page_says_so(
-    client, square, forget_graphs
+    client, wide_square, forget_graphs
 ):
-    trip = {**square, "hike": "0.83", "days": "2", "drive": "5"}
+    trip = {**wide_square, "hike": "6.6", "days": "2", "drive": "5"}
 
     body = api(
-        client, **{**square, "hike_miles": "0.83", "days": "2", "drive_miles": "5"}
+        client, **{**wide_square, "hike_miles": "6.6", "days": "2", "drive_miles": "5"}
     ).json()
     html = client.get(reverse("planner:plan"), trip).content.decode()
     gpx = gpxpy.parse(

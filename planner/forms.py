@@ -31,6 +31,18 @@ MAX_HIKE_MI = 250
 MIN_STAGE_M = 5_000.0
 MAX_DAY_HOURS = 10.0
 MAX_DAY_M = MAX_DAY_HOURS * WALK_KMH * 1000
+# A trip of several days searches longer by default: its days are built between
+# beds, and a backpacker planning four days waits half a second gladly. The rate
+# limit counts it as what it is.
+BUDGET_DAYS = 4  # the default budget grows up to this many days
+
+
+def default_budget(days: int) -> float:
+    """The search budget when none is asked for: 0.25 s for a day or two, an
+    eighth of a second a day beyond, up to 0.5 s for four days or more."""
+    return DEFAULT_BUDGET_S * max(1.0, min(days, BUDGET_DAYS) / 2)
+
+
 TOLERANCES = [("2", "±2%"), ("5", "±5%"), ("10", "±10%"), ("20", "±20%")]
 DIFFICULTIES = [
     ("", "Any"),
@@ -312,7 +324,7 @@ class TripForm(forms.Form):
             max_difficulty=int(difficulty) if difficulty else None,
             alternatives=d.get("alternatives") or DEFAULT_ALTERNATIVES,
             units=d["units"],
-            budget_s=d.get("budget") or DEFAULT_BUDGET_S,
+            budget_s=d.get("budget") or default_budget(d.get("days") or 1),
             trailhead_id=d["trailhead"].pk if d.get("trailhead") else None,
             trail_id=d["trail"].pk if d.get("trail") else None,
             route_id=d["route"].pk if d.get("route") else None,

@@ -104,3 +104,23 @@ def test_far_from_the_data_the_page_names_the_regions_it_knows(client, world):
         {"lat": "48.8566", "lon": "2.3522", "drive_miles": "30", "hike_miles": "10"},
     ).json()
     assert [r["name"] for r in api["regions"]] == ["Andorra test"]
+
+
+@pytest.mark.parametrize(
+    "days, budget", [(1, 0.25), (2, 0.25), (3, 0.375), (4, 0.5), (9, 0.5)]
+)
+def test_a_trip_of_several_days_searches_longer_unless_the_api_says_how_long(days, budget):
+    from planner.forms import ApiTripForm, TripForm
+
+    trip = {
+        "start": "42.5,1.5",
+        "drive": "20",
+        "hike": str(8 * days),
+        "days": str(days),
+    }
+    page = TripForm(trip)
+    assert page.is_valid(), page.errors
+    assert page.trip_query().budget_s == pytest.approx(budget)
+    asked = ApiTripForm({**trip, "budget": "2"})
+    assert asked.is_valid(), asked.errors
+    assert asked.trip_query().budget_s == 2.0

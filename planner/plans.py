@@ -57,6 +57,7 @@ WALK_TO_TRAILHEAD_M = 2_000.0  # a drive of 0: trailheads this close, on foot
 # Oslo's 10-mile range, 16,500 segments, loads and is prepared in 0.5 s.
 LOAD_SEGMENTS = 40_000
 MAX_SEGMENTS = 150_000
+CANDIDATES = 500  # the best trailheads considered for a trimmed region
 # A worker keeps at most four region graphs and at most this many segments in
 # them (about 100 MB per 40,000 segments, lines left in the database), the newest
 # always: its memory does not grow with the data.
@@ -441,9 +442,17 @@ def _region(
 
     A loop of length L never strays more than L/2 from its start.
     """
-    lats = [th.lat for th, _ in trailheads]
     lons = [th.lon for th, _ in trailheads]
-    dlon, dlat = degrees_for_metres(hike_m / 2 + 500, max(map(abs, lats)))
+    lats = [th.lat for th, _ in trailheads]
+    return _around((min(lons), min(lats), max(lons), max(lats)), hike_m)
+
+
+def _around(
+    box: tuple[float, float, float, float], hike_m: float
+) -> tuple[float, float, float, float]:
+    """`box` widened by half the walk (and 500 m), snapped out to the graph grid."""
+    lat = max(abs(box[1]), abs(box[3]))
+    dlon, dlat = degrees_for_metres(hike_m / 2 + 500, lat)
     g = GRAPH_GRID_DEG
 
     def down(x: float) -> float:
@@ -453,36 +462,54 @@ def _region(
         return round(-((-x) // g) * g, 6)
 
     return (
-        down(min(lons) - dlon),
-        down(min(lats) - dlat),
-        up(max(lons) + dlon),
-        up(max(lats) + dlat),
+        down(box[0] - dlon),
+        down(box[1] - dlat),
+        up(box[2] + dlon),
+        up(box[3] + dlat),
     )
 
 
 def _around_best(
     trailheads: list[tuple[Trailhead, float]], hike_m: float, grid: density.Grid
 ) -> list[tuple[Trailhead, float]]:
-    """The trailheads near the best one in range, for plans whose whole range is
-    too much network to load: best is the nearest drive to plenty of trail.
+    """The best trailheads in range whose network fits, for plans whose whole
+    range is too much network to load.
 
     Each trailhead's worth is the trail within a loop's radius of it (from the
     density grid), capped at three times the length asked for (more than that
-    does not make a better loop), less the drive's cost; its neighbours within a
-    quarter of the length (3 to 15 km) come along, so the solver still has
-    trailheads to choose between."""
+    does not make a better loop), less the drive's cost. The best one and its
+    neighbours within a quarter of the length (3 to 15 km) are searched; then,
+    in order of worth, each of the best `CANDIDATES` joins when the region
+    around all chosen so far still holds at most `LOAD_SEGMENTS` segments, so
+    the solver has as many good trailheads to choose between as fit."""
     lons = np.array([th.lon for th, _ in trailheads])
     lats = np.array([th.lat for th, _ in trailheads])
     drive = np.array([d for _, d in trailheads])
     radius = min(max(hike_m / (2 * math.pi), 1000.0), 8000.0)
     worth = np.minimum(grid.worth_near(lons, lats, radius), 3 * hike_m)
-    best = trailheads[int(np.argmax(worth - costs.DRIVE * drive))][0]
+    order = np.argsort(-(worth - costs.DRIVE * drive), kind="stable")[:CANDIDATES]
+    first = int(order[0])
     reach = min(max(hike_m / 4, 3000.0), 15_000.0)
-    return [
-        (th, d)
-        for th, d in trailheads
-        if haversine_m(best.lon, best.lat, th.lon, th.lat) <= reach
+    near = [
+        i
+        for i in range(len(trailheads))
+        if haversine_m(lons[first], lats[first], lons[i], lats[i]) <= reach
     ]
+    chosen = set(near)
+    box = (lons[near].min(), lats[near].min(), lons[near].max(), lats[near].max())
+    for i in order.tolist():
+        if i in chosen:
+            continue
+        wider = (
+            min(box[0], lons[i]),
+            min(box[1], lats[i]),
+            max(box[2], lons[i]),
+            max(box[3], lats[i]),
+        )
+        if grid.segments_in(_around(wider, hike_m)) <= LOAD_SEGMENTS:
+            box = wider
+            chosen.add(i)
+    return [trailheads[i] for i in sorted(chosen)]  # nearest first, as given
 
 
 def _contains(outer: tuple, inner: tuple) -> bool:

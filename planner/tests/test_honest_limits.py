@@ -109,7 +109,9 @@ def test_far_from_the_data_the_page_names_the_regions_it_knows(client, world):
 @pytest.mark.parametrize(
     "days, budget", [(1, 0.25), (2, 0.25), (3, 0.375), (4, 0.5), (9, 0.5)]
 )
-def test_a_trip_of_several_days_searches_longer_unless_the_api_says_how_long(days, budget):
+def test_a_trip_of_several_days_searches_longer_unless_the_api_says_how_long(
+    days, budget
+):
     from planner.forms import ApiTripForm, TripForm
 
     trip = {

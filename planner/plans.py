@@ -54,8 +54,9 @@ FAR_M = 300_000.0  # a nearest trailhead further than this: outside the data
 WALK_TO_TRAILHEAD_M = 2_000.0  # a drive of 0: trailheads this close, on foot
 # A plan whose range holds more network than this loads only the part around the
 # best trailheads (`_around_best`); one that would still need more is refused.
-# Oslo's 10-mile range, 16,500 segments, loads and is prepared in 0.5 s.
-LOAD_SEGMENTS = 40_000
+# Oslo's 10-mile range, 16,500 segments, loads and is prepared in 0.5 s; 40,000
+# took a 100-mile plan over 25 copies of the demo region to 1.6 s cold.
+LOAD_SEGMENTS = 25_000
 MAX_SEGMENTS = 150_000
 CANDIDATES = 500  # the best trailheads considered for a trimmed region
 # A worker keeps at most four region graphs and at most this many segments in

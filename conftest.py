@@ -10,6 +10,11 @@
   town, Fort Collins...) in the place table, loaded once per session through the
   same `load_places` as the command.
 - `osm_file`: writes a tiny hand-made .osm XML file from a list of ways.
+- `forget_what_a_test_changed` (every database test): a test that changed the
+  data leaves no cached plan, page, region graph or density tile behind. Its
+  transaction is rolled back, so the data versions go back to what they were,
+  and the next test to change the data would find the first one's caches under
+  the very same versions.
 """
 
 from __future__ import annotations
@@ -115,3 +120,25 @@ def osm_file(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def forget_what_a_test_changed(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or marker.kwargs.get("transaction"):
+        yield  # no database, or one emptied after the test anyway
+        return
+    request.getfixturevalue("db")  # so this ends before its rollback does
+    from trails.models import DataVersion
+
+    before = DataVersion.current()
+    yield
+    if DataVersion.current() != before:
+        from django.core.cache import caches
+
+        from planner import density, plans
+
+        plans.GRAPHS.clear()
+        density.TILE_CACHE.clear()
+        for alias in ("default", "ratelimit"):
+            caches[alias].clear()

@@ -67,6 +67,13 @@ class FiniteFloatField(forms.FloatField):
         return value
 
 
+def _or_default(bound_data):
+    def shown(data, initial):
+        return initial if data is None else bound_data(data, initial)
+
+    return shown
+
+
 class TripForm(forms.Form):
     start = forms.CharField(
         label="Start from",
@@ -156,6 +163,12 @@ class TripForm(forms.Form):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
+        # Re-shown with an error, a field the question left out shows its
+        # default, as on a fresh form (a link that gives only the start, drive
+        # and hike would otherwise come back with a blank Days and ±2%). Only
+        # what is shown: the question is parsed from what it says.
+        for field in self.fields.values():
+            field.bound_data = _or_default(field.bound_data)
         self.place_choices: list = []
         self.place_label = ""
         if data is not None and hasattr(data, "getlist"):

@@ -84,6 +84,22 @@ def test_an_ambiguous_town_lists_links_that_keep_the_rest_of_the_trip(client, wo
     assert "drive=20" in html and "hike=12" in html and "lat=" in html
 
 
+def test_a_form_shown_again_keeps_the_defaults_the_question_left_out(client, world):
+    html = page(client, start="Springfield", drive="20", hike="12").content.decode()
+
+    def selected(name):
+        options = re.search(rf'<select name="{name}".*?</select>', html, re.S)[0]
+        return re.findall(r'<option value="([^"]*)"[^>]*selected', options)
+
+    assert selected("tolerance") == ["10"]  # not the first choice, ±2%
+    assert selected("units") == ["mi"] and selected("stems") == ["yes"]
+    assert re.search(r'<input type="number" name="days" value="1"', html)
+    # what the question did say is shown as it said it
+    assert re.search(r'<input type="number" name="hike" value="12"', html)
+    kept = page(client, start="Springfield", drive="20", hike="12", tolerance="20")
+    assert 'value="20" selected' in kept.content.decode()
+
+
 def test_no_loop_of_that_length_offers_the_closest_length_as_a_link(client, square):
     response = page(client, **square, drive="10", hike="3", stems="no")
     html = response.content.decode()

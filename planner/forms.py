@@ -88,6 +88,10 @@ class TripForm(forms.Form):
     lon = FiniteFloatField(
         required=False, min_value=-180, max_value=180, widget=forms.HiddenInput
     )
+    # The start text the coordinates above belong to: a plan page's form carries
+    # both, and a hiker who types another start over it (without JavaScript,
+    # which clears the coordinates) means the new one.
+    start_for = forms.CharField(required=False, widget=forms.HiddenInput)
     drive = FiniteFloatField(
         label="Drive at most",
         initial=30,
@@ -299,6 +303,10 @@ class TripForm(forms.Form):
                 "start", "Give both latitude and longitude, or a place name."
             )
             return
+        said = (data.get("start") or "").strip()
+        was = (data.get("start_for") or "").strip()
+        if lat is not None and was and said and said != was:
+            lat = lon = None  # a new start typed over the one the map had
         if lat is not None:
             data["start_lat"], data["start_lon"] = lat, lon
             self.place_label = data.get("start") or f"{lat:.5f}, {lon:.5f}"
@@ -397,3 +405,11 @@ def page_params(form: TripForm) -> dict[str, str]:
 def _decimal(number: float) -> str:
     """12.0 -> "12", 12.50 -> "12.5": how a hiker would write it."""
     return f"{number:.12g}"
+
+
+def change_form(params: dict[str, str]) -> TripForm:
+    """The form a plan page shows to change the trip, filled with its question;
+    its coordinates name the start text they belong to (`start_for`)."""
+    if "lat" in params:
+        params = {**params, "start_for": params.get("start", "")}
+    return TripForm(initial=params)

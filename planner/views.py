@@ -26,7 +26,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import condition, require_GET
 
 from planner import caching, exports, links, walks
-from planner.forms import ApiTripForm, TripForm, page_params
+from planner.forms import ApiTripForm, TripForm, change_form, page_params
 from planner.limits import RateLimited, check_plan_rate
 from planner.places import GEONAMES_ATTRIBUTION
 from planner.plans import (
@@ -215,7 +215,7 @@ def home(request):
     # or ?trailhead= once the form has it): shown, not yet asked.
     initial = {k: v for k, v in request.GET.items() if k in TripForm.base_fields}
     context = {
-        "form": TripForm(initial=initial),
+        "form": change_form(initial),
         "sources": _sources(),
         "geonames": GEONAMES_ATTRIBUTION,
         "map_data": _home_map(),
@@ -244,7 +244,7 @@ def plan(request, asked: Asked):
     # this page, so the page must not show one spelling's leftovers.
     params = page_params(form)
     context = page_context(doc, asked.query, params)
-    context.update(form=TripForm(initial=params), geonames=GEONAMES_ATTRIBUTION)
+    context.update(form=change_form(params), geonames=GEONAMES_ATTRIBUTION)
     return render(request, "planner/plan.html", context)
 
 
@@ -331,7 +331,7 @@ def loop_page(request, token: str):
     context.update(
         kept=True,
         again=links.question_url(kept),
-        form=TripForm(initial=kept.question),
+        form=change_form(kept.question),
         geonames=GEONAMES_ATTRIBUTION,
     )
     response = render(request, "planner/plan.html", context)

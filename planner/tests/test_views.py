@@ -84,6 +84,24 @@ def test_an_ambiguous_town_lists_links_that_keep_the_rest_of_the_trip(client, wo
     assert "drive=20" in html and "hike=12" in html and "lat=" in html
 
 
+def test_a_new_start_typed_over_the_old_one_without_javascript_is_the_start(
+    client, world
+):
+    html = page(client, **TRIP).content.decode()
+    form = html[html.index('<form class="trip-form') :]
+    form = form[: form.index("</form>")]
+    fields = dict(
+        re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form)
+    )
+    assert {"lat", "lon", "start_for"} <= set(fields)
+    # the hiker types "Encamp" over "Andorra la Vella, Andorra" and sends the form
+    again = page(client, **fields, start="Encamp", drive="20", hike="12")
+    assert "12.0 mi from Encamp, Andorra" in again.content.decode()
+    # the same form sent as it was keeps the start it had
+    same = page(client, **fields, start=fields["start_for"], drive="20", hike="12")
+    assert "12.0 mi from Andorra la Vella, Andorra" in same.content.decode()
+
+
 def test_a_form_shown_again_keeps_the_defaults_the_question_left_out(client, world):
     html = page(client, start="Springfield", drive="20", hike="12").content.decode()
 

@@ -23,6 +23,9 @@ from typing import Any
 from trails.dem import climb
 from trails.geo import haversine_m
 
+# Turns from one unnamed way onto another that make a line of their own: more
+# than a slight bend is a choice at a junction a hiker must be told of.
+UNNAMED_TURNS = {f"{how}{side}" for how in ("", "sharp ") for side in ("left", "right")}
 GAP_M = 150.0  # something else this short inside a line is not a change to announce
 MIN_LINE_M = 160.0  # a line shorter than this (0.1 mi) joins its neighbour
 BEARING_M = 30.0  # how far either side of a junction the bearings are taken
@@ -47,6 +50,7 @@ class Step:
     routes: list[dict[str, Any]] = field(default_factory=list)  # best known first
     other_names: list[str] = field(default_factory=list)
     segment_id: Any = None  # the same as the step before: the walk turns back
+    way: Any = None  # the trail (mapped way) it is on: unnamed ones told apart
 
     def keys(self) -> list[tuple[str, str]]:
         """What a hiker following this step could be said to follow, best first."""
@@ -78,8 +82,10 @@ def sheet(
     first line says to carry on when it follows the same thing."""
     lines: list[dict[str, Any]] = []
     at = 0.0
+    cuts = _cuts(steps, coords)
     for day, (lo, hi) in enumerate(_days(steps, day_ends_m), start=1):
-        runs = _join_same(_fold_short(_runs(steps, lo, hi), steps), steps)
+        runs = _runs(steps, lo, hi, cuts)
+        runs = _join_same(_fold_short(runs, steps, cuts), steps, cuts)
         for key, a, b in runs:
             end = steps[b].first + 1 if b < len(steps) else len(coords)
             line = _line(key, steps[a:b], at, coords[: max(end, 1)], eles, not lines)
@@ -114,14 +120,32 @@ def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
     ) == spelling(b["trail"])
 
 
-def _runs(steps: Sequence[Step], i: int, stop: int) -> list[tuple[Any, int, int]]:
+def _cuts(steps: Sequence[Step], coords) -> set[int]:
+    """Steps where the walk turns (more than a slight bend) from one unnamed way
+    onto another: a choice at a junction, so a new line even with no name to
+    follow (`UNNAMED_TURNS`)."""
+    cuts = set()
+    for j in range(1, len(steps)):
+        a, b = steps[j - 1], steps[j]
+        if a.way is None or a.way == b.way or a.keys()[-1][0] != "unnamed":
+            continue
+        if b.keys()[-1][0] != "unnamed" or a.trail or b.trail:
+            continue
+        if _turn(coords, b.first) in UNNAMED_TURNS:
+            cuts.add(j)
+    return cuts
+
+
+def _runs(
+    steps: Sequence[Step], i: int, stop: int, cuts: set[int] = frozenset()
+) -> list[tuple[Any, int, int]]:
     """(key, first step, end step) of each stretch from step i to `stop`: each
     follows, of what its first step is on, what goes on furthest."""
     runs = []
     while i < stop:
         best = None
         for key in steps[i].keys():
-            end, metres = _reach(steps, i, stop, key)
+            end, metres = _reach(steps, i, stop, key, cuts)
             if best is None or metres > best[2] + 1e-6:
                 best = (key, end, metres)
         key, end, _ = best
@@ -130,12 +154,16 @@ def _runs(steps: Sequence[Step], i: int, stop: int) -> list[tuple[Any, int, int]
     return runs
 
 
-def _reach(steps: Sequence[Step], i: int, stop: int, key) -> tuple[int, float]:
+def _reach(
+    steps: Sequence[Step], i: int, stop: int, key, cuts: set[int] = frozenset()
+) -> tuple[int, float]:
     """How far from step i one keeps following `key`, across short gaps."""
     end, metres, j = i, 0.0, i
     while j < stop:
         if j > i and _turns_back(steps, j):
             break  # the end of an out-and-back: a turn to announce
+        if j > i and j in cuts and key[0] == "unnamed":
+            break  # a turn onto another unnamed way: a choice to announce
         if key in steps[j].keys():
             metres += steps[j].length_m
             j += 1
@@ -161,7 +189,7 @@ def _turns_back(steps: Sequence[Step], j: int) -> bool:
     )
 
 
-def _fold_short(runs, steps):
+def _fold_short(runs, steps, cuts: set[int] = frozenset()):
     """Lines too short to read join the line before them (the first one joins
     the next), and neighbours that then follow the same thing become one."""
 
@@ -185,7 +213,12 @@ def _fold_short(runs, steps):
             break
         merged = []
         for run in runs:
-            if merged and merged[-1][0] == run[0] and not _turns_back(steps, run[1]):
+            if (
+                merged
+                and merged[-1][0] == run[0]
+                and not _turns_back(steps, run[1])
+                and run[1] not in cuts
+            ):
                 merged[-1] = (run[0], merged[-1][1], run[2])
                 changed = True
             else:
@@ -194,7 +227,7 @@ def _fold_short(runs, steps):
     return runs
 
 
-def _join_same(runs, steps):
+def _join_same(runs, steps, cuts: set[int] = frozenset()):
     """Neighbouring lines that name the same route or trail become one: a trail
     that leaves a route's relation, or a route that changes trail, is followed
     on without a change to announce."""
@@ -213,7 +246,12 @@ def _join_same(runs, steps):
 
     out = []
     for run in runs:
-        if out and names(out[-1]) & names(run) and not _turns_back(steps, run[1]):
+        same = names(out[-1]) & names(run) if out else set()
+        if (
+            same
+            and not _turns_back(steps, run[1])
+            and not (run[1] in cuts and same == {("unnamed",)})
+        ):
             prev = out[-1]
             key = prev[0] if metres(prev) >= metres(run) else run[0]
             out[-1] = (key, prev[1], run[2])
@@ -322,13 +360,17 @@ def turn_words(change: float) -> str:
 
 
 def _turn(coords, i: int) -> str | None:
+    """The turn at coords[i], from the bearings `BEARING_M` either side; further
+    out when the walk comes back to the very point within that (a few metres'
+    dead end at the junction)."""
     here = coords[i]
-    before = _point_at(coords, i, BEARING_M, -1)
-    after = _point_at(coords, i, BEARING_M, 1)
-    if before == here or after == here:
-        return None
-    change = (bearing(here, after) - bearing(before, here) + 180) % 360 - 180
-    return turn_words(change)
+    for metres in (BEARING_M, 2 * BEARING_M, 4 * BEARING_M):
+        before = _point_at(coords, i, metres, -1)
+        after = _point_at(coords, i, metres, 1)
+        if before != here and after != here:
+            change = (bearing(here, after) - bearing(before, here) + 180) % 360 - 180
+            return turn_words(change)
+    return None
 
 
 def problems(loop: dict[str, Any]) -> list[str]:
@@ -372,4 +414,5 @@ def _same_thing(a: dict[str, Any], b: dict[str, Any]) -> bool:
         and not a["route"]
         and not b["route"]
         and ((a["kind"] == "road") == (b["kind"] == "road"))
+        and b["turn"] not in UNNAMED_TURNS  # a turn onto another unnamed way
     )

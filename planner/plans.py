@@ -659,6 +659,7 @@ def _loop_doc(
                 routes=[routes[r] for r in route_ids],
                 other_names=list(lines[step.segment_id][1]),
                 segment_id=step.segment_id,
+                way=edge.get("trail_id"),
             )
         )
         coords, eles = _oriented(graph, step, lines)

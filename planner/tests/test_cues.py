@@ -47,6 +47,7 @@ def walk(*legs, eles=None):
                 routes=extra.get("routes", []),
                 other_names=extra.get("other_names", []),
                 segment_id=extra.get("segment_id"),
+                way=extra.get("way"),
             )
         )
     return steps, coords
@@ -196,3 +197,19 @@ def test_the_far_end_of_an_out_and_back_says_to_turn_back():
     ]
     loop = {"cues": [{**line, "day": 1} for line in lines], "length_m": 3000.0}
     assert problems({**loop, "connector_m": 0.0}) == []
+
+
+def test_a_turn_from_one_unnamed_path_onto_another_is_a_line_of_its_own():
+    # three unnamed paths: on north, straight on north, then right to the east
+    steps, coords = walk(
+        ("", 0, 800, {"way": 1}),
+        ("", 0, 700, {"way": 2}),
+        ("", 90, 900, {"way": 3}),
+    )
+    lines = sheet(steps, coords, None)
+    assert [round(line["length_m"]) for line in lines] == [1500, 900]
+    assert lines[1]["turn"] == "right" and lines[1]["trail"] == ""
+    assert problems({"cues": lines, "length_m": 2400, "connector_m": 0}) == []
+    # the same bend on one mapped way (a hairpin of one path) is no junction
+    steps, coords = walk(("", 0, 800, {"way": 1}), ("", 90, 900, {"way": 1}))
+    assert len(sheet(steps, coords, None)) == 1

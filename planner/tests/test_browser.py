@@ -206,6 +206,17 @@ def test_the_page_works_on_a_phone_sized_screen_with_the_keyboard(server, browse
     context.close()
 
 
+def test_the_smallest_phones_do_not_scroll_sideways(server, browser):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    pg = context.new_page()
+    pg.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    for url in ("/", "/plan?start=Andorra+la+Vella&drive=20&hike=30&days=3"):
+        pg.goto(server + url)
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 320, url
+    assert pg.locator("#site-search-q").bounding_box()["width"] > 100
+    context.close()
+
+
 def _trail_id(env: dict, name: str) -> int:
     """The longest trail of that name in the server's database (its own file, not
     the test database)."""

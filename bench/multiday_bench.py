@@ -29,7 +29,6 @@ the times pooled, for noisy machines.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import statistics
 import sys
@@ -42,7 +41,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from regions_bench import DATA, REGIONS, percentile, start_points  # noqa: E402
+from regions_bench import (  # noqa: E402
+    DATA,
+    REGIONS,
+    percentile,
+    setup,
+    start_points,
+)
 
 from trails.geo import METRES_PER_MILE, haversine_m  # noqa: E402
 
@@ -71,23 +76,6 @@ class Trip:
     even: bool = False
     spread: float = 0.0  # largest |day - mean| / mean
     notice: bool = False
-
-
-def setup(tmp: str) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ.setdefault("SECRET_KEY", "bench")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "loopgenie.settings"
-    os.environ["DEBUG"] = "1"
-    os.environ["PLAN_RATE_LIMIT"] = "1000000/60"
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.ALLOWED_HOSTS.append("testserver")
-    call_command("migrate", verbosity=0)
-    logging.getLogger("loopgenie.plans").setLevel(logging.WARNING)
 
 
 def raw_beds(name: str) -> list[tuple[float, float]]:

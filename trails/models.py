@@ -198,25 +198,9 @@ class TileVersion(models.Model):
 def extent(segments=None, points=()) -> Box | None:
     """The box around these segments (a queryset) and points (querysets of
     things with lat and lon); None when there is nothing."""
-    boxes = []
-    if segments is not None:
-        b = segments.aggregate(
-            a=models.Min("min_lon"),
-            b=models.Min("min_lat"),
-            c=models.Max("max_lon"),
-            d=models.Max("max_lat"),
-        )
-        if b["a"] is not None:
-            boxes.append((b["a"], b["b"], b["c"], b["d"]))
-    for qs in points:
-        b = qs.aggregate(
-            a=models.Min("lon"),
-            b=models.Min("lat"),
-            c=models.Max("lon"),
-            d=models.Max("lat"),
-        )
-        if b["a"] is not None:
-            boxes.append((b["a"], b["b"], b["c"], b["d"]))
+    boxes = [] if segments is None else [_box_of(segments, "min_", "max_")]
+    boxes += [_box_of(qs, "", "") for qs in points]
+    boxes = [b for b in boxes if b is not None]
     if not boxes:
         return None
     return (
@@ -225,6 +209,18 @@ def extent(segments=None, points=()) -> Box | None:
         max(b[2] for b in boxes),
         max(b[3] for b in boxes),
     )
+
+
+def _box_of(rows, low: str, high: str) -> Box | None:
+    """The box of a queryset by its `{low}lon`/`{low}lat` and `{high}lon`/
+    `{high}lat` fields; None when it is empty."""
+    b = rows.aggregate(
+        a=models.Min(f"{low}lon"),
+        b=models.Min(f"{low}lat"),
+        c=models.Max(f"{high}lon"),
+        d=models.Max(f"{high}lat"),
+    )
+    return None if b["a"] is None else (b["a"], b["b"], b["c"], b["d"])
 
 
 class Trail(Searchable):

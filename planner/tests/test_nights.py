@@ -160,16 +160,6 @@ def test_the_page_has_a_day_by_day_table_naming_each_bed(client, world):
 
 
 @pytest.fixture
-def forget_graphs():
-    """The square is made again by every test that uses it, with new junction
-    ids on PostgreSQL: the region graph cached here must not outlive the test."""
-    from planner import plans
-
-    yield
-    plans.GRAPHS.clear()
-
-
-@pytest.fixture
 def wide_square(osm_file, places):
     """A lone square of paths 10.6 km round (two days of 5.3 km, the shortest
     days LoopGenie plans are 5 km) with a car park at one corner and no bed."""
@@ -188,7 +178,7 @@ def wide_square(osm_file, places):
 
 
 def test_nights_with_no_bed_are_marked_as_junctions_and_the_page_says_so(
-    client, wide_square, forget_graphs
+    client, wide_square
 ):
     trip = {**wide_square, "hike": "6.6", "days": "2", "drive": "5"}
 

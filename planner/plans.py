@@ -127,10 +127,13 @@ def version_of(query: TripQuery) -> int:
     if query.lat is None or query.lon is None or any(x is not None for x in asked_for):
         return DataVersion.current()
     radius = ESTIMATOR.search_radius_m(query.drive_m) + query.hike_m / 2 + 1000
-    dlon, dlat = degrees_for_metres(radius, query.lat)
-    return DataVersion.of(
-        (query.lon - dlon, query.lat - dlat, query.lon + dlon, query.lat + dlat)
-    )
+    return DataVersion.of(_box_around(query.lat, query.lon, radius))
+
+
+def _box_around(lat: float, lon: float, metres: float) -> tuple[float, ...]:
+    """The box (min lon, min lat, max lon, max lat) of `metres` around a point."""
+    dlon, dlat = degrees_for_metres(metres, lat)
+    return (lon - dlon, lat - dlat, lon + dlon, lat + dlat)
 
 
 def describe(query: TripQuery) -> str:
@@ -362,8 +365,7 @@ def trailheads_in_range(
     if drive_m == 0:
         return _within_walk(lat, lon)
     radius = ESTIMATOR.search_radius_m(drive_m)
-    dlon, dlat = degrees_for_metres(radius, lat)
-    rows = Trailhead.objects.in_bbox(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
+    rows = Trailhead.objects.in_bbox(*_box_around(lat, lon, radius))
     found = []
     for th in rows.filter(junction__isnull=False).order_by("id"):
         drive = ESTIMATOR.drive_m(lat, lon, th.lat, th.lon)
@@ -374,8 +376,7 @@ def trailheads_in_range(
 
 
 def _within_walk(lat: float, lon: float) -> list[tuple[Trailhead, float]]:
-    dlon, dlat = degrees_for_metres(WALK_TO_TRAILHEAD_M, lat)
-    rows = Trailhead.objects.in_bbox(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
+    rows = Trailhead.objects.in_bbox(*_box_around(lat, lon, WALK_TO_TRAILHEAD_M))
     found = [
         (th, haversine_m(lon, lat, th.lon, th.lat))
         for th in rows.filter(junction__isnull=False).order_by("id")
@@ -409,10 +410,9 @@ def nearest_trailhead(lat: float, lon: float) -> dict[str, Any] | None:
     """The closest attached trailhead anywhere, searching outward in growing boxes."""
     radius = 50_000.0
     while radius < 25_000_000:
-        dlon, dlat = degrees_for_metres(radius, lat)
-        rows = Trailhead.objects.in_bbox(
-            lon - dlon, lat - dlat, lon + dlon, lat + dlat
-        ).filter(junction__isnull=False)
+        rows = Trailhead.objects.in_bbox(*_box_around(lat, lon, radius)).filter(
+            junction__isnull=False
+        )
         best = min(
             rows.only("id", "name", "kind", "lat", "lon")[:5000],
             key=lambda th: haversine_m(lon, lat, th.lon, th.lat),

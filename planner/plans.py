@@ -126,7 +126,9 @@ def version_of(query: TripQuery) -> int:
     asked_for = (query.trailhead_id, query.trail_id, query.route_id)
     if query.lat is None or query.lon is None or any(x is not None for x in asked_for):
         return DataVersion.current()
-    radius = ESTIMATOR.search_radius_m(query.drive_m) + query.hike_m / 2 + 1000
+    # trailheads in range: within the drive, or a walk of the start for no drive
+    reach = ESTIMATOR.search_radius_m(query.drive_m) or WALK_TO_TRAILHEAD_M
+    radius = reach + query.hike_m / 2 + 1000
     return DataVersion.of(_box_around(query.lat, query.lon, radius))
 
 

@@ -133,3 +133,12 @@ def test_a_grid_of_a_box_around_a_pole_stays_small_and_counts_right(fresh):
     assert grid.count.size <= 2 * density.MAX_CELLS
     walkable = Segment.objects.walkable().count()
     assert grid.segments_in((-180.0, -90.0, 180.0, 90.0)) == walkable
+
+
+def test_a_plan_with_no_drive_goes_stale_with_the_trailheads_a_walk_away():
+    # 1.6 km west of a tile's edge: a trailhead 1.9 km east, a walk from the
+    # start, is in the next tile, beyond half of a 0.5-mile walk
+    query = plans.TripQuery(lat=42.5, lon=0.98, label="x", drive_m=0.0, hike_m=805.0)
+    before = plans.version_of(query)
+    DataVersion.bump([(1.003, 42.5, 1.003, 42.5)])
+    assert plans.version_of(query) > before

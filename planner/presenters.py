@@ -160,6 +160,9 @@ def api_plan_doc(
                         "kind": s["kind"],
                         "routes": s["routes"],
                         "miles": _miles(s["length_m"]),
+                        "turn_miles": (
+                            None if s.get("turn_m") is None else _miles(s["turn_m"])
+                        ),
                     }
                     for s in loop["segments"]
                 ],

@@ -25,10 +25,9 @@ Only ratios matter; a metre of waymarked trail is the unit. Why these weights:
   changes trail at every junction is not, even if each piece is fine. 150 m keeps
   a 10-mile loop's changes to a handful when the network offers it.
 - Length: within `EXACT` (1%) of the target counts as exact and costs nothing
-  extra; beyond it, `MISS` (0.3 of the target: a walk that misses the length
-  must be much better, a loop on trail against one a sixth on road, to be
-  preferred; a loop 2.4% short still beats an exact lollipop whose stem is 7%
-  of the walk) plus `ERROR` per metre: a hiker who asked for 12 miles notices 13.
+  extra; beyond it, `MISS` (a quarter of the target: a walk that misses the
+  length must be much better, a loop on trail against one a seventh on road, to
+  be preferred) plus `ERROR` per metre: a hiker who asked for 12 miles notices 13.
 - `MUST_WALK` 0.5 per metre of the trail or route the hiker asked to walk
   ("plan a loop that walks this"): they came for it, so it is worth twice a
   waymarked metre elsewhere. A loop then takes as much of it as the length allows
@@ -55,7 +54,7 @@ ROAD = 3.0
 REPEATED = 6.0
 TURN = 150.0
 EXACT = 0.01
-MISS = 0.3
+MISS = 0.25
 ERROR = 8.0
 DRIVE = 0.05
 MUST_WALK = 0.5

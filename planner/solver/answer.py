@@ -37,6 +37,9 @@ APART_FRACTION = 0.05
 STEMS_AFTER = 6000
 NEAR_MISS = 0.5  # after a timed-out search, closest only from half the length up
 BUILD_RESERVE = 0.05  # share of the budget (at least 5 ms) kept to build the answer
+# Share of the budget out-and-backs turning partway may take past the search's end
+# when it found no loop (a sparse network's only walks).
+TURNS_SHARE = 0.03
 # Share of the budget for loops from shortest-path trees, and their rounds at most.
 TREE_SHARE = 0.3
 TREE_ROUNDS = 12
@@ -160,7 +163,7 @@ def _solve(
         deadline=t0 + budget - min(max(BUILD_RESERVE * budget, 0.005), budget / 2),
         t0=t0,
         must_walk=must_walk,
-        turn_inside=days == 1,
+        turns_partway=days == 1,
     )
     loop_tasks, stem_tasks, skipped = _tasks(search, allow_stems)
     t_nights = time.perf_counter()
@@ -214,6 +217,16 @@ def _solve(
                 break
         if stopped_early or search.out_of_time():
             break
+
+    if stem_tasks and search.turns_partway and not any(c.circuit for c in search.pool):
+        # No loop or lollipop: out-and-backs that turn partway along a trail,
+        # exactly the length asked for. Only now (they never rank above a loop),
+        # nearest trailheads first, in what is left of the budget or a sliver more.
+        until = max(search.deadline, time.perf_counter()) + TURNS_SHARE * budget
+        for task in stem_tasks:
+            search.turn_inside(task)
+            if time.perf_counter() >= until:
+                break
 
     searched = all(t.done for t in loop_tasks + stem_tasks)
     if searched and not search.pool and not search.out_of_time():

@@ -110,7 +110,7 @@ class Search:
     must_walk: frozenset = frozenset()
     # Out-and-backs may turn back anywhere along a trail, not only at junctions
     # (one day only: a night falls at a junction).
-    turn_inside: bool = True
+    turns_partway: bool = True
 
     def __post_init__(self) -> None:
         self.lo = self.target * (1 - self.tolerance)
@@ -502,23 +502,10 @@ class Search:
         A stem alone, walked there and back, is an out-and-back: the few closest to
         the target length are offered first, as a last resort.
         """
-        # of equally short stems, the one with less road
-        dist, prev, order = self.prep.all_paths(self.layer).run(task.node, self.hi / 2)
-        links = self.prep.links
+        dist, prev, order = self._stems(task.node)
 
         def stem_to(v: int) -> tuple[tuple[Hop, ...], float, float]:
-            """The stem's hops, metres and road metres."""
-            hops: list[Hop] = []
-            while v != task.node:
-                u, lid, fwd = prev[v]  # type: ignore[misc]
-                hops.append((lid, fwd))
-                v = u
-            hops.reverse()
-            return (
-                tuple(hops),
-                sum(links[lid].length for lid, _ in hops),
-                sum(links[lid].road for lid, _ in hops),
-            )
+            return self._stem(prev, task.node, v)
 
         yield
         turns = [v for v in order if self.lo <= 2 * dist[v] <= self.hi]
@@ -526,8 +513,6 @@ class Search:
         for v in turns[: 2 * self.alternatives]:
             hops, metres, road = stem_to(v)
             self.offer(task.start, v, hops, (), None, 2 * metres, 2 * road, metres)
-        if self.turn_inside:
-            self._turn_inside(task, dist, prev, order, stem_to)
 
         pivots = (v for v in order[1:] if self.layer.cycle_part[v] != -1)
         active: list[list] = []  # [pivot, stem, metres, road metres, Home, cap]
@@ -559,11 +544,36 @@ class Search:
                 else:
                     entry[5] = cap * 2
 
-    def _turn_inside(self, task: Task, dist, prev, order, stem_to) -> None:
+    def _stems(self, root: int) -> tuple[list[float], Prev, list[int]]:
+        """Shortest ways from `root` within half the longest length (of equally
+        short ones, the one with less road): every stem a walk from it can take."""
+        return self.prep.all_paths(self.layer).run(root, self.hi / 2)
+
+    def _stem(
+        self, prev: Prev, root: int, v: int
+    ) -> tuple[tuple[Hop, ...], float, float]:
+        """The stem from `root` to `v`: its hops, metres and road metres."""
+        links = self.prep.links
+        hops: list[Hop] = []
+        while v != root:
+            u, lid, fwd = prev[v]  # type: ignore[misc]
+            hops.append((lid, fwd))
+            v = u
+        hops.reverse()
+        return (
+            tuple(hops),
+            sum(links[lid].length for lid, _ in hops),
+            sum(links[lid].road for lid, _ in hops),
+        )
+
+    def turn_inside(self, task: Task) -> None:
         """Out-and-backs of exactly the target: a hiker turns back where the
         length is walked, partway along a trail, not only at a junction. Offered
         where no junction is within 1% of half the length, along the links that
-        cross it, from the nearest junctions first (`TURNS_INSIDE` at most)."""
+        cross it, from the nearest junctions first (`TURNS_INSIDE` at most). Only
+        worth their time when no loop or lollipop was found (`answer._solve`
+        asks then): an out-and-back never ranks above one."""
+        dist, prev, order = self._stems(task.node)
         half = self.target / 2
         slack = costs.EXACT * half
         adj = self.layer.all_adj
@@ -578,7 +588,7 @@ class Search:
                 if lid == came_by or metres - (half - dist[u]) <= slack:
                     continue
                 if stem is None:
-                    stem = stem_to(u)
+                    stem = self._stem(prev, task.node, u)
                 hops, stem_m, stem_road = stem
                 d = half - stem_m  # from the stem's own sum: the length is exact
                 part_road = self.part_of(lid, fwd, d)[1]

@@ -40,7 +40,10 @@ named trail 1.3, unnamed path or track 1.6, road 3.0, walked a second time 6.0
 more), 150 m per change of trail followed, a quarter of the target plus 8 per metre
 for a length outside 1% of the target (within 1% counts as exact), and 0.05 per
 metre of drive; normalised to the target length. `costs.py` says why each weight.
-Out-and-backs rank after every loop and are offered only when no loop fits.
+Out-and-backs rank after every loop and are offered only when no loop fits; one
+turns back where the length is walked, partway along a trail when no junction is
+at half the length (`Step.span_m`), so it is exact wherever a trail reaches that
+far (one day only: nights fall at junctions).
 Alternatives are the next best walks that share at most half of their length with
 every better one picked, a walk from a trailhead already picked weighing 3% more,
 so that alternatives come from other trailheads where they are nearly as good. A

@@ -18,7 +18,9 @@
    (`trails/ground.py`): "within 1%" is the measured length against the target.
    The worker's resident memory is read after every plan.
 
-`--hikes-only` reuses the database a previous run imported (step 4 alone).
+`--hikes-only` reuses the database a previous run imported (step 4 alone);
+`--import-only` stops after step 3; `--file PATH` keeps the tiled file there and
+reuses it when it is already there (tiling N = 5 takes a minute).
 """
 
 from __future__ import annotations
@@ -225,7 +227,9 @@ def run_child(kind: str, arg: str, db_url: str) -> object:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=5, help="copies per side (5)")
-    parser.add_argument("--hikes-only", action="store_true")
+    parser.add_argument("--hikes-only", action="store_true", help="plan only")
+    parser.add_argument("--import-only", action="store_true", help="import only")
+    parser.add_argument("--file", type=Path, help="where to keep the tiled file")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -239,13 +243,14 @@ def main() -> None:
     print(f"# {args.n} x {args.n} copies of the demo region, PostgreSQL\n")
     if not args.hikes_only:
         with tempfile.TemporaryDirectory() as tmp:
-            demo = Path(tmp) / "demo.geojson"
+            big = args.file or Path(tmp) / "tiles.geojson"
             t = time.perf_counter()
-            export_demo(demo)
-            doc = tiled(json.loads(demo.read_text()), args.n)
-            big = Path(tmp) / "tiles.geojson"
-            big.write_text(json.dumps(doc))
-            del doc
+            if not big.exists():
+                demo = Path(tmp) / "demo.geojson"
+                export_demo(demo)
+                doc = tiled(json.loads(demo.read_text()), args.n)
+                big.write_text(json.dumps(doc))
+                del doc
             size_mb = big.stat().st_size / 1e6
             print(f"Tiled file: {size_mb:,.0f} MB ({time.perf_counter() - t:.0f} s)")
             if fresh_pg(PG_URL) is None:
@@ -255,6 +260,8 @@ def main() -> None:
             f"Import: {got['seconds']} s, peak {got['peak_mb']} MB; "
             f"{got['segments']:,} segments, {got['trailheads']:,} trailheads\n"
         )
+    if args.import_only:
+        return
     rows = run_child("plan", str(args.n), PG_URL)
     header = ["drive mi", "hike mi", "days", "state", "s", "walks"]
     header += ["first walk vs target", "worker MB"]

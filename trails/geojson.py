@@ -515,7 +515,9 @@ class _Reader:
         by_junction = bool(lines) and all(
             not line.multi and _names_junctions(line.props) for line in lines
         )
-        for line in lines:
+        lines.reverse()
+        while lines:  # in file order, each line's properties freed once read
+            line = lines.pop()
             base = line.base_id
             if counts[base] > 1:
                 base = f"{base}~{_geometry_hash(p[1] for p in line.parts)}"

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import Any
@@ -265,12 +265,17 @@ def position_key(lon: float, lat: float) -> str:
 
 def _vertex_keys(way: RawWay) -> list[str]:
     if way.vertex_ids is not None:
-        return list(way.vertex_ids)
+        return way.vertex_ids  # read only, like the way itself
     return [position_key(lon, lat) for lon, lat in way.coords]
 
 
-def _dedupe(way: RawWay, keys: list[str]) -> tuple[list[str], list[int]]:
-    """Drop consecutive repeats of a vertex; return kept keys and their indexes."""
+def _dedupe(keys: list[str]) -> tuple[list[str], Sequence[int]]:
+    """Drop consecutive repeats of a vertex; return kept keys and their indexes.
+
+    Most lines repeat none: they keep their own list of keys and a range, rather
+    than two more lists of every vertex of a country."""
+    if all(a != b for a, b in zip(keys, islice(keys, 1, None))):
+        return keys, range(len(keys))
     kept_keys: list[str] = []
     kept_idx: list[int] = []
     for i, key in enumerate(keys):
@@ -317,6 +322,8 @@ class _VertexIndex:
 
 
 Edge = tuple[str, str]  # a pair of consecutive vertex keys, in sorted order
+# A line with its vertex keys (no consecutive repeats) and their indexes in it.
+Prepared = tuple[RawWay, list[str], Sequence[int]]
 
 
 def build_network(
@@ -326,10 +333,10 @@ def build_network(
     routes: Iterable[RawRoute] = (),
 ) -> Network:
     """Split `ways` at their junctions and attach `points`; see the module docstring."""
-    prepared: list[tuple[RawWay, list[str], list[int]]] = []
+    prepared: list[Prepared] = []
     skipped = 0
     for way in ways:
-        keys, idx = _dedupe(way, _vertex_keys(way))
+        keys, idx = _dedupe(_vertex_keys(way))
         if len(keys) < 2:
             skipped += 1
             continue
@@ -389,7 +396,7 @@ def build_network(
             if keys[i - 1] == keys[i + 1] or on[i - 1] != on[i]:
                 junction_keys.add(keys[i])
 
-    places = _attach_points(prepared, list(points), attach_m, junction_keys)
+    places = _attach_points(prepared, list(points), attach_m, junction_keys, shared)
 
     net = Network(places=places, skipped_ways=skipped)
     rank = [_walkability(way) for way, _, _ in prepared]
@@ -482,9 +489,7 @@ def _other_names(way: RawWay, others: list[RawWay]) -> list[str]:
     return list(names)
 
 
-def _routes(
-    prepared: list[tuple[RawWay, list[str], list[int]]], routes: Iterable[RawRoute]
-) -> list[RawRoute]:
+def _routes(prepared: list[Prepared], routes: Iterable[RawRoute]) -> list[RawRoute]:
     """The routes some line is on: as described, or named by their id alone."""
     described = {r.source_id: r for r in routes}
     used = dict.fromkeys(r for way, _, _ in prepared for r in way.routes)
@@ -517,20 +522,39 @@ def _pieces(keys: list[str], junction_keys: set[str]) -> list[tuple[int, int]]:
 
 
 def _attach_points(
-    prepared: list[tuple[RawWay, list[str], list[int]]],
+    prepared: list[Prepared],
     points: list[RawPoint],
     attach_m: float,
     junction_keys: set[str],
+    shared: set[str],
 ) -> list[Place]:
     if not points:
         return []
     index = _VertexIndex(attach_m, points[0].lat)
+    # Only a vertex in a cell next to some point's can be its nearest, and only
+    # the vertices points name need their position kept: a country's millions of
+    # other vertices need no entry anywhere.
+    near = {
+        (cx + dx, cy + dy)
+        for cx, cy in {index._cell(p.lon, p.lat) for p in points}
+        for dx in (-1, 0, 1)
+        for dy in (-1, 0, 1)
+    }
+    named = {p.junction for p in points if p.junction is not None}
     positions: dict[str, LonLat] = {}
+    seen: set[str] = set()  # vertices on several lines: the first line's place
     for way, keys, idx in prepared:
         for key, i in zip(keys, idx):
-            if key not in positions:
-                positions[key] = way.coords[i]
-                index.add(key, *way.coords[i])
+            if key in shared:
+                if key in seen:
+                    continue
+                seen.add(key)
+            lon, lat = way.coords[i]
+            if key in named:
+                positions[key] = (lon, lat)
+            if index._cell(lon, lat) in near:
+                index.add(key, lon, lat)
+    del seen
     places = []
     for p in points:
         place = Place(p.source_id, p.name, p.kind, p.lon, p.lat, p.ele)

@@ -39,8 +39,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import OperationalError, connection, models, transaction
-from django.db.models import F, Q
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    OperationalError,
+    connection,
+    connections,
+    models,
+    transaction,
+)
+from django.db.models import F, JSONField, Q
 from django.utils import timezone
 
 from trails.closures import Ground, State
@@ -405,38 +412,42 @@ def _copy(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     """`COPY` rows into `model`'s table: what bulk_create would insert, the same
     values in the text format (a field a row leaves out takes its default)."""
     columns = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in columns}
+    defaults = [(f.attname, f.get_default()) for f in columns]
+    json_fields = {f.attname: f.encoder for f in columns if isinstance(f, JSONField)}
+    by_name = {f.attname: f for f in columns}
+    conn = connections[DEFAULT_DB_ALIAS]  # not the proxy: it looks it up per use
     buffer = io.StringIO()
     for values in rows:
         line = []
-        for f in columns:
-            value = values.get(f.attname, defaults[f.attname])
-            if isinstance(f, models.JSONField):
-                value = json.dumps(value, cls=f.encoder)
-            else:
-                value = f.get_db_prep_save(value, connection)
-            line.append(_copy_text(value))
+        for name, default in defaults:
+            value = values.get(name, default)
+            if name in json_fields:
+                text = json.dumps(value, cls=json_fields[name]).translate(ESCAPES)
+            elif value is None:
+                text = "\\N"
+            elif value is True or value is False:
+                text = "t" if value else "f"
+            elif type(value) is float:
+                text = repr(value)  # as psycopg2 writes a float
+            elif type(value) is int:
+                text = str(value)
+            elif type(value) is str:
+                text = value.translate(ESCAPES)
+            else:  # an enum's default, a date: as the ORM would write it
+                text = str(by_name[name].get_db_prep_save(value, conn))
+                text = text.translate(ESCAPES)
+            line.append(text)
         buffer.write("\t".join(line))
         buffer.write("\n")
     buffer.seek(0)
-    names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
+    names = ", ".join(conn.ops.quote_name(f.column) for f in columns)
+    table = conn.ops.quote_name(model._meta.db_table)
+    with conn.cursor() as cursor:
         cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", buffer)
 
 
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value: Any) -> str:
-    """A value as COPY's text format writes it."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value).translate(COPY_ESCAPES)
+# What COPY's text format escapes in a value.
+ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _update(
@@ -568,7 +579,7 @@ def _segment_row(
     ground: Ground,
     report: ImportReport,
 ) -> dict[str, Any]:
-    geometry = [[_r(lon), _r(lat)] for lon, lat in s.coords]
+    geometry = [[round(lon, 7), round(lat, 7)] for lon, lat in s.coords]  # as _r
     ascent = descent = None
     if s.elevations and any(e is not None for e in s.elevations):
         # Vertices without elevation (a GPS without a fix, a line joined on

@@ -398,6 +398,8 @@ def _create(model: type[models.Model], rows: list[dict[str, Any]]) -> int:
     there were. On PostgreSQL with COPY: the ORM's bulk_create spends more time
     making model instances and their SQL than the server takes to store them."""
     n = len(rows)
+    if not rows:
+        return 0
     if connection.vendor == "postgresql":
         _copy(model, rows)
     else:

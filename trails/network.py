@@ -74,7 +74,7 @@ KIND_ORDER = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class RawWay:
     """One line as a file describes it, before it is split at junctions."""
 
@@ -134,7 +134,7 @@ class RawPoint:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Trail:
     key: str
     name: str
@@ -145,7 +145,7 @@ class Trail:
     staff_fields: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Junction:
     key: str
     lon: float
@@ -153,7 +153,7 @@ class Junction:
     ele: float | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     key: str
     trail: str  # Trail.key
@@ -169,7 +169,7 @@ class Segment:
     shared: int = 1  # how many lines run over this ground
 
 
-@dataclass
+@dataclass(slots=True)
 class Place:
     key: str
     name: str
@@ -399,7 +399,6 @@ def build_network(
     places = _attach_points(prepared, list(points), attach_m, junction_keys, shared)
 
     net = Network(places=places, skipped_ways=skipped)
-    rank = [_walkability(way) for way, _, _ in prepared]
     emitted: set[Edge] = set()  # shared ground, and ground a line walks twice
     trail_keys: set[str] = set()
     for n, (way, keys, idx) in enumerate(prepared):
@@ -421,17 +420,26 @@ def build_network(
         for p, (a, b) in enumerate(pieces):
             first = _edge(keys[a], keys[a + 1])
             on = carried(n, first)
-            owner = min(on, key=lambda m: rank[m]) if len(on) > 1 else n
+            owner = (
+                min(on, key=lambda m: _walkability(prepared[m][0]))
+                if len(on) > 1
+                else n
+            )
             if owner != n or first in emitted:
                 continue  # another line (or this one, earlier) has this ground
             if twice[n] or len(on) > 1:
                 emitted.update(_edge(*keys[i : i + 2]) for i in range(a, b))
-            coords = [way.coords[idx[i]] for i in range(a, b + 1)]
-            elevations = (
-                [way.elevations[idx[i]] for i in range(a, b + 1)]
-                if way.elevations
-                else None
-            )
+            if len(pieces) == 1 and len(way.coords) == b + 1 - a:
+                # the whole line, every vertex kept (a country's export): its
+                # own lists, which nothing changes once the network is built
+                coords, elevations = way.coords, way.elevations or None
+            else:
+                coords = [way.coords[idx[i]] for i in range(a, b + 1)]
+                elevations = (
+                    [way.elevations[idx[i]] for i in range(a, b + 1)]
+                    if way.elevations
+                    else None
+                )
             for i in (a, b):
                 _add_junction(net, keys[i], way, idx[i])
             # A line that is one segment of a trail already has the segment's id.

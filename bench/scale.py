@@ -9,7 +9,9 @@
    GeoJSON file (N = 5: some 160,000 segments, 36,000 km).
 3. `import_trails` reads that file into a fresh PostgreSQL database
    (`BENCH_PG_URL`, default .../loopgenie_scale) in a child process: seconds
-   and peak memory (the child's maximum resident set).
+   and peak memory (the child's maximum resident set), and the CPU time the
+   child itself used (wall seconds also count PostgreSQL's work, and whatever
+   else shares the machine).
 4. A second child process plays one worker: from the middle of the middle copy
    it plans a 12-mile hike with a 30-mile drive, 20 miles with 100, and 60 miles
    over 4 days with 300, each first cold (no region graph in memory, plan cache
@@ -18,7 +20,9 @@
    (`trails/ground.py`): "within 1%" is the measured length against the target.
    The worker's resident memory is read after every plan.
 
-`--hikes-only` reuses the database a previous run imported (step 4 alone).
+`--hikes-only` reuses the database a previous run imported (step 4 alone);
+`--import-only` stops after step 3; `--file PATH` keeps the tiled file there and
+reuses it when it is already there (tiling N = 5 takes a minute).
 """
 
 from __future__ import annotations
@@ -127,13 +131,14 @@ def import_child(path: str) -> dict:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     call_command("import_trails", path, "--source", "Tiles", verbosity=0)
-    seconds = time.perf_counter() - t
+    seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
     from trails.models import Segment, Trailhead
 
     return {
         "seconds": round(seconds, 1),
+        "cpu_s": round(cpu, 1),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "segments": Segment.objects.count(),
         "trailheads": Trailhead.objects.count(),
@@ -225,7 +230,9 @@ def run_child(kind: str, arg: str, db_url: str) -> object:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=5, help="copies per side (5)")
-    parser.add_argument("--hikes-only", action="store_true")
+    parser.add_argument("--hikes-only", action="store_true", help="plan only")
+    parser.add_argument("--import-only", action="store_true", help="import only")
+    parser.add_argument("--file", type=Path, help="where to keep the tiled file")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -239,22 +246,26 @@ def main() -> None:
     print(f"# {args.n} x {args.n} copies of the demo region, PostgreSQL\n")
     if not args.hikes_only:
         with tempfile.TemporaryDirectory() as tmp:
-            demo = Path(tmp) / "demo.geojson"
+            big = args.file or Path(tmp) / "tiles.geojson"
             t = time.perf_counter()
-            export_demo(demo)
-            doc = tiled(json.loads(demo.read_text()), args.n)
-            big = Path(tmp) / "tiles.geojson"
-            big.write_text(json.dumps(doc))
-            del doc
+            if not big.exists():
+                demo = Path(tmp) / "demo.geojson"
+                export_demo(demo)
+                doc = tiled(json.loads(demo.read_text()), args.n)
+                big.write_text(json.dumps(doc))
+                del doc
             size_mb = big.stat().st_size / 1e6
             print(f"Tiled file: {size_mb:,.0f} MB ({time.perf_counter() - t:.0f} s)")
             if fresh_pg(PG_URL) is None:
                 sys.exit(f"no PostgreSQL server answers at {PG_URL}")
             got = run_child("import", str(big), PG_URL)
         print(
-            f"Import: {got['seconds']} s, peak {got['peak_mb']} MB; "
+            f"Import: {got['seconds']} s ({got['cpu_s']} s of this process's CPU), "
+            f"peak {got['peak_mb']} MB; "
             f"{got['segments']:,} segments, {got['trailheads']:,} trailheads\n"
         )
+    if args.import_only:
+        return
     rows = run_child("plan", str(args.n), PG_URL)
     header = ["drive mi", "hike mi", "days", "state", "s", "walks"]
     header += ["first walk vs target", "worker MB"]

@@ -91,6 +91,8 @@ class Ground:
         self, geometry: Sequence[Sequence[float]], file_reason: str
     ) -> tuple[bool, str]:
         """(is open, reason) of a segment of the new network."""
+        if not file_reason and not self.states:
+            return True, ""  # open in the file, and all ground was open
         closed: Counter[str] = Counter()
         for piece in pieces(geometry):
             old = self.states.get(piece)

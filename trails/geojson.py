@@ -442,10 +442,16 @@ class _Reader:
                 raise ParseError(f"{gtype} coordinates are not arrays of positions")
             if len(part) > MAX_LINE_VERTICES:
                 raise too_many_vertices(len(part))
-            positions = [self._position(p) for p in part]
-            if len(positions) < 2:
+            if len(part) < 2:
+                if part:
+                    self._position(part[0])  # a bad position is still refused
                 self.skipped["line parts of fewer than two points"] += 1
                 continue
+            plain = _plain_positions(part)
+            if plain is not None:
+                parts.append((i, plain, None))
+                continue
+            positions = [self._position(p) for p in part]
             elevations = [ele for _, _, ele in positions]
             parts.append(
                 (
@@ -515,7 +521,9 @@ class _Reader:
         by_junction = bool(lines) and all(
             not line.multi and _names_junctions(line.props) for line in lines
         )
-        for line in lines:
+        lines.reverse()
+        while lines:  # in file order, each line's properties freed once read
+            line = lines.pop()
             base = line.base_id
             if counts[base] > 1:
                 base = f"{base}~{_geometry_hash(p[1] for p in line.parts)}"
@@ -732,6 +740,27 @@ def _features(doc: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
         if not isinstance(feature, dict) or feature.get("type", "Feature") != "Feature":
             raise ParseError(f"feature {n} is not a GeoJSON Feature")
         yield n, feature
+
+
+def _plain_positions(part: list[Any]) -> list[tuple[float, float]] | None:
+    """A line's [lon, lat] positions as `_Reader._position` reads them, when all
+    are two floats in range (most files, and every vertex of a country's export):
+    a check per line, not a call per vertex. None: read them one by one."""
+    if not all(type(p) is list and len(p) == 2 for p in part):
+        return None
+    lons = [p[0] for p in part]
+    lats = [p[1] for p in part]
+    if not all(type(x) is float for x in lons) or not all(
+        type(x) is float for x in lats
+    ):
+        return None
+    if not math.isfinite(sum(lons) + sum(lats)):
+        return None
+    if min(lons) < -180.0 or max(lons) > 180.0 or min(lats) < -90.0:
+        return None
+    if max(lats) > 90.0:
+        return None
+    return list(zip(lons, lats))
 
 
 def _names_junctions(props: dict[str, Any]) -> bool:

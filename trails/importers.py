@@ -24,14 +24,30 @@ is kept.
 
 from __future__ import annotations
 
+import io
+import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import OperationalError, connection, models, transaction
-from django.db.models import F, Q
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    OperationalError,
+    connection,
+    connections,
+    models,
+    transaction,
+)
+from django.db.models import F, JSONField, Q
 from django.utils import timezone
 
 from trails.closures import Ground, State
@@ -59,6 +75,7 @@ from trails.network import (
     TRAILHEAD_KINDS,
     Network,
 )
+from trails.network import Segment as ParsedSegment
 
 BATCH = 2000
 # The share of a source's segments an import may delete without `allow_shrink`.
@@ -312,7 +329,7 @@ def _r(x: float | None, digits: int = 7) -> float | None:
 def _sync(
     model: type[models.Model],
     source: Source,
-    wanted: dict[str, dict[str, Any]],
+    wanted: Mapping[str, dict[str, Any]] | Rows,
     fields: Sequence[str],
     keep: Callable[[dict[str, Any], dict[str, Any]], None] | None = None,
     gone: list[int] | None = None,
@@ -323,7 +340,9 @@ def _sync(
     Values not in `fields` are only written when a row is created. `keep(row,
     values)` may take values over from an existing row before they are compared
     (the row has `fields` and `also_read`). Rows no longer wanted are deleted, or
-    their ids added to `gone` to delete later.
+    their ids added to `gone` to delete later. `wanted` may be `Rows`, made one
+    at a time as they are written: a country's segments are never all in memory
+    as rows and model instances at once.
     """
     counts = TableCounts()
     existing = {
@@ -332,34 +351,115 @@ def _sync(
             "id", "external_id", *fields, *also_read
         )
     }
-    to_create, to_update = [], []
-    for source_id, values in wanted.items():
-        row = existing.get(source_id)
-        if row is None:
-            _fold_name(model, fields, values)
-            to_create.append(model(source=source, external_id=source_id, **values))
-            continue
-        if keep:
-            keep(row, values)
-        _fold_name(model, fields, values)
-        if any(row[f] != values[f] for f in fields):
-            to_update.append(
-                model(id=row["id"], source=source, external_id=source_id, **values)
-            )
-        else:
-            counts.unchanged += 1
-    unwanted = [row["id"] for sid, row in existing.items() if sid not in wanted]
+    keys = wanted.keys()
+    unwanted = [row["id"] for sid, row in existing.items() if sid not in keys]
     counts.deleted = len(unwanted)
     if gone is None:
         _delete(model, unwanted)
     else:
         gone.extend(unwanted)
-    model.objects.bulk_create(to_create, batch_size=BATCH)
-    counts.created = len(to_create)
-    if to_update:
-        model.objects.bulk_update(to_update, fields, batch_size=BATCH)
-        counts.updated = len(to_update)
+    to_create: list[dict[str, Any]] = []
+    to_update: list[models.Model] = []
+    for source_id, values in wanted.items():
+        row = existing.pop(source_id, None)
+        if row is None:
+            _fold_name(model, fields, values)
+            values.update(source_id=source.pk, external_id=source_id)
+            to_create.append(values)
+            if len(to_create) == BATCH:
+                counts.created += _create(model, to_create)
+        else:
+            if keep:
+                keep(row, values)
+            _fold_name(model, fields, values)
+            if any(row[f] != values[f] for f in fields):
+                to_update.append(
+                    model(id=row["id"], source=source, external_id=source_id, **values)
+                )
+                if len(to_update) == BATCH:
+                    counts.updated += _update(model, to_update, fields)
+            else:
+                counts.unchanged += 1
+    counts.created += _create(model, to_create)
+    counts.updated += _update(model, to_update, fields)
     return counts
+
+
+@dataclass
+class Rows:
+    """Rows to write, keyed by source id, each made when it is written."""
+
+    keys: Callable[[], Collection[str]]
+    items: Callable[[], Iterable[tuple[str, dict[str, Any]]]]
+
+
+def _create(model: type[models.Model], rows: list[dict[str, Any]]) -> int:
+    """Insert `rows` (field values by attribute name) and empty the list; how many
+    there were. On PostgreSQL with COPY: the ORM's bulk_create spends more time
+    making model instances and their SQL than the server takes to store them."""
+    n = len(rows)
+    if not rows:
+        return 0
+    if connection.vendor == "postgresql":
+        _copy(model, rows)
+    else:
+        model.objects.bulk_create(
+            [model(**values) for values in rows], batch_size=BATCH
+        )
+    rows.clear()
+    return n
+
+
+def _copy(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """`COPY` rows into `model`'s table: what bulk_create would insert, the same
+    values in the text format (a field a row leaves out takes its default)."""
+    columns = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = [(f.attname, f.get_default()) for f in columns]
+    json_fields = {f.attname: f.encoder for f in columns if isinstance(f, JSONField)}
+    by_name = {f.attname: f for f in columns}
+    conn = connections[DEFAULT_DB_ALIAS]  # not the proxy: it looks it up per use
+    buffer = io.StringIO()
+    for values in rows:
+        line = []
+        for name, default in defaults:
+            value = values.get(name, default)
+            if name in json_fields:
+                text = json.dumps(value, cls=json_fields[name]).translate(ESCAPES)
+            elif value is None:
+                text = "\\N"
+            elif value is True or value is False:
+                text = "t" if value else "f"
+            elif type(value) is float:
+                text = repr(value)  # as psycopg2 writes a float
+            elif type(value) is int:
+                text = str(value)
+            elif type(value) is str:
+                text = value.translate(ESCAPES)
+            else:  # an enum's default, a date: as the ORM would write it
+                text = str(by_name[name].get_db_prep_save(value, conn))
+                text = text.translate(ESCAPES)
+            line.append(text)
+        buffer.write("\t".join(line))
+        buffer.write("\n")
+    buffer.seek(0)
+    names = ", ".join(conn.ops.quote_name(f.column) for f in columns)
+    table = conn.ops.quote_name(model._meta.db_table)
+    with conn.cursor() as cursor:
+        cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", buffer)
+
+
+# What COPY's text format escapes in a value.
+ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _update(
+    model: type[models.Model], rows: list[models.Model], fields: Sequence[str]
+) -> int:
+    n = len(rows)
+    if rows:
+        model.objects.bulk_update(rows, fields, batch_size=BATCH)
+        rows.clear()
+    return n
 
 
 def _fold_name(model: type[models.Model], fields: Sequence[str], values: dict) -> None:
@@ -460,45 +560,59 @@ def _sync_segments(
 ) -> TableCounts:
     junction_ids = _ids(Junction, source)
     trail_ids = _ids(Trail, source)
-    wanted: dict[str, dict[str, Any]] = {}
-    for s in net.segments:
-        geometry = [[_r(lon), _r(lat)] for lon, lat in s.coords]
-        ascent = descent = None
-        if s.elevations and any(e is not None for e in s.elevations):
-            # Vertices without elevation (a GPS without a fix, a line joined on
-            # from one without) stay [lon, lat]; climb counts the rest.
-            for point, ele in zip(geometry, s.elevations):
-                if ele is not None:
-                    point.append(round(ele, 1))
-            ascent, descent = climb(_profile(geometry))
-        lon0, lat0, lon1, lat1 = bbox(s.coords)
-        reason = s.closed_reason[:200]
-        is_open, closed_reason = ground.state(geometry, reason)
-        report.closed += not is_open
-        wanted[s.key] = {
-            "trail_id": trail_ids[s.trail],
-            "start_id": junction_ids[s.start],
-            "end_id": junction_ids[s.end],
-            # Measured on the stored (rounded) vertices, so that an export read
-            # back in measures the same to the centimetre.
-            "length_m": round(line_length_m(geometry), 2),
-            "geometry": geometry,
-            "ascent_m": ascent,
-            "descent_m": descent,
-            "min_lon": _r(lon0),
-            "min_lat": _r(lat0),
-            "max_lon": _r(lon1),
-            "max_lat": _r(lat1),
-            "is_open": is_open,
-            "closed_reason": closed_reason,
-            "file_closed_reason": reason,
-            "other_names": [name[:300] for name in s.names],
-        }
-    report.unplaced = [f"{c.label}, closed: {c.reason}" for c in ground.unplaced()]
+
+    def rows() -> Iterator[tuple[str, dict[str, Any]]]:
+        for s in net.segments:
+            yield s.key, _segment_row(s, junction_ids, trail_ids, ground, report)
+
     fields = ["trail_id", "start_id", "end_id", "length_m", "geometry", "other_names"]
     fields += ["ascent_m", "descent_m", "min_lon", "min_lat", "max_lon", "max_lat"]
     fields += ["is_open", "closed_reason", "file_closed_reason"]
-    return _sync(Segment, source, wanted, fields, keep=_keep_line_elevation)
+    wanted = Rows(lambda: {s.key for s in net.segments}, rows)
+    counts = _sync(Segment, source, wanted, fields, keep=_keep_line_elevation)
+    report.unplaced = [f"{c.label}, closed: {c.reason}" for c in ground.unplaced()]
+    return counts
+
+
+def _segment_row(
+    s: ParsedSegment,
+    junction_ids: dict[str, int],
+    trail_ids: dict[str, int],
+    ground: Ground,
+    report: ImportReport,
+) -> dict[str, Any]:
+    geometry = [[round(lon, 7), round(lat, 7)] for lon, lat in s.coords]  # as _r
+    ascent = descent = None
+    if s.elevations and any(e is not None for e in s.elevations):
+        # Vertices without elevation (a GPS without a fix, a line joined on
+        # from one without) stay [lon, lat]; climb counts the rest.
+        for point, ele in zip(geometry, s.elevations):
+            if ele is not None:
+                point.append(round(ele, 1))
+        ascent, descent = climb(_profile(geometry))
+    lon0, lat0, lon1, lat1 = bbox(s.coords)
+    reason = s.closed_reason[:200]
+    is_open, closed_reason = ground.state(geometry, reason)
+    report.closed += not is_open
+    return {
+        "trail_id": trail_ids[s.trail],
+        "start_id": junction_ids[s.start],
+        "end_id": junction_ids[s.end],
+        # Measured on the stored (rounded) vertices, so that an export read
+        # back in measures the same to the centimetre.
+        "length_m": round(line_length_m(geometry), 2),
+        "geometry": geometry,
+        "ascent_m": ascent,
+        "descent_m": descent,
+        "min_lon": _r(lon0),
+        "min_lat": _r(lat0),
+        "max_lon": _r(lon1),
+        "max_lat": _r(lat1),
+        "is_open": is_open,
+        "closed_reason": closed_reason,
+        "file_closed_reason": reason,
+        "other_names": [name[:300] for name in s.names],
+    }
 
 
 def _ground(source: Source) -> Ground:
@@ -622,10 +736,11 @@ def _sync_routes(source: Source, net: Network) -> TableCounts:
         )
     )
     _delete(Link, [pk for pair, pk in have.items() if pair not in want])
-    Link.objects.bulk_create(
-        [Link(walkingroute_id=r, segment_id=s) for r, s in want if (r, s) not in have],
-        batch_size=BATCH,
-    )
+    new = [
+        {"walkingroute_id": r, "segment_id": s} for r, s in want if (r, s) not in have
+    ]
+    for chunk in _chunks(new, BATCH):
+        _create(Link, chunk)
     return counts
 
 

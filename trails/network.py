@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import Any
@@ -74,7 +74,7 @@ KIND_ORDER = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class RawWay:
     """One line as a file describes it, before it is split at junctions."""
 
@@ -134,7 +134,7 @@ class RawPoint:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Trail:
     key: str
     name: str
@@ -145,7 +145,7 @@ class Trail:
     staff_fields: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Junction:
     key: str
     lon: float
@@ -153,7 +153,7 @@ class Junction:
     ele: float | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     key: str
     trail: str  # Trail.key
@@ -169,7 +169,7 @@ class Segment:
     shared: int = 1  # how many lines run over this ground
 
 
-@dataclass
+@dataclass(slots=True)
 class Place:
     key: str
     name: str
@@ -265,12 +265,17 @@ def position_key(lon: float, lat: float) -> str:
 
 def _vertex_keys(way: RawWay) -> list[str]:
     if way.vertex_ids is not None:
-        return list(way.vertex_ids)
+        return way.vertex_ids  # read only, like the way itself
     return [position_key(lon, lat) for lon, lat in way.coords]
 
 
-def _dedupe(way: RawWay, keys: list[str]) -> tuple[list[str], list[int]]:
-    """Drop consecutive repeats of a vertex; return kept keys and their indexes."""
+def _dedupe(keys: list[str]) -> tuple[list[str], Sequence[int]]:
+    """Drop consecutive repeats of a vertex; return kept keys and their indexes.
+
+    Most lines repeat none: they keep their own list of keys and a range, rather
+    than two more lists of every vertex of a country."""
+    if all(a != b for a, b in zip(keys, islice(keys, 1, None))):
+        return keys, range(len(keys))
     kept_keys: list[str] = []
     kept_idx: list[int] = []
     for i, key in enumerate(keys):
@@ -317,6 +322,8 @@ class _VertexIndex:
 
 
 Edge = tuple[str, str]  # a pair of consecutive vertex keys, in sorted order
+# A line with its vertex keys (no consecutive repeats) and their indexes in it.
+Prepared = tuple[RawWay, list[str], Sequence[int]]
 
 
 def build_network(
@@ -326,10 +333,10 @@ def build_network(
     routes: Iterable[RawRoute] = (),
 ) -> Network:
     """Split `ways` at their junctions and attach `points`; see the module docstring."""
-    prepared: list[tuple[RawWay, list[str], list[int]]] = []
+    prepared: list[Prepared] = []
     skipped = 0
     for way in ways:
-        keys, idx = _dedupe(way, _vertex_keys(way))
+        keys, idx = _dedupe(_vertex_keys(way))
         if len(keys) < 2:
             skipped += 1
             continue
@@ -389,10 +396,9 @@ def build_network(
             if keys[i - 1] == keys[i + 1] or on[i - 1] != on[i]:
                 junction_keys.add(keys[i])
 
-    places = _attach_points(prepared, list(points), attach_m, junction_keys)
+    places = _attach_points(prepared, list(points), attach_m, junction_keys, shared)
 
     net = Network(places=places, skipped_ways=skipped)
-    rank = [_walkability(way) for way, _, _ in prepared]
     emitted: set[Edge] = set()  # shared ground, and ground a line walks twice
     trail_keys: set[str] = set()
     for n, (way, keys, idx) in enumerate(prepared):
@@ -414,17 +420,26 @@ def build_network(
         for p, (a, b) in enumerate(pieces):
             first = _edge(keys[a], keys[a + 1])
             on = carried(n, first)
-            owner = min(on, key=lambda m: rank[m]) if len(on) > 1 else n
+            owner = (
+                min(on, key=lambda m: _walkability(prepared[m][0]))
+                if len(on) > 1
+                else n
+            )
             if owner != n or first in emitted:
                 continue  # another line (or this one, earlier) has this ground
             if twice[n] or len(on) > 1:
                 emitted.update(_edge(*keys[i : i + 2]) for i in range(a, b))
-            coords = [way.coords[idx[i]] for i in range(a, b + 1)]
-            elevations = (
-                [way.elevations[idx[i]] for i in range(a, b + 1)]
-                if way.elevations
-                else None
-            )
+            if len(pieces) == 1 and len(way.coords) == b + 1 - a:
+                # the whole line, every vertex kept (a country's export): its
+                # own lists, which nothing changes once the network is built
+                coords, elevations = way.coords, way.elevations or None
+            else:
+                coords = [way.coords[idx[i]] for i in range(a, b + 1)]
+                elevations = (
+                    [way.elevations[idx[i]] for i in range(a, b + 1)]
+                    if way.elevations
+                    else None
+                )
             for i in (a, b):
                 _add_junction(net, keys[i], way, idx[i])
             # A line that is one segment of a trail already has the segment's id.
@@ -482,9 +497,7 @@ def _other_names(way: RawWay, others: list[RawWay]) -> list[str]:
     return list(names)
 
 
-def _routes(
-    prepared: list[tuple[RawWay, list[str], list[int]]], routes: Iterable[RawRoute]
-) -> list[RawRoute]:
+def _routes(prepared: list[Prepared], routes: Iterable[RawRoute]) -> list[RawRoute]:
     """The routes some line is on: as described, or named by their id alone."""
     described = {r.source_id: r for r in routes}
     used = dict.fromkeys(r for way, _, _ in prepared for r in way.routes)
@@ -517,20 +530,39 @@ def _pieces(keys: list[str], junction_keys: set[str]) -> list[tuple[int, int]]:
 
 
 def _attach_points(
-    prepared: list[tuple[RawWay, list[str], list[int]]],
+    prepared: list[Prepared],
     points: list[RawPoint],
     attach_m: float,
     junction_keys: set[str],
+    shared: set[str],
 ) -> list[Place]:
     if not points:
         return []
     index = _VertexIndex(attach_m, points[0].lat)
+    # Only a vertex in a cell next to some point's can be its nearest, and only
+    # the vertices points name need their position kept: a country's millions of
+    # other vertices need no entry anywhere.
+    near = {
+        (cx + dx, cy + dy)
+        for cx, cy in {index._cell(p.lon, p.lat) for p in points}
+        for dx in (-1, 0, 1)
+        for dy in (-1, 0, 1)
+    }
+    named = {p.junction for p in points if p.junction is not None}
     positions: dict[str, LonLat] = {}
+    seen: set[str] = set()  # vertices on several lines: the first line's place
     for way, keys, idx in prepared:
         for key, i in zip(keys, idx):
-            if key not in positions:
-                positions[key] = way.coords[i]
-                index.add(key, *way.coords[i])
+            if key in shared:
+                if key in seen:
+                    continue
+                seen.add(key)
+            lon, lat = way.coords[i]
+            if key in named:
+                positions[key] = (lon, lat)
+            if index._cell(lon, lat) in near:
+                index.add(key, lon, lat)
+    del seen
     places = []
     for p in points:
         place = Place(p.source_id, p.name, p.kind, p.lon, p.lat, p.ele)

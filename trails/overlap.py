@@ -75,7 +75,6 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
-from trails.alongside import alongside
 from trails.geo import LonLat, degrees_for_metres, haversine_m, line_length_m
 from trails.network import RawWay, position_key
 from trails.snapping import MERGE_M, METRES_PER_DEGREE, _copy, _fraction, _project
@@ -172,6 +171,10 @@ def merge_parallel(
         return ways, 0.0
     gap_m = SELF_GAP_TOLERANCES * tolerance_m + min_m
     turn_gap_m = TURN_GAP_TOLERANCES * tolerance_m
+    # numpy (some 20 MB) only when there are lines to compare: not in a web
+    # process that never imports, nor for a file of our own export
+    from trails.alongside import alongside
+
     found = alongside(
         [ways[i].coords for i in usable],
         tolerance_m,

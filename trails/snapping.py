@@ -59,9 +59,11 @@ class _Hit:
 def snap_line_ends(
     ways: list[RawWay], tolerance_m: float = DEFAULT_TOLERANCE_M
 ) -> tuple[list[RawWay], int]:
-    """Copies of `ways` with dangling ends snapped onto nearby lines, and how many
-    ends moved. The input ways are not modified."""
-    ways = [_copy(w) for w in ways]
+    """`ways` with dangling ends snapped onto nearby lines, and how many ends
+    moved. The input ways are not modified: lines that can move are copies."""
+    # Lines with vertex ids are never snapped (nor looked at): they need no copy,
+    # and a country's export is all such lines.
+    ways = [w if w.vertex_ids is not None else _copy(w) for w in ways]
     snappable = [
         i for i, w in enumerate(ways) if w.vertex_ids is None and len(w.coords) >= 2
     ]
@@ -77,17 +79,8 @@ def snap_line_ends(
 
 def _copy(way: RawWay) -> RawWay:
     """A copy whose lists can change, without repeated consecutive vertices (by
-    id, else by position: build_network drops them anyway) so that every vertex
-    is a point a line passes through once."""
-    if way.vertex_ids is not None:
-        ids = way.vertex_ids
-        keep = [n for n, key in enumerate(ids) if n == 0 or key != ids[n - 1]]
-        return replace(
-            way,
-            coords=[way.coords[n] for n in keep],
-            vertex_ids=[ids[n] for n in keep],
-            elevations=[way.elevations[n] for n in keep] if way.elevations else None,
-        )
+    position: build_network drops them anyway) so that every vertex is a point a
+    line passes through once."""
     keys = [position_key(lon, lat) for lon, lat in way.coords]
     keep = [n for n, key in enumerate(keys) if n == 0 or key != keys[n - 1]]
     return replace(

@@ -8,7 +8,15 @@ from django.core.management import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from trails.models import DataVersion, Segment, Source, Trail, Trailhead, WalkingRoute
+from trails.models import (
+    Campsite,
+    DataVersion,
+    Segment,
+    Source,
+    Trail,
+    Trailhead,
+    WalkingRoute,
+)
 from trails.network import components
 from trails.tests.features import line, point
 from trails.tests.test_geojson import COLORADO_TRAILHEADS
@@ -86,6 +94,35 @@ def test_hand_drawn_lines_become_the_network_you_can_see(
     command("import_trails", path, source="tiny")
     assert Segment.objects.filter(source__name="tiny").count() == segments
     assert len(network_of("tiny")) == parts
+
+
+def test_text_is_stored_as_the_file_writes_it_backslashes_and_all(
+    command, geojson_file
+):
+    # PostgreSQL imports write rows with COPY, whose text format escapes these.
+    odd = 'C:\\trails\\N "quoted" \\N \\t it\'s Ærøskøbing 山道 🥾'
+    path = geojson_file(
+        line(
+            [A, B],
+            fid="l\\1",
+            name=odd,
+            other_names=[odd + " too"],
+            routes=[odd],
+            closed_reason="washed out \\ rebuilt",
+        ),
+        point(10.0, 45.0, fid="t\\1", kind="trailhead", name=odd),
+        point(10.001, 45.0, fid="c\\1", kind="camp_site", name=odd, website=odd),
+    )
+    command("import_trails", path, source="odd")
+    segment = Segment.objects.get(source__name="odd")
+    assert segment.trail.name == odd and segment.trail.external_id == "l\\1"
+    assert segment.other_names == [odd + " too"]
+    assert segment.closed_reason == "washed out \\ rebuilt"
+    assert list(segment.routes.values_list("name", flat=True)) == [odd]
+    trailhead = Trailhead.objects.get(source__name="odd")
+    assert (trailhead.name, trailhead.external_id) == (odd, "t\\1")
+    camp = Campsite.objects.get(source__name="odd")
+    assert (camp.name, camp.website) == (odd, odd)
 
 
 def test_a_trailhead_beyond_the_attach_distance_is_reported_not_attached(

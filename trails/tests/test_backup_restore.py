@@ -110,7 +110,7 @@ def test_an_export_restores_the_same_network_into_an_empty_database(
         "red:white:red_lower:11:black",
         "red-white marks",
     )
-    assert gr11.segments.count() == 185
+    assert gr11.segments.count() == 193
     assert Segment.objects.walkable().filter(source=restored).count() == walkable
     climbs = Segment.objects.filter(source=restored, ascent_m__isnull=False)
     assert climbs.count() == len(after["segments"])  # elevation came back everywhere

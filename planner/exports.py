@@ -12,8 +12,8 @@ from typing import Any
 
 import gpxpy.gpx
 
-from planner.plans import TripQuery
 from planner.templatetags.units import distance, height
+from planner.trip import TripQuery
 
 
 def _description(loop: dict[str, Any], query: TripQuery) -> str:

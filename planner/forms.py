@@ -12,12 +12,12 @@ import math
 from django import forms
 
 from planner.places import resolve
-from planner.plans import WALK_KMH, TripQuery
 from planner.solver import DEFAULT_BUDGET_S, MAX_BUDGET_S
-from trails.geo import METRES_PER_MILE, UNIT_METRES
+from planner.trip import TripQuery
+from planner.units import UNIT_METRES, UNIT_NAMES, WALK_KMH
+from trails.geo import METRES_PER_MILE
 from trails.models import Trail, Trailhead, WalkingRoute
 
-UNIT_NAMES = {"mi": "miles", "km": "kilometres"}
 DEFAULT_ALTERNATIVES = 3
 # Limits in miles; shown converted when the hiker picks kilometres.
 MAX_DRIVE_MI = 500

@@ -26,21 +26,15 @@ from django.utils.http import urlencode
 from django.views.decorators.http import condition, require_GET
 
 from planner import caching, exports, links, walks
+from planner.documents import trailhead_doc
 from planner.forms import ApiTripForm, TripForm, change_form, page_params
 from planner.limits import RateLimited, check_plan_rate
 from planner.places import GEONAMES_ATTRIBUTION
-from planner.plans import (
-    ESTIMATOR,
-    PLAN_CACHE_SECONDS,
-    TripQuery,
-    describe,
-    make_plan,
-    trailhead_doc,
-    trailheads_in_range,
-    version_of,
-)
+from planner.plans import PLAN_CACHE_SECONDS, cached_plan, compute_plan, version_of
 from planner.presenters import api_plan_doc, page_context, trailhead_api_doc
 from planner.solver import DEFAULT_BUDGET_S
+from planner.starts import ESTIMATOR, trailheads_in_range
+from planner.trip import TripQuery, describe
 from trails.geo import METRES_PER_MILE
 from trails.models import DataVersion, Source, Trail, Trailhead, WalkingRoute
 
@@ -190,9 +184,14 @@ def _too_many(request, limited: RateLimited):
 
 
 def _planned(request, query: TripQuery):
-    return make_plan(
-        query, before_solving=lambda: check_plan_rate(request, query.budget_s)
-    )
+    """The plan, from the cache when it is there; a new one is paid for out of
+    the client's rate limit first (RateLimited when it does not fit)."""
+    version = version_of(query)
+    plan = cached_plan(query, version)
+    if plan is None:
+        check_plan_rate(request, query.budget_s)
+        plan = compute_plan(query, version)
+    return plan
 
 
 def _sources():

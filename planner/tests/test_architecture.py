@@ -16,6 +16,8 @@ PURE = [
     "planner.compare",
     "planner.searchtext",
     "planner.drive",
+    "planner.trip",
+    "planner.units",
     "trails.formats",
     "trails.osm",
     "trails.geojson",

@@ -29,7 +29,8 @@ def plan_doc(query: TripQuery, drive_note: str) -> dict[str, Any]:
     return {
         "query": asdict(query),
         "status": "ok",
-        "message": None,
+        "message": None,  # why there is no loop, when it needs no numbers
+        "no_loop": None,  # else why, as a `NoLoop` (metres), for presenters to word
         "loops": [],
         "trailheads_in_range": 0,
         "nearest_trailhead": None,

@@ -144,7 +144,7 @@ class TripForm(forms.Form):
     # What the hiker found (a trail or route page's buttons): every loop starts
     # at this trailhead, or walks some of this trail or waymarked route.
     trailhead = forms.ModelChoiceField(
-        queryset=Trailhead.objects.filter(junction__isnull=False),
+        queryset=Trailhead.objects.attached(),
         required=False,
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": "No trailhead with this id is on the map."},

@@ -183,7 +183,7 @@ class GraphCache:
         graph = load_graph(*box)
         keep = set(
             Trailhead.objects.in_bbox(*box)
-            .filter(junction__isnull=False)
+            .attached()
             .values_list("junction_id", flat=True)
         ) | set(
             Campsite.objects.in_bbox(*box)

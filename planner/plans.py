@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import asdict
 from typing import Any
 
 from planner import caching, walks
@@ -23,6 +24,7 @@ from planner.documents import beds_in, loop_doc, plan_doc, trailhead_doc
 from planner.graph_cache import GRAPHS, TooMuchNetwork, region_to_load
 from planner.regions import load_geometry
 from planner.solver import Start, solve
+from planner.solver.result import NoLoop
 from planner.starts import (
     ESTIMATOR,
     FAR_M,
@@ -99,11 +101,7 @@ def _plan(query: TripQuery) -> dict[str, Any]:
         trailheads, box = region_to_load(trailheads, query.hike_m)
     except TooMuchNetwork:
         plan["status"] = "no_loop"
-        plan["message"] = (
-            f"A walk of {query.hike_m / 1000:.0f} km reaches more trail than "
-            "LoopGenie can search at once; try a shorter walk or more days "
-            "with a shorter total."
-        )
+        plan["no_loop"] = asdict(NoLoop("too_much_network", target_m=query.hike_m))
         return plan
     prepared, graph = GRAPHS.get(box)
     starts = [
@@ -137,7 +135,7 @@ def _plan(query: TripQuery) -> dict[str, Any]:
     plan["closest_lengths_m"] = [round(m, 1) for m in result.closest_lengths_m]
     if not result.loops:
         plan["status"] = "no_loop"
-        plan["message"] = result.reason
+        plan["no_loop"] = asdict(result.reason)
     plan["attributions"] = Source.objects.credits(graph.graph.get("sources", []))
     plan["stats"].update(
         solve_s=round(solve_s, 3),
@@ -171,10 +169,9 @@ def _no_trailhead(
         plan["message"] = "That trailhead is no longer on the trail network."
     elif walk is not None:
         near = min(walks.START_NEAR_M, query.hike_m / 2)
-        plan["message"] = (
-            f"No trailhead {'in range ' if query.lat is not None else ''}"
-            f"is within {near / 1000:.1f} km of {walk.name}."
-        )
+        in_range = "in range" if query.lat is not None else ""
+        why = NoLoop("walk_far", target_m=near, start=in_range, walk=walk.name)
+        plan["no_loop"] = asdict(why)
     else:
         near = plan["nearest_trailhead"] = nearest_trailhead(query.lat, query.lon)
         if near is None or near["drive_m"] > FAR_M:

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from typing import Any
 
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from planner import compare, links, profiles
+from planner.reasons import words
+from planner.solver.result import NoLoop
 from planner.starts import WALK_TO_TRAILHEAD_M
 from planner.trip import TripQuery
 from planner.units import UNIT_METRES, feet, miles
-from trails.geo import FEET_PER_METRE, METRES_PER_MILE
+from trails.geo import FEET_PER_METRE
 
 REGION_DRIVE = {"mi": 30, "km": 50}  # a plan from a region's middle reaches its trails
 
@@ -52,8 +53,10 @@ def message_for(doc: dict[str, Any], query: TripQuery) -> str | None:
     """One plain sentence when the answer is not simply 'here are your loops'."""
     per_unit = UNIT_METRES[query.units]
     unit = "miles" if query.units == "mi" else "km"
+    if doc.get("no_loop"):
+        return words(NoLoop(**doc["no_loop"]), query.units)
     if doc["status"] == "no_trailhead" and doc["message"]:
-        return _in_units(doc["message"], query)
+        return doc["message"]
     if doc["status"] == "no_trailhead":
         near = doc["nearest_trailhead"]
         if near is None:
@@ -77,28 +80,13 @@ def message_for(doc: dict[str, Any], query: TripQuery) -> str | None:
             f"{near['drive_m'] / per_unit:.0f} {unit} away."
         )
     if doc["status"] == "no_loop":
-        reason = doc["message"] or "No loop of that length fits the trails in range."
-        return _in_units(reason, query)
+        return doc["message"] or "No loop of that length fits the trails in range."
     if doc["timed_out"] and not _clean(doc["loops"][0], query):
         return (
             "The search ran out of time; these are the best loops it found, "
             "and a better one may exist."
         )
     return None
-
-
-def _in_units(text: str, query: TripQuery) -> str:
-    return text if query.units == "km" else _km_tomiles(text)
-
-
-KM = re.compile(r"(\d+(?:\.\d+)?) km\b")
-
-
-def _km_tomiles(text: str) -> str:
-    """The solver explains itself in km; say it in miles for a hiker who asked so."""
-    return KM.sub(
-        lambda m: f"{float(m.group(1)) * 1000 / METRES_PER_MILE:.1f} mi", text
-    )
 
 
 def _clean(loop: dict[str, Any], query: TripQuery) -> bool:

@@ -18,6 +18,7 @@ PURE = [
     "planner.drive",
     "planner.trip",
     "planner.units",
+    "planner.reasons",
     "trails.formats",
     "trails.osm",
     "trails.geojson",

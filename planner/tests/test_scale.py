@@ -76,6 +76,20 @@ def test_a_walk_that_needs_more_network_than_the_most_is_refused_plainly(
     assert "more trail than LoopGenie can search at once" in body["message"]
 
 
+def test_a_refused_walk_is_said_in_the_length_the_hiker_asked_for(
+    client, fresh, monkeypatch
+):
+    # 6 miles, not "10 km" rounded and then turned into "6.2 mi"
+    monkeypatch.setattr(graph_cache, "LOAD_SEGMENTS", 100)
+    monkeypatch.setattr(graph_cache, "MAX_SEGMENTS", 200)
+    assert api(client, **FAR).json()["message"].startswith("A walk of 6.0 mi ")
+    page = client.get(
+        reverse("planner:plan"),
+        {"start": "Andorra la Vella", "drive": "100", "hike": "10", "units": "km"},
+    )
+    assert "A walk of 10.0 km reaches more trail" in page.content.decode()
+
+
 def _query(**fields):
     form = ApiTripForm({"start": "Andorra la Vella", "units": "mi"} | fields)
     assert form.is_valid(), form.errors

@@ -18,7 +18,7 @@ from planner.solver import Loop, Stage
 from planner.trip import TripQuery
 from planner.units import walking_hours
 from trails.dem import climb
-from trails.geo import haversine_m
+from trails.geo import haversine_m, part_of_line
 from trails.models import Campsite, Trailhead
 
 PROFILE_POINTS = 160
@@ -94,14 +94,17 @@ def bed_doc(camp: Campsite) -> dict[str, Any]:
 
 
 def _oriented(graph, step, lines: dict) -> tuple[list, list | None]:
-    """The step's line in walking order, and its elevations where all are known."""
-    data = graph.edges[step.from_node, step.to_node, step.segment_id]
+    """The step's line in walking order, and its elevations where all are known:
+    for a step that walks part of its segment (an out-and-back turning partway),
+    that part."""
+    data = graph.edges[step.from_node, step.far_node, step.segment_id]
     line = lines[step.segment_id][0]
+    if data["start"] != step.from_node:
+        line = line[::-1]
+    if step.span_m is not None:
+        line = part_of_line(line, *(m / data["length"] for m in step.span_m))
     coords = [(c[0], c[1]) for c in line]
     eles = [c[2] for c in line] if all(len(c) > 2 for c in line) else None
-    if data["start"] != step.from_node:
-        coords = coords[::-1]
-        eles = eles[::-1] if eles else None
     return coords, eles
 
 
@@ -124,7 +127,7 @@ def loop_doc(
     on_route: dict[Any, float] = {}
     step_ends: list[int] = []  # per step: index in `line` where it ends
     for step in loop.steps:
-        edge = graph.edges[step.from_node, step.to_node, step.segment_id]
+        edge = graph.edges[step.from_node, step.far_node, step.segment_id]
         route_ids = edge.get("routes", ())
         for r in route_ids:
             on_route[r] = on_route.get(r, 0.0) + step.length_m
@@ -138,6 +141,13 @@ def loop_doc(
                 "length_m": round(step.length_m, 1),
                 "repeated": step.repeated,
                 "routes": list(route_ids),
+                # an out-and-back turning partway along this segment: how far
+                # along it the walk turns back (on the step out), else None
+                "turn_m": (
+                    round(step.span_m[1], 1)
+                    if step.span_m is not None and step.span_m[0] == 0
+                    else None
+                ),
             }
         )
         cue_steps.append(

@@ -51,6 +51,9 @@ class Kept:
     drive_m: float
     hike_m: float
     question: dict[str, str]  # the plan page's parameters
+    # an out-and-back that turns back partway along a segment: the index of the
+    # step out to the turn, and the metres walked along it
+    turn: tuple[int, float] | None = None
 
 
 def token(loop: dict[str, Any], query: TripQuery, params: dict) -> str:
@@ -72,6 +75,9 @@ def token(loop: dict[str, Any], query: TripQuery, params: dict) -> str:
         "h": round(query.hike_m),
         "q": {k: v for k, v in params.items() if v not in ("", None)},
     }
+    turns = [i for i, seg in enumerate(loop["segments"]) if seg.get("turn_m")]
+    if turns:
+        data["u"] = [turns[0], loop["segments"][turns[0]]["turn_m"]]
     # No timestamp (`signing.dumps` adds one): one loop, one link, for good.
     return signing.Signer(salt=SALT).sign_object(data, compress=True)
 
@@ -93,6 +99,7 @@ def read(value: str) -> Kept:
             drive_m=float(data["d"]),
             hike_m=float(data["h"]),
             question={str(k): str(v) for k, v in dict(data["q"]).items()},
+            turn=(int(data["u"][0]), float(data["u"][1])) if "u" in data else None,
         )
     except (KeyError, TypeError, ValueError, IndexError) as error:
         raise signing.BadSignature("not a loop") from error
@@ -133,7 +140,7 @@ def plan_of(kept: Kept, units: str) -> tuple[dict[str, Any], TripQuery]:
     th = Trailhead.objects.filter(pk=kept.trailhead_id).first()
     if th is None or th.junction_id is None or th.junction_id not in graph:
         raise Gone("This loop's trailhead is no longer on the trail network.", again)
-    steps = _steps(graph, th.junction_id, kept.segment_ids)
+    steps = _steps(graph, th.junction_id, kept.segment_ids, kept.turn)
     if steps is None:
         raise Gone("This loop's trails no longer join up.", again)
     loop = _loop(kept, th, graph, steps)
@@ -165,35 +172,45 @@ def plan_of(kept: Kept, units: str) -> tuple[dict[str, Any], TripQuery]:
     return doc, query
 
 
-def _steps(graph, start, ids: list[int]) -> list[Step] | None:
-    """The segments walked in order from `start`, or None when they do not join."""
+def _steps(
+    graph, start, ids: list[int], turn: tuple[int, float] | None = None
+) -> list[Step] | None:
+    """The segments walked in order from `start`, or None when they do not join.
+    With `turn` (step index, metres), that step and the next walk part of their
+    segment, out and back (`Step.span_m`)."""
     by_id = {k: (u, v, data) for u, v, k, data in graph.edges(keys=True, data=True)}
     at, steps = start, []
-    for sid in ids:
+    for i, sid in enumerate(ids):
         u, v, data = by_id[sid]
         if at not in (u, v):
             return None
         to = v if at == u else u
+        span = None
+        if turn is not None and i in (turn[0], turn[0] + 1):
+            metres = min(max(turn[1], 0.0), data["length"])
+            span = (0.0, metres) if i == turn[0] else (metres, 0.0)
         steps.append(
             Step(
                 segment_id=sid,
                 from_node=at,
-                to_node=to,
+                to_node=to if span is None else at,
                 reversed=data["start"] != at,
-                length_m=data["length"],
+                length_m=data["length"] if span is None else abs(span[1] - span[0]),
                 trail=data.get("trail", ""),
                 kind=data.get("kind", "path"),
                 connector=bool(data.get("connector")),
-                repeated=ids.count(sid) > 1,
+                repeated=ids.count(sid) > 1 or span is not None,
+                span_m=span,
+                toward=None if span is None else to,
             )
         )
-        at = to
+        at = steps[-1].to_node
     return steps if at == start else None
 
 
 def _loop(kept: Kept, th: Trailhead, graph, steps: list[Step]) -> Loop:
     length = sum(s.length_m for s in steps)
-    counts = Counter(s.segment_id for s in steps)
+    counts = Counter(s.segment_id for s in steps if s.span_m is None)
     lengths = {s.segment_id: s.length_m for s in steps}
     camps = dict(
         Campsite.objects.filter(
@@ -212,14 +229,17 @@ def _loop(kept: Kept, th: Trailhead, graph, steps: list[Step]) -> Loop:
     ascent: float | None = 0.0
     descent: float | None = 0.0
     for s in steps:
-        data = graph.edges[s.from_node, s.to_node, s.segment_id]
+        data = graph.edges[s.from_node, s.far_node, s.segment_id]
         up, down = data.get("ascent"), data.get("descent")
         if s.reversed:
             up, down = down, up
         if up is None or down is None or ascent is None or descent is None:
             ascent = descent = None
-        else:
+        elif s.span_m is None:
             ascent, descent = ascent + up, descent + down
+        else:  # part of it, out or back: about its share, evenly up and down
+            share = s.length_m / data["length"] * (up + down) / 2
+            ascent, descent = ascent + share, descent + share
     return Loop(
         rank=kept.rank,
         start=Start(th.junction_id, th.id, th.name, kept.drive_m),
@@ -228,7 +248,8 @@ def _loop(kept: Kept, th: Trailhead, graph, steps: list[Step]) -> Loop:
         coords=[],
         length_m=length,
         error_m=length - kept.hike_m,
-        repeated_m=sum((c - 1) * lengths[s] for s, c in counts.items()),
+        repeated_m=sum((c - 1) * lengths[s] for s, c in counts.items())
+        + sum(s.length_m for s in steps if s.span_m is not None) / 2,
         connector_m=sum(s.length_m for s in steps if s.connector),
         ascent_m=ascent,
         descent_m=descent,

@@ -142,6 +142,7 @@ def api_plan_doc(
                         "kind": s["kind"],
                         "routes": s["routes"],
                         "miles": miles(s["length_m"]),
+                        "turn_miles": miles(s.get("turn_m")),
                     }
                     for s in loop["segments"]
                 ],

@@ -44,6 +44,37 @@ def line_length_m(coords: Sequence[Sequence[float]]) -> float:
     return 2 * EARTH_RADIUS_M * total
 
 
+def part_of_line(
+    coords: Sequence[Sequence[float]], start: float, end: float
+) -> list[tuple[float, ...]]:
+    """The stretch of a polyline between two shares of its length (0 is its first
+    vertex, 1 its last), from `start` to `end`: reversed when `end` < `start`.
+    The cut ends are interpolated, elevation too when the vertices carry it."""
+    lo, hi = sorted((min(max(start, 0.0), 1.0), min(max(end, 0.0), 1.0)))
+    total = line_length_m(coords) if len(coords) > 1 else 0.0
+    at = [0.0]
+    for a, b in zip(coords, coords[1:]):
+        at.append(at[-1] + haversine_m(a[0], a[1], b[0], b[1]))
+
+    def point(metres: float) -> tuple[float, ...]:
+        for i in range(1, len(coords)):
+            if at[i] >= metres or i == len(coords) - 1:
+                span = at[i] - at[i - 1]
+                f = (metres - at[i - 1]) / span if span > 0 else 0.0
+                f = min(max(f, 0.0), 1.0)
+                a, b = coords[i - 1], coords[i]
+                return tuple(x + f * (y - x) for x, y in zip(a, b))
+        return tuple(coords[0])
+
+    if total <= 0:
+        out = [tuple(coords[0]), tuple(coords[-1])]
+    else:
+        lo_m, hi_m = lo * total, hi * total
+        inside = [tuple(c) for c, m in zip(coords, at) if lo_m < m < hi_m]
+        out = [point(lo_m), *inside, point(hi_m)]
+    return out[::-1] if end < start else out
+
+
 def bbox(coords: Iterable[Sequence[float]]) -> tuple[float, float, float, float]:
     """(min_lon, min_lat, max_lon, max_lat) of some vertices."""
     lons, lats = zip(*((c[0], c[1]) for c in coords))

@@ -36,7 +36,7 @@ What "best" means (`costs.py`, `ranking.py`)
 --------------------------------------------
 A closed walk from one trailhead back to it, its length within the tolerance,
 ranked by a hiker's cost: each metre weighed by what it is (waymarked route 1.0,
-named trail 1.15, unnamed path or track 1.35, road 3.0, walked a second time 6.0
+named trail 1.3, unnamed path or track 1.6, road 3.0, walked a second time 6.0
 more), 150 m per change of trail followed, a quarter of the target plus 8 per metre
 for a length outside 1% of the target (within 1% counts as exact), and 0.05 per
 metre of drive; normalised to the target length. `costs.py` says why each weight.

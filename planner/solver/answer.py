@@ -11,11 +11,18 @@ import networkx as nx
 import numpy as np
 
 from planner.solver import costs, nights
-from planner.solver.network import ROWS, Layer, Prepared, prepare, reach_worth
+from planner.solver.network import (
+    ROWS,
+    Layer,
+    OrigEdge,
+    Prepared,
+    prepare,
+    reach_worth,
+)
 from planner.solver.result import Loop, NoLoop, SolveResult, Stage, Start, Step
 from planner.solver.search import Cand, Search, Task
 from planner.solver.trees import link_arrays, tree_loops, via_loops
-from trails.geo import degrees_for_metres, haversine_m
+from trails.geo import degrees_for_metres, haversine_m, part_of_line
 
 DEFAULT_BUDGET_S = 0.25
 MAX_BUDGET_S = 5.0
@@ -30,6 +37,9 @@ APART_FRACTION = 0.05
 STEMS_AFTER = 6000
 NEAR_MISS = 0.5  # after a timed-out search, closest only from half the length up
 BUILD_RESERVE = 0.05  # share of the budget (at least 5 ms) kept to build the answer
+# Share of the budget out-and-backs turning partway may take past the search's end
+# when it found no loop (a sparse network's only walks).
+TURNS_SHARE = 0.03
 # Share of the budget for loops from shortest-path trees, and their rounds at most.
 TREE_SHARE = 0.3
 TREE_ROUNDS = 12
@@ -153,6 +163,7 @@ def _solve(
         deadline=t0 + budget - min(max(BUILD_RESERVE * budget, 0.005), budget / 2),
         t0=t0,
         must_walk=must_walk,
+        turns_partway=days == 1,
     )
     loop_tasks, stem_tasks, skipped = _tasks(search, allow_stems)
     t_nights = time.perf_counter()
@@ -206,6 +217,16 @@ def _solve(
                 break
         if stopped_early or search.out_of_time():
             break
+
+    if stem_tasks and search.turns_partway and not any(c.circuit for c in search.pool):
+        # No loop or lollipop: out-and-backs that turn partway along a trail,
+        # exactly the length asked for. Only now (they never rank above a loop),
+        # nearest trailheads first, in what is left of the budget or a sliver more.
+        until = max(search.deadline, time.perf_counter()) + TURNS_SHARE * budget
+        for task in stem_tasks:
+            search.turn_inside(task)
+            if time.perf_counter() >= until:
+                break
 
     searched = all(t.done for t in loop_tasks + stem_tasks)
     if searched and not search.pool and not search.out_of_time():
@@ -568,49 +589,76 @@ def _build(
 ) -> Loop:
     prep = search.prep
     graph = prep.graph
-    hops = [(lid, fwd, True) for lid, fwd in cand.stem]
-    hops += [(lid, fwd, False) for lid, fwd in cand.circuit]
-    hops += [(lid, not fwd, True) for lid, fwd in reversed(cand.stem)]
+    out = [(lid, fwd, True) for lid, fwd in cand.stem]
+    walked: list[tuple[OrigEdge, bool, tuple[float, float] | None]] = [
+        (edge, repeated, None)
+        for lid, fwd, repeated in out + [(lid, fwd, False) for lid, fwd in cand.circuit]
+        for edge in _edges(prep, lid, fwd)
+    ]
+    if cand.turn is not None:  # partway along a link and back
+        lid, fwd, metres = cand.turn
+        there: list[tuple[OrigEdge, bool, tuple[float, float] | None]] = []
+        for u, v, k in _edges(prep, lid, fwd):
+            length = graph.edges[u, v, k]["length"]
+            if metres < length:
+                there.append(((u, v, k), True, (0.0, metres)))
+                break
+            there.append(((u, v, k), True, None))
+            metres -= length
+        *whole, (tip, _, (_, metres)) = there
+        walked += there + [(tip, True, (metres, 0.0))]
+        walked += [((v, u, k), True, None) for (u, v, k), _, _ in reversed(whole)]
+    walked += [
+        (edge, True, None)
+        for lid, fwd in reversed(cand.stem)
+        for edge in _edges(prep, lid, not fwd)
+    ]
     steps: list[Step] = []
     coords: list[tuple[float, float]] = []
     ascent: float | None = 0.0
     descent: float | None = 0.0
-    for lid, fwd, repeated in hops:
-        edges = prep.links[lid].edges
-        walked = edges if fwd else [(v, u, k) for u, v, k in reversed(edges)]
-        for u, v, k in walked:
-            data = graph.edges[u, v, k]
-            rev = data.get("start", u) != u
-            steps.append(
-                Step(
-                    segment_id=data.get("segment_id", k),
-                    from_node=u,
-                    to_node=v,
-                    reversed=rev,
-                    length_m=data["length"],
-                    trail=data.get("trail", ""),
-                    kind=data.get("kind", "path"),
-                    connector=bool(data.get("connector")),
-                    repeated=repeated,
-                )
+    for (u, v, k), repeated, span in walked:
+        data = graph.edges[u, v, k]
+        rev = data.get("start", u) != u
+        share = 1.0 if span is None else abs(span[1] - span[0]) / data["length"]
+        steps.append(
+            Step(
+                segment_id=data.get("segment_id", k),
+                from_node=u,
+                to_node=v if span is None else u,
+                reversed=rev,
+                length_m=data["length"] * share,
+                trail=data.get("trail", ""),
+                kind=data.get("kind", "path"),
+                connector=bool(data.get("connector")),
+                repeated=repeated,
+                span_m=span,
+                toward=None if span is None else v,
             )
-            line = data.get("coords") or _node_line(graph, u, v)
-            if rev and data.get("coords"):
-                line = line[::-1]
-            for point in line:
-                point = (point[0], point[1])
-                if not coords or coords[-1] != point:
-                    coords.append(point)
-            up, down = data.get("ascent"), data.get("descent")
-            if rev:
-                up, down = down, up
-            if up is None or down is None or ascent is None or descent is None:
-                ascent = descent = None
-            else:
-                ascent += up
-                descent += down
+        )
+        line = data.get("coords") or _node_line(graph, u, v)
+        if rev and data.get("coords"):
+            line = line[::-1]
+        if span is not None:
+            ends = (span[0] / data["length"], span[1] / data["length"])
+            line = part_of_line(line, *ends)
+        for point in line:
+            point = (point[0], point[1])
+            if not coords or coords[-1] != point:
+                coords.append(point)
+        up, down = data.get("ascent"), data.get("descent")
+        if rev:
+            up, down = down, up
+        if up is None or down is None or ascent is None or descent is None:
+            ascent = descent = None
+        elif span is None:
+            ascent += up
+            descent += down
+        else:  # part of its climb, about evenly spread, up and down again
+            ascent += share * (up + down) / 2
+            descent += share * (up + down) / 2
     length = sum(s.length_m for s in steps)
-    kind = "loop" if not cand.stem else "lollipop" if cand.circuit else "out_and_back"
+    kind = "out_and_back" if not cand.circuit else "lollipop" if cand.stem else "loop"
     return Loop(
         rank=rank,
         start=search.starts[cand.start],
@@ -630,6 +678,12 @@ def _build(
             for a, b in zip(steps, steps[1:])
         ),
     )
+
+
+def _edges(prep: Prepared, lid: int, fwd: bool) -> list[OrigEdge]:
+    """A link's segments in walking order."""
+    edges = prep.links[lid].edges
+    return list(edges) if fwd else [(v, u, k) for u, v, k in reversed(edges)]
 
 
 def _node_line(graph: nx.MultiGraph, u: Hashable, v: Hashable) -> list:

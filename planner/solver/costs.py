@@ -6,10 +6,14 @@ Only ratios matter; a metre of waymarked trail is the unit. Why these weights:
 
 - `WAYMARKED` 1.0: a marked route (GR 11, a local loop) is the easiest ground to
   follow and usually the best-kept; hikers seek them out.
-- `NAMED` 1.15: a named trail is on the signposts and the maps hikers carry.
-- `UNNAMED` 1.35: an unnamed path or track is walkable but unsigned: a maze of
+- `NAMED` 1.3: a named trail is on the signposts and the maps hikers carry, but
+  not marked along its length: 3 km of it are worth 4 km of a marked route.
+- `UNNAMED` 1.6: an unnamed path or track is walkable but unsigned: a maze of
   links is what makes a route hard to follow. 2 km of it are worth avoiding with
-  a 0.5 km detour onto a named trail, not with a 2 km one.
+  a 0.5 km detour onto a named trail, or a 1.2 km one onto a marked route.
+  (1.15 and 1.35 before: the walks' share on marked routes went up with these,
+  and no fewer came within 1% of the length (docs/benchmarks.md); with 1.5 and
+  2.0, lengths began to be given up for marks.)
 - `ROAD` 3.0: walking on a road (a minor road used as a connector) is what hikers
   dislike most short of walking back the way they came; a road is taken only when
   it saves twice its length of unmarked trail.
@@ -22,7 +26,7 @@ Only ratios matter; a metre of waymarked trail is the unit. Why these weights:
   a 10-mile loop's changes to a handful when the network offers it.
 - Length: within `EXACT` (1%) of the target counts as exact and costs nothing
   extra; beyond it, `MISS` (a quarter of the target: a walk that misses the
-  length must be much better, a loop on trail against one an eighth on road, to
+  length must be much better, a loop on trail against one a seventh on road, to
   be preferred) plus `ERROR` per metre: a hiker who asked for 12 miles notices 13.
 - `MUST_WALK` 0.5 per metre of the trail or route the hiker asked to walk
   ("plan a loop that walks this"): they came for it, so it is worth twice a
@@ -44,8 +48,8 @@ from collections.abc import Mapping
 from typing import Any
 
 WAYMARKED = 1.0
-NAMED = 1.15
-UNNAMED = 1.35
+NAMED = 1.3
+UNNAMED = 1.6
 ROAD = 3.0
 REPEATED = 6.0
 TURN = 150.0

@@ -110,10 +110,15 @@ def exhaustive(
     if allow_stems:
         # of equally short stems, the one with less road (as the solver does)
         dist, paths = nx.single_source_dijkstra(usable, node, weight=_stem_weight)
+        junction = {n for n in graph if graph.degree(n) != 2 or n in keep or n == node}
         for v in dist:
-            if v == node or (graph.degree(v) == 2 and v not in keep):
+            if v not in junction:
                 continue  # a stem turns or meets its loop at a junction
             stem = _path_edges(usable, paths[v])
+            for walk in _turns_inside(usable, graph, junction, stem, v, target_m):
+                consider(*walk, False)
+            if v == node:
+                continue
             p = sum(usable.edges[e]["length"] for e in stem)
             if 2 * p > hi:
                 continue
@@ -139,6 +144,61 @@ def exhaustive(
         return None
     best[0].walks = walks
     return best[0]
+
+
+def _turns_inside(usable, graph, junction, stem, u, target_m):
+    """Out-and-backs of exactly `target_m` that turn back partway along a chain
+    of segments from junction `u` (the solver's `Search._turn_inside`): when no
+    junction is within 1% of half the length. Yields (length, road, repeated,
+    weighted, turns)."""
+    half = target_m / 2
+    slack = costs.EXACT * half
+    p = sum(usable.edges[e]["length"] for e in stem)
+    if p >= half - slack:
+        return
+    d = half - p
+    last = (frozenset(stem[-1][:2]), stem[-1][2]) if stem else None
+    keys = [usable.edges[e]["follow"] for e in stem]
+    stem_w = sum(usable.edges[e]["weighted"] for e in stem)
+    stem_road = sum(usable.edges[e]["road"] for e in stem)
+    for _, w, k in graph.edges(u, keys=True):
+        if (frozenset((u, w)), k) == last:
+            continue  # back the way the stem came
+        chain, at, nxt, key = [], u, w, k
+        while True:
+            chain.append((at, nxt, key))
+            if nxt in junction:
+                break
+            at, nxt, key = next(
+                (nxt, x, kk)
+                for _, x, kk in graph.edges(nxt, keys=True)
+                if (frozenset((nxt, x)), kk) != (frozenset((at, nxt)), key)
+            )
+        if any(not usable.has_edge(a, b, kk) for a, b, kk in chain):
+            continue
+        total = sum(usable.edges[e]["length"] for e in chain)
+        if total - d <= slack:
+            continue
+        weighted = road = 0.0
+        seq = list(keys)
+        left = d
+        for e in chain:
+            data = usable.edges[e]
+            walked = min(left, data["length"])
+            weighted += walked * data["weighted"] / data["length"]
+            road += walked if data["road"] else 0.0
+            seq.append(data["follow"])
+            left -= walked
+            if left <= 0:
+                break
+        turns = sum(a != b for a, b in zip(seq, seq[1:]))
+        yield (
+            2 * half,
+            2 * (stem_road + road),
+            half,
+            2 * (stem_w + weighted),
+            2 * turns,
+        )
 
 
 def _road(data: dict) -> float:

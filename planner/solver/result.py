@@ -23,7 +23,12 @@ class Start:
 
 @dataclass
 class Step:
-    """One graph segment of a loop, in walking order."""
+    """One graph segment of a loop, in walking order.
+
+    An out-and-back may turn back partway along a segment: two steps then walk
+    part of it, out and back, each with `span_m` (metres from `from_node` where
+    the step starts and ends: (0, d) out, (d, 0) back), `toward` the segment's
+    other end, and `from_node` == `to_node`: the walk is back where it was."""
 
     segment_id: Hashable
     from_node: Hashable
@@ -34,6 +39,14 @@ class Step:
     kind: str
     connector: bool
     repeated: bool  # part of a stem: walked out and walked back
+    span_m: tuple[float, float] | None = None
+    toward: Hashable | None = None
+
+    @property
+    def far_node(self) -> Hashable:
+        """The segment's end the step heads for (its graph edge is
+        (from_node, far_node, segment_id))."""
+        return self.to_node if self.toward is None else self.toward
 
 
 @dataclass

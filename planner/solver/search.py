@@ -38,6 +38,7 @@ COST_WEIGHT = 1.0
 IDEAL_COST = 1.03
 LONGER_FACTOR = 2.0  # look this far beyond the target for "closest longer" hints
 PIVOTS_AT_ONCE = 4  # lollipop pivots searched side by side
+TURNS_INSIDE = 64  # out-and-backs turning inside a link looked at, at most
 # shares of the target at which a walk's ways home are computed again around it
 REBOUND_AT = (0.4, 0.65, 0.85)
 JITTER = 1.0  # restarts add up to this many times a link's length to its score
@@ -63,6 +64,9 @@ class Cand:
     distinct_m: float
     sig: tuple
     cost: float = 0.0
+    # an out-and-back that turns back inside a link: (link id, walked forward,
+    # metres into it), walked out and back after the stem
+    turn: tuple[int, bool, float] | None = None
 
 
 @dataclass
@@ -104,6 +108,9 @@ class Search:
     version: int = 0  # bumps whenever the picks (and so the caps) change
     # Segments the hiker asked to walk some of ("plan a loop that walks this").
     must_walk: frozenset = frozenset()
+    # Out-and-backs may turn back anywhere along a trail, not only at junctions
+    # (one day only: a night falls at a junction).
+    turns_partway: bool = True
 
     def __post_init__(self) -> None:
         self.lo = self.target * (1 - self.tolerance)
@@ -157,8 +164,10 @@ class Search:
         length: float,
         road: float,
         repeated: float,
+        turn: tuple[int, bool, float] | None = None,
     ) -> None:
-        """Consider a closed walk found by a task; keep it if it can still matter."""
+        """Consider a closed walk found by a task; keep it if it can still matter.
+        `turn`: an out-and-back that turns back inside a link (see `Cand.turn`)."""
         if circuit:
             self.circuits_seen += 1
         else:
@@ -185,7 +194,9 @@ class Search:
             start, circuit = self._reroot(start, circuit, nodes)
             pivot = self.prep.index[self.starts[start].node]
         sig = (tuple(sorted(lid for lid, _ in circuit)), tuple(lid for lid, _ in stem))
-        cost = self.walk_cost(start, stem, circuit, length, repeated)
+        if turn is not None:
+            sig = (sig[0], (*sig[1], turn[0]), round(turn[2]))
+        cost = self.walk_cost(start, stem, circuit, length, repeated, turn)
         key = rank_key(
             cost=cost,
             out_and_back=not circuit,
@@ -209,6 +220,7 @@ class Search:
             sum(self.link_m[i] for i in links),
             sig,
             cost,
+            turn,
         )
         # The pool holds no walk that a better one in it makes redundant (shares
         # more than half its length), so it stays a pool of real alternatives.
@@ -242,6 +254,7 @@ class Search:
         circuit: Sequence[Hop],
         length: float,
         repeated: float,
+        turn: tuple[int, bool, float] | None = None,
     ) -> float:
         """What the walk costs a hiker (planner/solver/costs.py); with
         minimise_road off, only what it misses of the length and repeats."""
@@ -253,6 +266,14 @@ class Search:
         weighted = 0.0
         turns = 0
         last = None
+        if turn is not None:  # a part of a link, out and back again
+            part_w, _, part_turns, enter = self.part_of(*turn)
+            weighted += 2 * part_w
+            turns += 2 * part_turns
+            if stem:
+                lid, fwd = stem[-1]
+                leave = links[lid].tail if fwd else links[lid].head
+                turns += 2 * (enter != leave)  # onto it, and back off it
         for lid, fwd in [*stem, *circuit, *back]:
             link = links[lid]
             weighted += link.weighted - self.must_saving.get(lid, 0.0)
@@ -269,6 +290,33 @@ class Search:
             target_m=self.target,
             drive_m=self.starts[start].drive_m,
         )
+
+    def part_of(
+        self, lid: int, fwd: bool, metres: float
+    ) -> tuple[float, float, int, str]:
+        """The first `metres` of a link walked forward (or backward): their
+        weighted metres, road metres, changes of trail inside, and the trail
+        followed entering it."""
+        graph = self.prep.graph
+        edges = self.prep.links[lid].edges
+        if not fwd:
+            edges = tuple((v, u, k) for u, v, k in reversed(edges))
+        weighted = road = 0.0
+        keys: list[str] = []
+        left = metres
+        for u, v, k in edges:
+            data = graph.edges[u, v, k]
+            walked = min(left, data["length"])
+            weighted += walked * costs.metre_cost(data)
+            if data.get("connector"):
+                road += walked
+            key = costs.follow_key(data)
+            if not keys or keys[-1] != key:
+                keys.append(key)
+            left -= walked
+            if left <= 0:
+                break
+        return weighted, road, len(keys) - 1, keys[0]
 
     def _reroot(
         self, start: int, circuit: Sequence[Hop], nodes: Sequence[int]
@@ -454,23 +502,10 @@ class Search:
         A stem alone, walked there and back, is an out-and-back: the few closest to
         the target length are offered first, as a last resort.
         """
-        # of equally short stems, the one with less road
-        dist, prev, order = self.prep.all_paths(self.layer).run(task.node, self.hi / 2)
-        links = self.prep.links
+        dist, prev, order = self._stems(task.node)
 
         def stem_to(v: int) -> tuple[tuple[Hop, ...], float, float]:
-            """The stem's hops, metres and road metres."""
-            hops: list[Hop] = []
-            while v != task.node:
-                u, lid, fwd = prev[v]  # type: ignore[misc]
-                hops.append((lid, fwd))
-                v = u
-            hops.reverse()
-            return (
-                tuple(hops),
-                sum(links[lid].length for lid, _ in hops),
-                sum(links[lid].road for lid, _ in hops),
-            )
+            return self._stem(prev, task.node, v)
 
         yield
         turns = [v for v in order if self.lo <= 2 * dist[v] <= self.hi]
@@ -508,6 +543,69 @@ class Search:
                     active.remove(entry)
                 else:
                     entry[5] = cap * 2
+
+    def _stems(self, root: int) -> tuple[list[float], Prev, list[int]]:
+        """Shortest ways from `root` within half the longest length (of equally
+        short ones, the one with less road): every stem a walk from it can take."""
+        return self.prep.all_paths(self.layer).run(root, self.hi / 2)
+
+    def _stem(
+        self, prev: Prev, root: int, v: int
+    ) -> tuple[tuple[Hop, ...], float, float]:
+        """The stem from `root` to `v`: its hops, metres and road metres."""
+        links = self.prep.links
+        hops: list[Hop] = []
+        while v != root:
+            u, lid, fwd = prev[v]  # type: ignore[misc]
+            hops.append((lid, fwd))
+            v = u
+        hops.reverse()
+        return (
+            tuple(hops),
+            sum(links[lid].length for lid, _ in hops),
+            sum(links[lid].road for lid, _ in hops),
+        )
+
+    def turn_inside(self, task: Task) -> None:
+        """Out-and-backs of exactly the target: a hiker turns back where the
+        length is walked, partway along a trail, not only at a junction. Offered
+        where no junction is within 1% of half the length, along the links that
+        cross it, from the nearest junctions first (`TURNS_INSIDE` at most). Only
+        worth their time when no loop or lollipop was found (`answer._solve`
+        asks then): an out-and-back never ranks above one."""
+        dist, prev, order = self._stems(task.node)
+        half = self.target / 2
+        slack = costs.EXACT * half
+        adj = self.layer.all_adj
+        found = 0
+        for u in order:
+            if dist[u] >= half - slack:
+                break
+            came = prev[u]
+            came_by = came[1] if came is not None else -1
+            stem = None
+            for lid, _v, metres, _road, fwd in adj[u]:
+                if lid == came_by or metres - (half - dist[u]) <= slack:
+                    continue
+                if stem is None:
+                    stem = self._stem(prev, task.node, u)
+                hops, stem_m, stem_road = stem
+                d = half - stem_m  # from the stem's own sum: the length is exact
+                part_road = self.part_of(lid, fwd, d)[1]
+                self.offer(
+                    task.start,
+                    u,
+                    hops,
+                    (),
+                    None,
+                    2 * (stem_m + d),
+                    2 * (stem_road + part_road),
+                    stem_m + d,
+                    (lid, fwd, d),
+                )
+                found += 1
+                if found >= TURNS_INSIDE:
+                    return
 
     def circuits(
         self,

@@ -11,6 +11,7 @@ from django.core.cache import caches
 from django.urls import reverse
 
 from planner import answers, plans
+from trails.geo import haversine_m
 from trails.models import DataVersion, Segment
 
 TRIP = {"start": "Andorra la Vella", "drive": "20", "hike": "12"}
@@ -168,3 +169,46 @@ def test_a_loop_whose_segment_is_gone_says_so(client, world):
     response = client.get(first["gpx"])
     assert response.status_code == 410
     assert "no longer in LoopGenie&#x27;s data" in response.content.decode()
+
+
+@pytest.fixture
+def spur(osm_file, places):
+    """One path of 4 km due north from a car park, far from Andorra, with no
+    junction along it: the only walk there is out and back along it."""
+    from trails.importers import import_file
+
+    lon, lat = 10.0, 45.0
+    nodes = {1: (lon, lat, {"amenity": "parking", "name": "Spur car park"})}
+    nodes |= {i: (lon, lat + 0.009 * (i - 1), {}) for i in range(2, 6)}
+    way = {
+        "id": 1,
+        "nodes": [1, 2, 3, 4, 5],
+        "tags": {"highway": "path", "name": "Spur"},
+    }
+    import_file(osm_file(nodes, [way]), "spur")
+    return {"lat": f"{lat - 0.01}", "lon": f"{lon}", "drive": "10", "units": "mi"}
+
+
+def test_an_out_and_back_turns_back_where_the_length_is_walked_and_its_link_keeps_it(
+    client, spur
+):
+    api = {"lat": spur["lat"], "lon": spur["lon"], "drive_miles": 10, "hike_miles": 3}
+    body = client.get(reverse("planner:api_plan"), api).json()
+    [walk] = body["loops"]
+    assert walk["kind"] == "out_and_back" and walk["length_miles"] == 3.0
+    out, back = walk["segments"]
+    assert out["segment_id"] == back["segment_id"]
+    assert out["turn_miles"] == 1.5 and back["turn_miles"] is None
+    # on the ground: the track goes 1.5 miles up the path and comes back
+    page = client.get(reverse("planner:plan"), {**spur, "hike": "3"}).content.decode()
+    assert "Turn back onto" in page and "Spur" in page
+    [gpx] = re.findall(r'<a class="button" href="(/loop/[^"]+\.gpx)" download>', page)
+    _restart()
+    track = _track(client.get(gpx))
+    start = track[0]
+    far = max(haversine_m(start[1], start[0], p[1], p[0]) for p in track)
+    assert far == pytest.approx(1.5 * 1609.344, abs=25)
+    assert haversine_m(start[1], start[0], track[-1][1], track[-1][0]) < 1
+    assert (
+        "Spur car park" in client.get(gpx.removesuffix(".gpx") + "/").content.decode()
+    )

@@ -46,7 +46,7 @@ def test_the_density_grid_counts_every_walkable_segment(fresh):
 def test_a_range_with_too_much_network_plans_around_the_best_trailhead_only(
     fresh, monkeypatch
 ):
-    query = _query(drive="60", hike="6", budget=1.0)
+    query = _query(drive="60", hike="6", budget=3.0)
     whole = plans.make_plan(query)
     plans.GRAPHS.clear()
     cache.clear()

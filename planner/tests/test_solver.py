@@ -158,6 +158,29 @@ def test_it_walks_out_and_back_when_that_is_all_there_is_and_stems_are_allowed()
     assert first.coords[0] == first.coords[-1] == POS["a"]
 
 
+def test_an_out_and_back_turns_back_partway_along_a_trail_to_walk_the_length_asked():
+    # from a: 1 km to b, then 3 km on to c; no junction is 2.5 km out
+    result = solve(draw(("a", "b", 1000), ("b", "c", 3000)), [at("a")], 5000)
+
+    first = result.loops[0]
+    assert first.kind == "out_and_back"
+    assert first.length_m == pytest.approx(5000)
+    assert first.repeated_m == pytest.approx(2500)
+    out, turn, back, home = first.steps
+    assert (out.to_node, turn.span_m, back.span_m, home.to_node) == (
+        "b",
+        (0.0, pytest.approx(1500)),
+        (pytest.approx(1500), 0.0),
+        "a",
+    )
+    assert turn.toward == back.toward == "c" and turn.to_node == back.to_node == "b"
+    assert turn.segment_id == back.segment_id and turn.length_m == pytest.approx(1500)
+    # it turns halfway from b to c, and comes home
+    far = (POS["b"][0] + POS["c"][0]) / 2, (POS["b"][1] + POS["c"][1]) / 2
+    assert far in [pytest.approx(c) for c in first.coords]
+    assert first.coords[0] == first.coords[-1] == POS["a"]
+
+
 def test_it_takes_a_lollipop_only_when_no_loop_fits_and_stems_are_allowed():
     lollipop = [("s", "a", 500)] + SQUARE
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from planner.graph import EdgeRecord, build_graph
-from planner.solver import Start, solve
+from planner.solver import Start, costs, solve
 
 POS = {n: (i * 0.01, (i % 3) * 0.01) for i, n in enumerate("abcdefghijklmnop")}
 ROUTES = {
@@ -133,5 +133,5 @@ def test_alternatives_come_from_another_trailhead_when_it_is_nearly_as_good():
 @pytest.mark.parametrize("kind", ["road", "path"])
 def test_the_cost_it_reports_is_what_it_ranked_by(kind):
     loop = best(network(*square("bcd", trail="X", kind=kind)))
-    per_metre = 3.0 if kind == "road" else 1.15
+    per_metre = costs.ROAD if kind == "road" else costs.NAMED
     assert loop.cost == pytest.approx(per_metre * 4000)

@@ -136,9 +136,9 @@ def forget_what_a_test_changed(request):
     if DataVersion.current() != before:
         from django.core.cache import caches
 
-        from planner import density, plans
+        from planner import density, graph_cache
 
-        plans.GRAPHS.clear()
+        graph_cache.GRAPHS.clear()
         density.TILE_CACHE.clear()
         for alias in ("default", "ratelimit"):
             caches[alias].clear()

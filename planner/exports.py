@@ -12,8 +12,9 @@ from typing import Any
 
 import gpxpy.gpx
 
-from planner.plans import TripQuery
-from planner.templatetags.units import distance, height
+from planner.trip import TripQuery
+from planner.units import distance_text as distance
+from planner.units import height_text as height
 
 
 def _description(loop: dict[str, Any], query: TripQuery) -> str:

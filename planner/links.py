@@ -21,9 +21,11 @@ from django.core import signing
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from planner import plans
+from planner.documents import loop_doc
 from planner.regions import graph_of, load_geometry
 from planner.solver import Loop, Stage, Start, Step
+from planner.starts import ESTIMATOR
+from planner.trip import TripQuery
 from trails.models import Campsite, Segment, Source, Trailhead
 
 SALT = "planner.links.loop"
@@ -54,7 +56,7 @@ class Kept:
     turn: tuple[int, float] | None = None
 
 
-def token(loop: dict[str, Any], query: plans.TripQuery, params: dict) -> str:
+def token(loop: dict[str, Any], query: TripQuery, params: dict) -> str:
     """The signed, compressed address of one loop of a plan document."""
     ids = [s["segment_id"] for s in loop["segments"]]
     ends = list(itertools.accumulate(s["length_m"] for s in loop["segments"]))
@@ -107,7 +109,7 @@ def question_url(kept: Kept) -> str:
     return f"{reverse('planner:plan')}?{urlencode(kept.question)}"
 
 
-def plan_of(kept: Kept, units: str) -> tuple[dict[str, Any], plans.TripQuery]:
+def plan_of(kept: Kept, units: str) -> tuple[dict[str, Any], TripQuery]:
     """A plan document holding the kept loop, drawn from the segments as they are
     now, and a question to render it with. Raises `Gone` when it cannot be."""
     again = question_url(kept)
@@ -142,7 +144,7 @@ def plan_of(kept: Kept, units: str) -> tuple[dict[str, Any], plans.TripQuery]:
     if steps is None:
         raise Gone("This loop's trails no longer join up.", again)
     loop = _loop(kept, th, graph, steps)
-    query = plans.TripQuery(
+    query = TripQuery(
         lat=None,
         lon=None,
         label="",
@@ -156,17 +158,13 @@ def plan_of(kept: Kept, units: str) -> tuple[dict[str, Any], plans.TripQuery]:
         "query": None,
         "status": "ok",
         "message": None,
-        "loops": [plans._loop_doc(loop, graph, {th.id: th}, load_geometry(have))],
+        "loops": [loop_doc(loop, graph, {th.id: th}, load_geometry(have))],
         "trailheads_in_range": 1,
         "nearest_trailhead": None,
         "closest_lengths_m": [],
         "timed_out": False,
-        "drive_note": plans.ESTIMATOR.describe(),
-        "attributions": list(
-            Source.objects.filter(id__in=graph.graph.get("sources", []))
-            .exclude(attribution="")
-            .values("name", "attribution", "licence")
-        ),
+        "drive_note": ESTIMATOR.describe(),
+        "attributions": Source.objects.credits(graph.graph.get("sources", [])),
         "stats": {"cache": "kept"},
         "from_trailhead": None,
         "walks": None,

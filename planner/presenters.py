@@ -9,25 +9,20 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from typing import Any
 
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from planner import compare, links, profiles
-from planner.plans import WALK_TO_TRAILHEAD_M, TripQuery
-from trails.geo import FEET_PER_METRE, METRES_PER_MILE, UNIT_METRES
+from planner.reasons import words
+from planner.solver.result import NoLoop
+from planner.starts import WALK_TO_TRAILHEAD_M
+from planner.trip import TripQuery
+from planner.units import UNIT_METRES, feet, miles
+from trails.geo import FEET_PER_METRE
 
 REGION_DRIVE = {"mi": 30, "km": 50}  # a plan from a region's middle reaches its trails
-
-
-def _miles(metres: float | None) -> float | None:
-    return None if metres is None else round(metres / METRES_PER_MILE, 2)
-
-
-def _feet(metres: float | None) -> int | None:
-    return None if metres is None else round(metres * FEET_PER_METRE)
 
 
 def _query_echo(query: TripQuery) -> dict[str, Any]:
@@ -58,8 +53,10 @@ def message_for(doc: dict[str, Any], query: TripQuery) -> str | None:
     """One plain sentence when the answer is not simply 'here are your loops'."""
     per_unit = UNIT_METRES[query.units]
     unit = "miles" if query.units == "mi" else "km"
+    if doc.get("no_loop"):
+        return words(NoLoop(**doc["no_loop"]), query.units)
     if doc["status"] == "no_trailhead" and doc["message"]:
-        return _in_units(doc["message"], query)
+        return doc["message"]
     if doc["status"] == "no_trailhead":
         near = doc["nearest_trailhead"]
         if near is None:
@@ -83,28 +80,13 @@ def message_for(doc: dict[str, Any], query: TripQuery) -> str | None:
             f"{near['drive_m'] / per_unit:.0f} {unit} away."
         )
     if doc["status"] == "no_loop":
-        reason = doc["message"] or "No loop of that length fits the trails in range."
-        return _in_units(reason, query)
+        return doc["message"] or "No loop of that length fits the trails in range."
     if doc["timed_out"] and not _clean(doc["loops"][0], query):
         return (
             "The search ran out of time; these are the best loops it found, "
             "and a better one may exist."
         )
     return None
-
-
-def _in_units(text: str, query: TripQuery) -> str:
-    return text if query.units == "km" else _km_to_miles(text)
-
-
-KM = re.compile(r"(\d+(?:\.\d+)?) km\b")
-
-
-def _km_to_miles(text: str) -> str:
-    """The solver explains itself in km; say it in miles for a hiker who asked so."""
-    return KM.sub(
-        lambda m: f"{float(m.group(1)) * 1000 / METRES_PER_MILE:.1f} mi", text
-    )
 
 
 def _clean(loop: dict[str, Any], query: TripQuery) -> bool:
@@ -132,10 +114,10 @@ def api_plan_doc(
                 "kind": loop["kind"],
                 "best_at": reason["best"],
                 "trailhead": trailhead_api_doc(loop["trailhead"]),
-                "length_miles": _miles(loop["length_m"]),
-                "repeated_miles": _miles(loop["repeated_m"]),
-                "road_miles": _miles(loop["connector_m"]),
-                "waymarked_miles": _miles(loop["waymarked_m"]),
+                "length_miles": miles(loop["length_m"]),
+                "repeated_miles": miles(loop["repeated_m"]),
+                "road_miles": miles(loop["connector_m"]),
+                "waymarked_miles": miles(loop["waymarked_m"]),
                 "routes": [
                     {
                         "id": r["id"],
@@ -143,12 +125,12 @@ def api_plan_doc(
                         "ref": r["ref"],
                         "network": r["network"],
                         "marks": r["marks"],
-                        "miles": _miles(r["length_m"]),
+                        "miles": miles(r["length_m"]),
                     }
                     for r in loop["routes"]
                 ],
-                "ascent_ft": _feet(loop["ascent_m"]),
-                "descent_ft": _feet(loop["descent_m"]),
+                "ascent_ft": feet(loop["ascent_m"]),
+                "descent_ft": feet(loop["descent_m"]),
                 "hours": loop["hours"],
                 "days": [_day_api_doc(d) for d in loop["days"]],
                 "segments": [
@@ -159,26 +141,24 @@ def api_plan_doc(
                         "other_names": s["other_names"],
                         "kind": s["kind"],
                         "routes": s["routes"],
-                        "miles": _miles(s["length_m"]),
-                        "turn_miles": (
-                            None if s.get("turn_m") is None else _miles(s["turn_m"])
-                        ),
+                        "miles": miles(s["length_m"]),
+                        "turn_miles": miles(s.get("turn_m")),
                     }
                     for s in loop["segments"]
                 ],
                 "cues": [
                     {
                         "day": c["day"],
-                        "at_miles": _miles(c["at_m"]),
-                        "miles": _miles(c["length_m"]),
+                        "at_miles": miles(c["at_m"]),
+                        "miles": miles(c["length_m"]),
                         "turn": c["turn"],
                         "route": c["route"]["label"] if c["route"] else None,
                         "marks": c["route"]["marks"] if c["route"] else None,
                         "trail": c["trail"],
                         "kind": c["kind"],
-                        "road_miles": _miles(c["road_m"]),
-                        "ascent_ft": _feet(c["ascent_m"]),
-                        "descent_ft": _feet(c["descent_m"]),
+                        "road_miles": miles(c["road_m"]),
+                        "ascent_ft": feet(c["ascent_m"]),
+                        "descent_ft": feet(c["descent_m"]),
                     }
                     for c in loop["cues"]
                 ],
@@ -193,7 +173,7 @@ def api_plan_doc(
         "status": doc["status"],
         "notice": doc.get("notice"),
         "timed_out": doc["timed_out"],
-        "closest_miles": [_miles(m) for m in doc["closest_lengths_m"]],
+        "closest_miles": [miles(m) for m in doc["closest_lengths_m"]],
         "nearest_trailhead": trailhead_api_doc(doc["nearest_trailhead"]),
         "drive_note": doc["drive_note"],
         "regions": [
@@ -210,9 +190,9 @@ def _day_api_doc(day: dict[str, Any]) -> dict[str, Any]:
     bed = end["bed"]
     return {
         "day": day["day"],
-        "miles": _miles(day["length_m"]),
-        "ascent_ft": _feet(day.get("ascent_m")),
-        "descent_ft": _feet(day.get("descent_m")),
+        "miles": miles(day["length_m"]),
+        "ascent_ft": feet(day.get("ascent_m")),
+        "descent_ft": feet(day.get("descent_m")),
         "hours": day.get("hours"),
         "ends_at": {
             "type": end["type"],
@@ -262,7 +242,7 @@ def trailhead_api_doc(th: dict[str, Any] | None) -> dict[str, Any] | None:
         "kind": th["kind"],
         "lat": th["lat"],
         "lon": th["lon"],
-        "drive_miles": _miles(th["drive_m"]),
+        "drive_miles": miles(th["drive_m"]),
     }
 
 

@@ -246,7 +246,7 @@ def find_campsites(typed: Typed) -> list[Hit]:
 
 def find_trailheads(typed: Typed) -> list[Hit]:
     # A trailhead no trail reaches cannot start a loop.
-    attached = Trailhead.objects.filter(junction__isnull=False)
+    attached = Trailhead.objects.attached()
     return _points(
         Trailhead,
         typed,

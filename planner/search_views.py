@@ -26,7 +26,7 @@ from planner.places import GEONAMES_ATTRIBUTION
 from planner.search import Hit, SearchQuery, search
 from planner.search_forms import MAX_LIMIT, SearchForm
 from planner.solver import DEFAULT_BUDGET_S
-from trails.geo import METRES_PER_MILE
+from planner.units import miles
 from trails.models import DataVersion, Source
 
 SEARCH_COST_S = DEFAULT_BUDGET_S / 50
@@ -154,11 +154,7 @@ def api_hit(hit: Hit) -> dict:
         "kind": hit.kind,
         "region": hit.region,
         "quality": hit.quality,
-        "length_miles": _miles(hit.length_m),
-        "distance_miles": _miles(hit.distance_m),
+        "length_miles": miles(hit.length_m),
+        "distance_miles": miles(hit.distance_m),
     }
     return doc | hit.extra
-
-
-def _miles(metres: float | None) -> float | None:
-    return None if metres is None else round(metres / METRES_PER_MILE, 2)

@@ -7,14 +7,8 @@ same form with a message next to each field, or a 400 with the fields for the AP
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import hashlib
-import json
-import logging
-import threading
-from collections import OrderedDict
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 
 from django.core import signing
 from django.db.models import Avg
@@ -23,154 +17,62 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
-from django.views.decorators.http import condition, require_GET
+from django.views.decorators.http import require_GET
 
-from planner import caching, exports, links, walks
-from planner.forms import ApiTripForm, TripForm, change_form, page_params
+from planner import exports, links, walks
+from planner.answers import (
+    PLAN_MAX_AGE,
+    Asked,
+    answer_key,
+    asked_plan,
+    cached_answer,
+)
+from planner.documents import trailhead_doc
+from planner.forms import (
+    ApiPlanForm,
+    ApiTrailheadsForm,
+    DownloadForm,
+    TripForm,
+    WalkPageForm,
+    change_form,
+    page_params,
+    prefilled,
+)
 from planner.limits import RateLimited, check_plan_rate
 from planner.places import GEONAMES_ATTRIBUTION
-from planner.plans import (
-    ESTIMATOR,
-    PLAN_CACHE_SECONDS,
-    TripQuery,
-    describe,
-    make_plan,
-    trailhead_doc,
-    trailheads_in_range,
-    version_of,
-)
+from planner.plans import cached_plan, compute_plan, version_of
 from planner.presenters import api_plan_doc, page_context, trailhead_api_doc
 from planner.solver import DEFAULT_BUDGET_S
-from trails.geo import METRES_PER_MILE
+from planner.starts import ESTIMATOR, trailheads_in_range
+from planner.trip import TripQuery
+from planner.units import UNIT_METRES
 from trails.models import DataVersion, Source, Trail, Trailhead, WalkingRoute
 
-log = logging.getLogger("loopgenie.plans")
-PLAN_MAX_AGE = 60  # seconds browsers and proxies may reuse a plan unasked
 # A trailhead question costs what a default plan does out of the client's limit:
 # it is a query over every trailhead in range, and it is cached the same way.
 TRAILHEADS_COST_S = DEFAULT_BUDGET_S
 
 
-@dataclass
-class Asked:
-    """A request's question, read once: the bound form and, when it is valid, the
-    key of its answer (the kind of answer, the normalised question and the data
-    version). Every spelling of one question has one key, so one cached answer,
-    and nothing of the raw query string reaches the answer or the log."""
+def refused_when_limited(view):
+    """A client over its rate limit for new plans gets a 429 with Retry-After
+    (a page, or JSON for the API), which no cache keeps."""
 
-    form: TripForm | None  # None: a remembered spelling, not read again
-    query: TripQuery | None = None
-    key: str | None = None
-    what: str = ""  # the question for the log, its start to about a kilometre
-    loop: int = 0  # a download's loop, counted from 0
-    unknown: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # API names
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except RateLimited as limited:
+            return _too_many(request, limited)
 
-
-class _Spellings:
-    """The last query strings this process has read, and the answer each asked for.
-
-    Reading a question (binding the form, looking the place up) costs more than
-    serving its cached answer, so a link asked again is served without reading
-    it. Per process and bounded: a new spelling costs one reading, as before.
-    """
-
-    def __init__(self, size: int = 2048, longest: int = 512):
-        self.size, self.longest = size, longest
-        self.items: OrderedDict[tuple, Asked] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, spelling: tuple) -> Asked | None:
-        with self.lock:
-            known = self.items.get(spelling)
-            if known is not None:
-                self.items.move_to_end(spelling)
-            return known
-
-    def remember(self, spelling: tuple, asked: Asked) -> None:
-        if asked.key is None or len(spelling[1]) > self.longest:
-            return
-        with self.lock:
-            self.items[spelling] = Asked(None, key=asked.key, what=asked.what)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
+    return wrapped
 
 
-SPELLINGS = _Spellings()
-
-
-def _asked(request, read) -> Asked:
-    """The request's question: remembered by its spelling (path, query string,
-    data version) when this process has read it before, else read now."""
-    if not hasattr(request, "_lg_asked"):
-        query_string = request.META.get("QUERY_STRING", "")
-        spelling = (request.path, query_string, DataVersion.current())
-        known = SPELLINGS.get(spelling)
-        if known is None:
-            known = read(request)
-            SPELLINGS.remember(spelling, known)
-        request._lg_asked = known
-    return request._lg_asked
-
-
-def _answer_key(kind: str, version: int, *question) -> str:
-    raw = json.dumps([kind, version, *question], sort_keys=True)
-    return "response:" + hashlib.sha256(raw.encode()).hexdigest()
-
-
-def _asked_plan(form: TripForm, kind: str, *extra) -> Asked:
-    if not form.is_valid():
-        return Asked(form)
-    query = form.trip_query()
-    # the data version of what the plan can reach: edits elsewhere keep it
-    key = _answer_key(kind, version_of(query), asdict(query), *extra)
-    return Asked(form, query, key, f"plan {describe(query)}")
-
-
-CACHED_HEADERS = ("Content-Type", "Content-Disposition")
-
-
-def plan_response(read):
-    """GET only, with an ETag and a short max-age. `read(request)` binds the form
-    and names the answer; an answer already given (to any spelling of the same
-    question, against the same data) is served from the shared cache as rendered,
-    without planning or rendering again. A client over its rate limit for new
-    questions gets a 429 with Retry-After (a page, or JSON for the API)."""
+def plan_view(read):
+    """A view answering a plan's question: read once, cached as rendered, and
+    refused past the rate limit (only a new answer can be)."""
 
     def decorator(view):
-        @functools.wraps(view)
-        def wrapped(request, *args, **kwargs):
-            asked = _asked(request, read)
-            cached = caching.get(asked.key) if asked.key else None
-            if cached is not None:
-                log.info("%s cache=hit", asked.what)
-                response = HttpResponse(cached["content"])
-                for name, value in cached["headers"].items():
-                    response[name] = value
-            else:
-                if asked.form is None:  # remembered, but its answer has expired
-                    asked = request._lg_asked = read(request)
-                try:
-                    response = view(request, asked, *args, **kwargs)
-                except RateLimited as limited:
-                    return _too_many(request, limited)
-                if response.status_code == 200 and asked.key:
-                    headers = {h: response[h] for h in CACHED_HEADERS if h in response}
-                    caching.set(
-                        asked.key,
-                        {"content": response.content, "headers": headers},
-                        PLAN_CACHE_SECONDS,
-                    )
-            if response.status_code == 200:
-                patch_cache_control(response, public=True, max_age=PLAN_MAX_AGE)
-            return response
-
-        def etag(request, *args, **kwargs) -> str | None:
-            """Same question, same data: same answer. A 304 costs reading the
-            question (a place look-up) and the data version, no cache call."""
-            key = _asked(request, read).key
-            return key[-32:] if key else None
-
-        return require_GET(condition(etag_func=etag)(wrapped))
+        return cached_answer(read)(refused_when_limited(view))
 
     return decorator
 
@@ -190,9 +92,14 @@ def _too_many(request, limited: RateLimited):
 
 
 def _planned(request, query: TripQuery):
-    return make_plan(
-        query, before_solving=lambda: check_plan_rate(request, query.budget_s)
-    )
+    """The plan, from the cache when it is there; a new one is paid for out of
+    the client's rate limit first (RateLimited, a 429, when it does not fit)."""
+    version = version_of(query)
+    plan = cached_plan(query, version)
+    if plan is None:
+        check_plan_rate(request, query.budget_s)
+        plan = compute_plan(query, version)
+    return plan
 
 
 def _sources():
@@ -201,9 +108,7 @@ def _sources():
 
 def _home_map() -> dict:
     """Centre the home map on the trailheads LoopGenie knows."""
-    centre = Trailhead.objects.filter(junction__isnull=False).aggregate(
-        lat=Avg("lat"), lon=Avg("lon")
-    )
+    centre = Trailhead.objects.attached().aggregate(lat=Avg("lat"), lon=Avg("lon"))
     if centre["lat"] is None:
         return {}
     return {"center": [centre["lat"], centre["lon"]], "zoom": 10}
@@ -213,9 +118,8 @@ def _home_map() -> dict:
 def home(request):
     # A search result links here with where to start filled in (?start=&lat=&lon=,
     # or ?trailhead= once the form has it): shown, not yet asked.
-    initial = {k: v for k, v in request.GET.items() if k in TripForm.base_fields}
     context = {
-        "form": change_form(initial),
+        "form": prefilled(request.GET),
         "sources": _sources(),
         "geonames": GEONAMES_ATTRIBUTION,
         "map_data": _home_map(),
@@ -224,10 +128,10 @@ def home(request):
 
 
 def _read_page(request) -> Asked:
-    return _asked_plan(TripForm(request.GET), "page")
+    return asked_plan(TripForm(request.GET), "page")
 
 
-@plan_response(_read_page)
+@plan_view(_read_page)
 def plan(request, asked: Asked):
     form = asked.form
     if asked.query is None:
@@ -235,7 +139,7 @@ def plan(request, asked: Asked):
             "form": form,
             "sources": _sources(),
             "geonames": GEONAMES_ATTRIBUTION,
-            "choice_links": _choice_links(request, form),
+            "choice_links": _choice_links(form),
             "map_data": _home_map(),
         }
         return render(request, "planner/home.html", context, status=400)
@@ -248,10 +152,10 @@ def plan(request, asked: Asked):
     return render(request, "planner/plan.html", context)
 
 
-def _choice_links(request, form: TripForm) -> list[dict]:
+def _choice_links(form: TripForm) -> list[dict]:
     """One link per candidate place, keeping the rest of the question."""
     links = []
-    params = {k: v for k, v in request.GET.items() if k not in ("lat", "lon", "start")}
+    params = {k: v for k, v in form.data.items() if k not in ("lat", "lon", "start")}
     for choice in form.place_choices:
         query = {**params, "start": choice.label, "lat": choice.lat, "lon": choice.lon}
         links.append(
@@ -265,13 +169,11 @@ def _choice_links(request, form: TripForm) -> list[dict]:
 
 def _read_download(kind: str):
     def read(request) -> Asked:
-        try:
-            loop = int(request.GET.get("loop", "1")) - 1
-        except ValueError:
-            loop = -1
-        asked = _asked_plan(TripForm(request.GET), kind, loop)
-        asked.loop = loop
-        return asked
+        form = DownloadForm(request.GET)
+        if not form.is_valid():
+            return Asked(form)
+        loop = form.cleaned_data["loop"]
+        return asked_plan(form, kind, -1 if loop is None else loop - 1)
 
     return read
 
@@ -281,24 +183,25 @@ def _download(request, asked: Asked, render_file, content_type: str, extension: 
         return JsonResponse({"errors": asked.form.errors.get_json_data()}, status=400)
     query = asked.query
     doc = _planned(request, query)
-    if not 0 <= asked.loop < len(doc["loops"]):
+    loop = asked.form.cleaned_data["loop"]
+    if loop is None or not 1 <= loop <= len(doc["loops"]):
         return JsonResponse(
             {"errors": {"loop": [{"message": "No such loop in this plan."}]}},
             status=404,
         )
-    body = render_file(doc, doc["loops"][asked.loop], query)
+    body = render_file(doc, doc["loops"][loop - 1], query)
     response = HttpResponse(body, content_type=content_type)
-    name = f"loopgenie-{query.hike_m / 1000:.0f}km-loop{asked.loop + 1}.{extension}"
+    name = f"loopgenie-{query.hike_m / 1000:.0f}km-loop{loop}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-@plan_response(_read_download("gpx"))
+@plan_view(_read_download("gpx"))
 def plan_gpx(request, asked: Asked):
     return _download(request, asked, exports.gpx, "application/gpx+xml", "gpx")
 
 
-@plan_response(_read_download("geojson"))
+@plan_view(_read_download("geojson"))
 def plan_geojson(request, asked: Asked):
     return _download(request, asked, exports.geojson, "application/geo+json", "geojson")
 
@@ -364,97 +267,16 @@ def loop_geojson(request, token: str):
     )
 
 
-API_FIELDS = {
-    "lat": "lat",
-    "lon": "lon",
-    "place": "start",
-    "drive_miles": "drive",
-    "hike_miles": "hike",
-    "days": "days",
-    "max_day_miles": "max_day",
-    "shelters": "shelters",
-    "tolerance": "tolerance",
-    "alternatives": "alternatives",
-    "allow_stems": "stems",
-    "max_difficulty": "difficulty",
-    "units": "units",
-    "budget": "budget",
-    "trailhead": "trailhead",
-    "trail": "trail",
-    "route": "route",
-}
-FORM_TO_API = {v: k for k, v in API_FIELDS.items()}
-
-
-def _api_form(request) -> tuple[ApiTripForm, dict[str, list[str]]]:
-    """The trip form bound from API parameter names; unknown names are errors."""
-    data = request.GET.copy()
-    errors: dict[str, list[str]] = {}
-    for name in list(data):
-        if name not in API_FIELDS:
-            errors[name] = ["Unknown parameter."]
-    bound = type(data)(mutable=True)
-    for api_name, form_name in API_FIELDS.items():
-        if api_name in data:
-            bound.setlist(form_name, data.getlist(api_name))
-    if "tolerance" in data:
-        bound.setlist("tolerance", [_percent(v) for v in data.getlist("tolerance")])
-    if "allow_stems" in data:
-        bound.setlist("stems", [_yes_no(v) for v in data.getlist("allow_stems")])
-    if "shelters" in data:
-        bound.setlist("shelters", [_yes_no(v) for v in data.getlist("shelters")])
-    # API lengths are always miles (the names say so); `units` only picks how the
-    # query is echoed back.
-    units = data.getlist("units")
-    if units and units[-1] not in ("mi", "km"):
-        errors["units"] = ["Use mi or km."]
-    bound.setlist("units", ["mi"])
-    form = ApiTripForm(bound)
-    form.echo_units = units[-1] if units and units[-1] in ("mi", "km") else "mi"
-    return form, errors
-
-
-def _percent(value: str) -> str:
-    """Tolerance as a fraction (0.1) or a percent (10) -> the form's percent."""
-    try:
-        number = float(value)
-    except ValueError:
-        return value
-    return f"{number * 100:g}" if 0 < number < 1 else f"{number:g}"
-
-
-def _yes_no(value: str) -> str:
-    return {"true": "yes", "1": "yes", "yes": "yes", "false": "no", "0": "no"}.get(
-        value.lower(), value
-    )
-
-
-def _api_errors(form: TripForm, extra: dict[str, list[str]]) -> JsonResponse:
-    errors = dict(extra)
-    for field, messages in form.errors.items():
-        name = FORM_TO_API.get(field, field)
-        if field == "start":
-            name = "place" if form.data.get("start") else "lat"
-        errors.setdefault(name, []).extend(messages)
-        if field == "start" and form.place_choices:
-            errors["place_choices"] = [
-                f"{c.label} ({c.lat:.5f}, {c.lon:.5f})" for c in form.place_choices
-            ]
-    return JsonResponse({"errors": errors}, status=400)
-
-
 def _read_api_plan(request) -> Asked:
-    form, unknown = _api_form(request)
-    if unknown:
-        return Asked(form, unknown=unknown)
-    return _asked_plan(form, "api", form.echo_units)
+    form = ApiPlanForm(request.GET)
+    return asked_plan(form, "api", form.echo_units)
 
 
-@plan_response(_read_api_plan)
+@plan_view(_read_api_plan)
 def api_plan(request, asked: Asked):
     form = asked.form
     if asked.query is None:
-        return _api_errors(form, asked.unknown)
+        return JsonResponse({"errors": form.api_errors()}, status=400)
     doc = _planned(request, asked.query)
     params = {**page_params(form), "units": form.echo_units}
     return JsonResponse(
@@ -463,47 +285,24 @@ def api_plan(request, asked: Asked):
 
 
 def _read_trailheads(request) -> Asked:
-    form, unknown = _api_form(request)
-    form.fields["hike"].required = False
-    for name in (
-        "hike",
-        "days",
-        "max_day",
-        "shelters",
-        "tolerance",
-        "alternatives",
-        "stems",
-        "difficulty",
-        "trailhead",
-        "trail",
-        "route",
-    ):
-        if name in form.data:
-            unknown.setdefault(FORM_TO_API[name], []).append("Not used here.")
-    if not form.is_valid() or unknown:
-        return Asked(form, unknown=unknown)
-    d = form.cleaned_data
-    where = (round(d["start_lat"], 6), round(d["start_lon"], 6), d["drive"])
-    what = (
-        f"trailheads lat={where[0]:.2f} lon={where[1]:.2f} "
-        f"drive_m={where[2] * METRES_PER_MILE:.0f}"
-    )
-    return Asked(
-        form, key=_answer_key("trailheads", DataVersion.current(), *where), what=what
-    )
+    form = ApiTrailheadsForm(request.GET)
+    if not form.is_valid():
+        return Asked(form)
+    lat, lon, drive = form.where()
+    drive_m = drive * UNIT_METRES["mi"]
+    what = f"trailheads lat={lat:.2f} lon={lon:.2f} drive_m={drive_m:.0f}"
+    key = answer_key("trailheads", DataVersion.current(), lat, lon, drive)
+    return Asked(form, key=key, what=what)
 
 
-@plan_response(_read_trailheads)
+@plan_view(_read_trailheads)
 def api_trailheads(request, asked: Asked):
     if asked.key is None:
-        return _api_errors(asked.form, asked.unknown)
+        return JsonResponse({"errors": asked.form.api_errors()}, status=400)
     check_plan_rate(request, TRAILHEADS_COST_S)
-    lat, lon = (
-        asked.form.cleaned_data["start_lat"],
-        asked.form.cleaned_data["start_lon"],
-    )
-    drive = asked.form.cleaned_data["drive"]
-    found = trailheads_in_range(lat, lon, drive * METRES_PER_MILE)
+    d = asked.form.cleaned_data
+    lat, lon, drive = d["start_lat"], d["start_lon"], d["drive"]
+    found = trailheads_in_range(lat, lon, drive * UNIT_METRES["mi"])
     return JsonResponse(
         {
             "query": {"lat": lat, "lon": lon, "drive_miles": drive},
@@ -532,8 +331,7 @@ def route(request, pk: int):
 def _walk_page(request, thing):
     """A trail's or a route's page: its map, length, climb, what it shares, the
     trailheads and huts on it, and two ways to plan from it."""
-    units = request.GET.get("units")
-    units = units if units in WALK_PAGE_HIKE else "mi"
+    units = WalkPageForm(request.GET).units_or_miles()
     found = walks.page(thing)
     plan = reverse("planner:plan")
     hike = {"hike": WALK_PAGE_HIKE[units], "units": units}

@@ -12,8 +12,6 @@ from collections.abc import Iterable, Sequence
 EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
 METRES_PER_MILE = 1609.344
 FEET_PER_METRE = 3.28084
-# Metres in one unit of length of each unit system hikers can pick.
-UNIT_METRES = {"mi": METRES_PER_MILE, "km": 1000.0}
 
 LonLat = tuple[float, float]
 
@@ -91,6 +89,12 @@ def degrees_for_metres(metres: float, lat: float) -> tuple[float, float]:
     dlat = metres / 111_195.0
     coslat = max(math.cos(math.radians(lat)), 0.01)
     return dlat / coslat, dlat
+
+
+def box_around(lat: float, lon: float, metres: float) -> tuple[float, ...]:
+    """The box (min lon, min lat, max lon, max lat) of `metres` around a point."""
+    dlon, dlat = degrees_for_metres(metres, lat)
+    return (lon - dlon, lat - dlat, lon + dlon, lat + dlat)
 
 
 def is_valid_lonlat(lon: float, lat: float) -> bool:

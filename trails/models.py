@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 
 from trails.folding import fold
-from trails.geo import METRES_PER_MILE, degrees_for_metres, haversine_m
+from trails.geo import METRES_PER_MILE, box_around, degrees_for_metres, haversine_m
 from trails.network import DEFAULT_ATTACH_M, FLAGS
 from trails.waymarks import route_label, route_marks
 
@@ -63,6 +63,17 @@ class Searchable(models.Model):
         return fold(values.get("name") or "")
 
 
+class SourceQuerySet(models.QuerySet):
+    def credits(self, ids) -> list[dict]:
+        """The name, attribution and licence of each of these sources that asks
+        to be credited, for the pages and files drawn from them."""
+        return list(
+            self.filter(id__in=ids)
+            .exclude(attribution="")
+            .values("name", "attribution", "licence")
+        )
+
+
 class Source(models.Model):
     name = models.CharField(max_length=200, unique=True)
     attribution = models.TextField(
@@ -77,6 +88,8 @@ class Source(models.Model):
     trailhead_count = models.PositiveIntegerField(default=0)
     campsite_count = models.PositiveIntegerField(default=0)
     km = models.FloatField(default=0)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -469,12 +482,74 @@ class NetworkPoint(Searchable):
         self.attach_m = round(best[0], 1) if best else None
 
 
+class TrailheadQuerySet(PointQuerySet):
+    def attached(self):
+        """On the network: loops can start there."""
+        return self.filter(junction__isnull=False)
+
+    def around(self, lat: float, lon: float, metres: float):
+        """Those in the box of `metres` around a point (the circle and more)."""
+        return self.in_bbox(*box_around(lat, lon, metres))
+
+    def within(self, lat: float, lon: float, metres: float) -> list:
+        """Attached trailheads at most `metres` from a point in a straight line,
+        each with that distance, nearest first."""
+        found = [
+            (th, haversine_m(lon, lat, th.lon, th.lat))
+            for th in self.attached().around(lat, lon, metres).order_by("id")
+        ]
+        found = [(th, m) for th, m in found if m <= metres]
+        found.sort(key=lambda pair: (pair[1], pair[0].id))
+        return found
+
+    def nearest(self, lat: float, lon: float) -> Trailhead | None:
+        """The closest attached trailhead anywhere, searching outward in growing
+        boxes (the first one holding any is searched whole)."""
+        radius = 50_000.0
+        while radius < 25_000_000:
+            rows = self.attached().around(lat, lon, radius)
+            best = min(
+                rows.only("id", "name", "kind", "lat", "lon")[:5000],
+                key=lambda th: haversine_m(lon, lat, th.lon, th.lat),
+                default=None,
+            )
+            if best is not None:
+                return best
+            radius *= 4
+        return None
+
+    def regions(self) -> list[dict]:
+        """Each source with attached trailheads: its name, where its trailheads
+        are (their middle) and how many, biggest first."""
+        rows = (
+            self.attached()
+            .values("source__name")
+            .annotate(
+                lat=models.Avg("lat"),
+                lon=models.Avg("lon"),
+                trailheads=models.Count("id"),
+            )
+            .order_by("-trailheads", "source__name")
+        )
+        return [
+            {
+                "name": r["source__name"],
+                "lat": round(r["lat"], 5),
+                "lon": round(r["lon"], 5),
+                "trailheads": r["trailheads"],
+            }
+            for r in rows
+        ]
+
+
 class Trailhead(NetworkPoint):
     class Kind(models.TextChoices):
         TRAILHEAD = "trailhead", "Trailhead"
         PARKING = "parking", "Parking"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TRAILHEAD)
+
+    objects = TrailheadQuerySet.as_manager()
 
     class Meta:
         constraints = [

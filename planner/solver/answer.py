@@ -19,7 +19,7 @@ from planner.solver.network import (
     prepare,
     reach_worth,
 )
-from planner.solver.result import Loop, SolveResult, Stage, Start, Step
+from planner.solver.result import Loop, NoLoop, SolveResult, Stage, Start, Step
 from planner.solver.search import Cand, Search, Task
 from planner.solver.trees import link_arrays, tree_loops, via_loops
 from trails.geo import degrees_for_metres, haversine_m, part_of_line
@@ -723,7 +723,7 @@ def _nights_notice(loops: list[Loop], days: int) -> str | None:
 
 def _must_reason(
     search: Search, on_network: list[Start], exhaustive: bool, name: str
-) -> str:
+) -> NoLoop:
     """Why no loop walks what the hiker asked for: the lengths of the closest
     loops that do, when some were seen (the others were never offered)."""
     start = (
@@ -731,26 +731,14 @@ def _must_reason(
         if len(on_network) == 1
         else "the trailheads in range"
     )
+    asked = dict(target_m=search.target, tolerance=search.tolerance, start=start)
     if not search.must_m:  # none of it on the network within the length's reach
-        return (
-            f"No loop within ±{search.tolerance:.0%} of {_km(search.target)} "
-            f"from {start} reaches {name}."
-        )
+        return NoLoop("walk_unreached", walk=name, **asked)
     below, above = search.longest_below, search.shortest_above
-    found = " and ".join(_km(c[0]) for c in (below, above) if c is not None)
-    unsure = "" if exhaustive else " (the search ran out of time: try harder)"
-    said = (
-        f"No loop within ±{search.tolerance:.0%} of {_km(search.target)} "
-        f"from {start} walks any of {name}"
+    found = tuple(c[0] for c in (below, above) if c is not None)
+    return NoLoop(
+        "walk_missed", closest_m=found, unsure=not exhaustive, walk=name, **asked
     )
-    if not found:
-        return f"{said}{unsure}."
-    plural = "are" if below and above else "is"
-    return f"{said}: the closest that do {plural} {found}{unsure}."
-
-
-def _km(metres: float) -> str:
-    return f"{metres / 1000:.1f} km"
 
 
 def _near_misses(search: Search, exhaustive: bool, pairs: bool = False):
@@ -776,12 +764,12 @@ def _reason(
     exhaustive: bool,
     allow_stems: bool,
     must_walk_name: str,
-) -> str:
-    """Why nothing was found, in words for a hiker."""
+) -> NoLoop:
+    """Why nothing was found, as data for the planner to put in words."""
     if not starts:
-        return "No trailhead in range."
+        return NoLoop("no_trailhead")
     if not on_network:
-        return "None of the trailheads in range is on the trail network."
+        return NoLoop("off_network")
     if search.must_walk:
         return _must_reason(search, on_network, exhaustive, must_walk_name)
     layer, index = search.layer, search.prep.index
@@ -791,39 +779,32 @@ def _reason(
         if part != -1 and layer.cycle_part_m[part] > reach:
             reach, widest = layer.cycle_part_m[part], i
     below, above = _near_misses(search, exhaustive, pairs=True)
-    unsure = "" if exhaustive else " (the search ran out of time: try harder)"
-    found = " and ".join(_km(c[0]) for c in (below, above) if c is not None)
-    plural = "are" if below and above else "is"
+    found = tuple(c[0] for c in (below, above) if c is not None)
+    asked = dict(
+        target_m=search.target,
+        tolerance=search.tolerance,
+        closest_m=found,
+        unsure=not exhaustive,
+    )
 
     def name(i: int) -> str:
         return on_network[i].name or "the trailhead"
 
     if reach == 0.0:
         if not allow_stems:
-            return (
-                "No loop starts at the trailheads in range: their trails only go "
-                "out and back (allow out-and-back routes to see those)."
-            )
+            return NoLoop("stems_needed", **asked)
         if not found:
-            return "The trailheads in range reach no trail to walk."
-        return (
-            "The trails from the trailheads in range only go out and back, and "
-            f"none there and back is within ±{search.tolerance:.0%} of "
-            f"{_km(search.target)}: the closest {plural} {found}{unsure}."
-        )
+            return NoLoop("nothing_to_walk", **asked)
+        return NoLoop("out_and_back_only", **asked)
     if reach < search.lo and not above:
         loop = search.longest_loop
         if loop and exhaustive:
-            longest = f"the longest loop from {name(loop[1])} is {_km(loop[0])}"
-        else:
-            longest = f"the trails in loops from {name(widest)} add up to {_km(reach)}"
-        return f"No trailhead in range reaches a network that long: {longest}."
-    if not found:
-        return (
-            f"No loop within ±{search.tolerance:.0%} of {_km(search.target)} "
-            f"was found{unsure}."
-        )
-    return (
-        f"No loop within ±{search.tolerance:.0%} of {_km(search.target)}: "
-        f"the closest {plural} {found}{unsure}."
-    )
+            return NoLoop(
+                "too_small",
+                start=name(loop[1]),
+                reach_m=loop[0],
+                reach_is_loop=True,
+                **asked,
+            )
+        return NoLoop("too_small", start=name(widest), reach_m=reach, **asked)
+    return NoLoop("missed", **asked)

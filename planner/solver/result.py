@@ -78,10 +78,38 @@ class Loop:
     turns: int = 0  # changes of trail followed (name, else kind of way)
 
 
+@dataclass(frozen=True)
+class NoLoop:
+    """Why no walk was offered, as data (metres); the planner words it for the
+    hiker in their units (`planner/reasons.py`). `kind` says which reason:
+
+    - "no_trailhead": no trailhead given; "off_network": none is on the network;
+    - "too_small": the widest network reached is shorter than the walk:
+      `reach_m` is the longest loop from `start` (`reach_is_loop`), else the
+      trail in loops from it;
+    - "stems_needed": the trails only go out and back, and stems are not allowed;
+      "nothing_to_walk": the trailheads reach no trail at all;
+      "out_and_back_only": no out-and-back fits the length;
+    - "missed": no loop within the tolerance (`closest_m` were seen);
+    - "walk_unreached": none of the trail or route `walk` is within reach of
+      `start`; "walk_missed": no loop that walks some of it fits.
+    """
+
+    kind: str
+    target_m: float = 0.0
+    tolerance: float = 0.0
+    closest_m: tuple[float, ...] = ()  # the nearest lengths seen, shorter first
+    unsure: bool = False  # the search ran out of time: a longer one may find one
+    start: str = ""  # the trailhead searched from, or "the trailheads in range"
+    walk: str = ""  # the trail or route asked for
+    reach_m: float = 0.0
+    reach_is_loop: bool = False
+
+
 @dataclass
 class SolveResult:
     loops: list[Loop]
-    reason: str | None  # plain English when no loop was found, else None
+    reason: NoLoop | None  # why no loop was found, else None
     closest_lengths_m: list[float]  # nearest loop lengths found outside the tolerance
     timed_out: bool  # the budget ran out before the search was complete
     # for several days: why some nights are not at a bed (None when all are)

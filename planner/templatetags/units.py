@@ -2,7 +2,13 @@
 
 from django import template
 
-from trails.geo import FEET_PER_METRE, METRES_PER_MILE
+from planner.units import (
+    distance_text,
+    height_in,
+    height_text,
+    length_in,
+    units_or_miles,
+)
 
 register = template.Library()
 
@@ -11,18 +17,14 @@ register = template.Library()
 def distance(metres, units="mi"):
     if metres is None:
         return "–"
-    if units == "km":
-        return f"{metres / 1000:.1f} km"
-    return f"{metres / METRES_PER_MILE:.1f} mi"
+    return distance_text(metres, units_or_miles(units))
 
 
 @register.filter
 def height(metres, units="mi"):
     if metres is None:
         return "unknown"
-    if units == "km":
-        return f"{metres:,.0f} m"
-    return f"{metres * FEET_PER_METRE:,.0f} ft"
+    return height_text(metres, units_or_miles(units))
 
 
 @register.filter
@@ -86,12 +88,10 @@ def versus(diff, units="mi"):
 @register.filter
 def axis_distance(metres, units="mi"):
     """A distance tick's label: the number alone ("2.5"), in the hiker's unit."""
-    value = metres / (1000 if units == "km" else METRES_PER_MILE)
-    return f"{round(value, 2):g}"
+    return f"{round(length_in(metres, units_or_miles(units)), 2):g}"
 
 
 @register.filter
 def axis_height(metres, units="mi"):
     """A height tick's label: the number alone ("1,500"), in feet or metres."""
-    value = metres if units == "km" else metres * FEET_PER_METRE
-    return f"{round(value):,}"
+    return f"{round(height_in(metres, units_or_miles(units))):,}"

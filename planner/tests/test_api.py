@@ -118,6 +118,15 @@ def test_trailheads_lists_those_in_range_with_their_drive(client, world):
     assert "straight-line" in response.json()["drive_note"]
 
 
+def test_trailheads_refuses_a_plan_parameter_by_its_name(client, world):
+    response = client.get(
+        reverse("planner:api_trailheads"),
+        {"lat": "42.5", "lon": "1.52", "drive_miles": "5", "hike_miles": "10"},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"hike_miles": ["Not used here."]}
+
+
 @pytest.mark.parametrize(
     "params, field",
     [

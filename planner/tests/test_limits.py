@@ -146,6 +146,19 @@ def test_trailhead_lookups_are_limited_and_cached(client, world, two_default_pla
     assert again.status_code == 200 and again.content == first.content
 
 
+def test_a_download_of_a_plan_already_made_is_served_over_the_limit(
+    client, world, two_default_plans
+):
+    # The download's file is new, its plan is not: no search, so no refusal.
+    trip = {"start": "Encamp", "drive": "9", "hike": fresh_hike()}
+    page = reverse("planner:plan")
+    assert client.get(page, trip).status_code == 200
+    assert client.get(page, {**trip, "hike": fresh_hike()}).status_code == 200
+    assert client.get(page, {**trip, "hike": fresh_hike()}).status_code == 429
+    gpx = client.get(reverse("planner:plan_gpx"), {**trip, "loop": "1"})
+    assert gpx.status_code == 200 and gpx["Content-Type"] == "application/gpx+xml"
+
+
 @pytest.fixture
 def staff(django_user_model):
     return django_user_model.objects.create_user(

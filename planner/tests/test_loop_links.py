@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
-from planner import plans, views
+from planner import answers, plans
 from trails.geo import haversine_m
 from trails.models import DataVersion, Segment
 
@@ -36,7 +36,7 @@ def _restart():
     for alias in ("default", "ratelimit"):
         caches[alias].clear()
     plans.GRAPHS.clear()
-    views.SPELLINGS.items.clear()
+    answers.SPELLINGS.items.clear()
 
 
 def _track(response) -> list[tuple[float, float]]:

@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from planner import density, plans
+from planner import density, graph_cache, plans
 from planner.forms import ApiTripForm
 from trails.geo import haversine_m
 from trails.models import DataVersion, Segment, Trailhead
@@ -50,7 +50,7 @@ def test_a_range_with_too_much_network_plans_around_the_best_trailhead_only(
     whole = plans.make_plan(query)
     plans.GRAPHS.clear()
     cache.clear()
-    monkeypatch.setattr(plans, "LOAD_SEGMENTS", 1500)
+    monkeypatch.setattr(graph_cache, "LOAD_SEGMENTS", 1500)
     trimmed = plans.make_plan(query)
     assert trimmed["status"] == "ok"
     assert len(trimmed["loops"]) == 3
@@ -67,13 +67,27 @@ def test_a_range_with_too_much_network_plans_around_the_best_trailhead_only(
 def test_a_walk_that_needs_more_network_than_the_most_is_refused_plainly(
     client, fresh, monkeypatch
 ):
-    monkeypatch.setattr(plans, "LOAD_SEGMENTS", 100)
-    monkeypatch.setattr(plans, "MAX_SEGMENTS", 200)
+    monkeypatch.setattr(graph_cache, "LOAD_SEGMENTS", 100)
+    monkeypatch.setattr(graph_cache, "MAX_SEGMENTS", 200)
     response = api(client, **FAR)
     assert response.status_code == 200
     body = response.json()
     assert body["loops"] == []
     assert "more trail than LoopGenie can search at once" in body["message"]
+
+
+def test_a_refused_walk_is_said_in_the_length_the_hiker_asked_for(
+    client, fresh, monkeypatch
+):
+    # 6 miles, not "10 km" rounded and then turned into "6.2 mi"
+    monkeypatch.setattr(graph_cache, "LOAD_SEGMENTS", 100)
+    monkeypatch.setattr(graph_cache, "MAX_SEGMENTS", 200)
+    assert api(client, **FAR).json()["message"].startswith("A walk of 6.0 mi ")
+    page = client.get(
+        reverse("planner:plan"),
+        {"start": "Andorra la Vella", "drive": "100", "hike": "10", "units": "km"},
+    )
+    assert "A walk of 10.0 km reaches more trail" in page.content.decode()
 
 
 def _query(**fields):
@@ -85,12 +99,12 @@ def _query(**fields):
 def test_a_worker_keeps_no_more_region_graphs_than_its_segment_allowance(fresh):
     west = (1.40, 42.42, 1.55, 42.66)
     east = (1.55, 42.42, 1.79, 42.66)
-    graphs = plans._GraphCache(size=4, segments=10**6)
+    graphs = graph_cache.GraphCache(size=4, segments=10**6)
     graphs.get(west)
     graphs.get(east)
     assert len(graphs.items) == 2
     held = graphs._held()
-    small = plans._GraphCache(size=4, segments=held - 1)
+    small = graph_cache.GraphCache(size=4, segments=held - 1)
     small.get(west)
     small.get(east)
     # the newest is kept, the oldest dropped to stay within the allowance

@@ -12,6 +12,7 @@ from dataclasses import asdict
 import pytest
 
 from planner.graph import EdgeRecord, build_graph
+from planner.reasons import words
 from planner.solver import Start, prepare, solve
 from planner.solver.ranking import pick_different
 
@@ -140,7 +141,7 @@ def test_it_finds_no_loop_in_a_network_without_one():
     result = solve(draw(*tree), [at("a", "Col de la Botella")], 3000, allow_stems=False)
 
     assert result.loops == []
-    assert "only go out and back" in result.reason
+    assert "only go out and back" in said(result)
     assert result.stats["exhaustive"] is True
 
 
@@ -268,7 +269,7 @@ def test_it_explains_when_no_trailhead_reaches_a_network_that_long():
     )
 
     assert result.loops == []
-    assert result.reason == (
+    assert said(result) == (
         "No trailhead in range reaches a network that long: "
         "the longest loop from Pont de la Margineda is 4.0 km."
     )
@@ -281,7 +282,7 @@ def test_it_names_the_closest_lengths_on_both_sides_of_the_tolerance():
     result = solve(draw(*two), [at("a")], 6000, allow_stems=False)
 
     assert result.loops == []
-    assert result.reason == (
+    assert said(result) == (
         "No loop within ±10% of 6.0 km: the closest are 4.0 km and 8.0 km."
     )
     assert result.closest_lengths_m == [pytest.approx(4000), pytest.approx(8000)]
@@ -290,9 +291,9 @@ def test_it_names_the_closest_lengths_on_both_sides_of_the_tolerance():
 def test_it_says_when_no_trailhead_is_given_or_on_the_network():
     graph = draw(*SQUARE)
 
-    assert solve(graph, [], 4000).reason == "No trailhead in range."
+    assert said(solve(graph, [], 4000)) == "No trailhead in range."
     off = solve(graph, [at("z")], 4000)
-    assert off.reason == "None of the trailheads in range is on the trail network."
+    assert said(off) == "None of the trailheads in range is on the trail network."
 
 
 def test_it_starts_at_the_trailhead_that_reaches_a_long_enough_network():
@@ -469,3 +470,8 @@ def test_a_search_out_of_time_names_no_walk_far_from_the_length_as_the_closest()
         target=96_000.0, longest_below=(80_000.0, 0), shortest_above=(120_000.0, 1)
     )
     assert _near_misses(near, exhaustive=False) == [(80_000.0, 0), (120_000.0, 1)]
+
+
+def said(result) -> str:
+    """Why the solver found no loop, as a hiker reads it in km."""
+    return words(result.reason, "km")

@@ -5,6 +5,7 @@ import re
 import gpxpy
 import pytest
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from trails.geo import METRES_PER_MILE
 from trails.models import Trail
@@ -74,6 +75,14 @@ def test_a_missing_loop_number_is_a_404_not_a_crash(client, world):
     for loop in ("9", "0", "two"):
         response = client.get(reverse("planner:plan_gpx"), {**TRIP, "loop": loop})
         assert response.status_code == 404
+
+
+def test_a_loop_number_given_twice_is_a_400_saying_so(client, world):
+    query = urlencode([*TRIP.items(), ("loop", "1"), ("loop", "2")])
+    response = client.get(f"{reverse('planner:plan_gpx')}?{query}")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert [e["message"] for e in errors["loop"]] == ["Give this only once."]
 
 
 def test_an_ambiguous_town_lists_links_that_keep_the_rest_of_the_trip(client, world):

@@ -1,0 +1,301 @@
+"""Plan documents: a solved loop, a trailhead, a bed, as plain dicts in metres.
+
+A plan document is the one thing the page, the JSON API, the GPX and GeoJSON
+downloads and a loop's own link all render from, and what the plan cache keeps.
+Here each loop the solver returns gets its line (from `regions.load_geometry`),
+its climb measured once over the whole walk, its cue sheet, its days and beds
+and its profile; `presenters.py` turns them into what each audience reads.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import asdict
+from typing import Any
+
+from planner import cues
+from planner.solver import Loop, Stage
+from planner.trip import TripQuery
+from planner.units import walking_hours
+from trails.dem import climb
+from trails.geo import haversine_m, part_of_line
+from trails.models import Campsite, Trailhead
+
+PROFILE_POINTS = 160
+
+
+def plan_doc(query: TripQuery, drive_note: str) -> dict[str, Any]:
+    """A plan document with no loops yet: every key every audience reads."""
+    return {
+        "query": asdict(query),
+        "status": "ok",
+        "message": None,  # why there is no loop, when it needs no numbers
+        "no_loop": None,  # else why, as a `NoLoop` (metres), for presenters to word
+        "loops": [],
+        "trailheads_in_range": 0,
+        "nearest_trailhead": None,
+        "closest_lengths_m": [],
+        "timed_out": False,
+        "drive_note": drive_note,
+        "attributions": [],
+        "stats": {"cache": "miss"},
+        "from_trailhead": None,  # the trailhead asked for
+        "walks": None,  # the trail or route asked for: type, id, name
+        "notice": None,  # several days: why some nights are not at a bed
+        "regions": [],  # far from every trail: the regions LoopGenie knows
+    }
+
+
+def trailhead_doc(th: Trailhead, drive_m: float) -> dict[str, Any]:
+    """A trailhead in a plan document (metres), for every audience to render."""
+    return {
+        "id": th.id,
+        "name": th.name or th.get_kind_display(),
+        "kind": th.kind,
+        "lat": th.lat,
+        "lon": th.lon,
+        "drive_m": round(drive_m, 1),
+    }
+
+
+BED_ORDER = ("alpine_hut", "wilderness_hut", "camp_site", "shelter")
+
+
+def beds_in(box: tuple, shelters: bool) -> dict[Any, dict[str, Any]]:
+    """The places to sleep in the box by junction, as a plan shows them: open
+    (staff left out those closed for the season), shelters when they count.
+    Of two at one junction, a hut before a campsite before a shelter."""
+    order = {kind: i for i, kind in enumerate(BED_ORDER)}
+    rows = sorted(
+        Campsite.objects.in_bbox(*box).beds(shelters),
+        key=lambda c: (order.get(c.kind, len(order)), c.pk),
+    )
+    beds: dict[Any, dict[str, Any]] = {}
+    for camp in rows:
+        beds.setdefault(camp.junction_id, bed_doc(camp))
+    return beds
+
+
+def bed_doc(camp: Campsite) -> dict[str, Any]:
+    """A place to sleep in a plan document: what the data says of it."""
+    return {
+        "id": camp.pk,
+        "name": camp.name or camp.get_kind_display(),
+        "kind": camp.kind,
+        "kind_name": camp.get_kind_display(),
+        "lat": camp.lat,
+        "lon": camp.lon,
+        "website": camp.website or None,
+        "capacity": camp.capacity,
+        "fee": camp.fee,
+        "staffed": camp.staffed,
+        "opening_hours": camp.opening_hours or None,
+    }
+
+
+def _oriented(graph, step, lines: dict) -> tuple[list, list | None]:
+    """The step's line in walking order, and its elevations where all are known:
+    for a step that walks part of its segment (an out-and-back turning partway),
+    that part."""
+    data = graph.edges[step.from_node, step.far_node, step.segment_id]
+    line = lines[step.segment_id][0]
+    if data["start"] != step.from_node:
+        line = line[::-1]
+    if step.span_m is not None:
+        line = part_of_line(line, *(m / data["length"] for m in step.span_m))
+    coords = [(c[0], c[1]) for c in line]
+    eles = [c[2] for c in line] if all(len(c) > 2 for c in line) else None
+    return coords, eles
+
+
+def loop_doc(
+    loop: Loop,
+    graph,
+    trailheads: dict[int, Trailhead],
+    lines: dict,
+    beds: dict | None = None,
+) -> dict[str, Any]:
+    th = trailheads[loop.start.trailhead_id]
+    cue_steps: list[cues.Step] = []
+    segments = []
+    profile: list[tuple[float, float]] = []
+    have_profile = True
+    walked = 0.0
+    line: list[tuple[float, float]] = []
+    line_eles: list[float] = []
+    routes = graph.graph.get("routes", {})
+    on_route: dict[Any, float] = {}
+    step_ends: list[int] = []  # per step: index in `line` where it ends
+    for step in loop.steps:
+        edge = graph.edges[step.from_node, step.far_node, step.segment_id]
+        route_ids = edge.get("routes", ())
+        for r in route_ids:
+            on_route[r] = on_route.get(r, 0.0) + step.length_m
+        segments.append(
+            {
+                "segment_id": step.segment_id,
+                "trail": step.trail,
+                "trail_id": edge.get("trail_id"),
+                "other_names": list(lines[step.segment_id][1]),
+                "kind": step.kind,
+                "length_m": round(step.length_m, 1),
+                "repeated": step.repeated,
+                "routes": list(route_ids),
+                # an out-and-back turning partway along this segment: how far
+                # along it the walk turns back (on the step out), else None
+                "turn_m": (
+                    round(step.span_m[1], 1)
+                    if step.span_m is not None and step.span_m[0] == 0
+                    else None
+                ),
+            }
+        )
+        cue_steps.append(
+            cues.Step(
+                trail=step.trail,
+                kind=step.kind,
+                connector=step.connector,
+                length_m=step.length_m,
+                first=max(len(line) - 1, 0),
+                routes=[routes[r] for r in route_ids],
+                other_names=list(lines[step.segment_id][1]),
+                segment_id=step.segment_id,
+                way=edge.get("trail_id"),
+            )
+        )
+        coords, eles = _oriented(graph, step, lines)
+        skip = 1 if line else 0  # each step starts where the last one ended
+        line.extend(coords[skip:])
+        if eles is None:
+            have_profile = False
+        elif have_profile:
+            line_eles.extend(eles[skip:])
+            d = walked
+            for i, (c, e) in enumerate(zip(coords, eles)):
+                if i:
+                    d += haversine_m(*coords[i - 1], *c)
+                profile.append((d, e))
+        walked += step.length_m
+        step_ends.append(len(line) - 1)
+    ascent, descent = loop.ascent_m, loop.descent_m
+    if have_profile and line_eles:
+        # Over the whole walk at once: per-segment sums drop small rises at segment
+        # ends unevenly, and a loop must climb exactly what it descends.
+        ascent, descent = climb(line_eles)
+    hours = walking_hours(loop.length_m, ascent)
+    days = _days(loop, graph, beds or {}, step_ends, line_eles, have_profile)
+    nights = list(itertools.accumulate(d["length_m"] for d in days))[:-1]
+    return {
+        "rank": loop.rank,
+        "kind": loop.kind,
+        "trailhead": {
+            **trailhead_doc(th, loop.start.drive_m),
+            "name": th.name or _unnamed_trailhead(th, loop),
+        },
+        "length_m": round(loop.length_m, 1),
+        "error_m": round(loop.error_m, 1),
+        "repeated_m": round(loop.repeated_m, 1),
+        "connector_m": round(loop.connector_m, 1),
+        "waymarked_m": round(sum(s["length_m"] for s in segments if s["routes"]), 1),
+        # Each route the walk follows, longest stretch first.
+        "routes": _followed(routes, on_route),
+        "ascent_m": None if ascent is None else round(ascent),
+        "descent_m": None if descent is None else round(descent),
+        "hours": round(hours, 2),
+        "days": days,
+        "segments": segments,
+        "cues": cues.sheet(
+            cue_steps, line, line_eles if have_profile else None, nights
+        ),
+        "coords": [[round(x, 6), round(y, 6)] for x, y in line],
+        "eles": [round(e, 1) for e in line_eles] if have_profile else None,
+        "profile": _thin(profile) if have_profile and profile else None,
+    }
+
+
+def _followed(routes: dict, on_route: dict) -> list[dict[str, Any]]:
+    """The waymarked routes a walk follows, longest stretch first, each once: a
+    route and its stages, or two relations of one route ("GR 11", "GR11"),
+    name the same marks on the ground."""
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for r, metres in sorted(on_route.items(), key=lambda kv: (-kv[1], str(kv[0]))):
+        label = "".join(ch for ch in routes[r]["label"].lower() if ch.isalnum())
+        if label in seen:
+            continue
+        seen.add(label)
+        out.append({**routes[r], "length_m": round(metres, 1)})
+    return out
+
+
+def _unnamed_trailhead(th: Trailhead, loop: Loop) -> str:
+    """A name a hiker can find: the first named trail the loop takes from it."""
+    kind = th.get_kind_display()
+    for step in loop.steps:
+        if step.trail:
+            return f"{kind} by {step.trail}"
+    return f"{kind} at {th.lat:.4f}, {th.lon:.4f}"
+
+
+def _days(
+    loop: Loop,
+    graph,
+    beds: dict[Any, dict[str, Any]],
+    step_ends: list[int],
+    eles: list[float],
+    have_profile: bool,
+) -> list[dict[str, Any]]:
+    """One entry per day: its length, climb, descent and walking time, and where
+    it ends (a bed with what the data says of it, a bare junction, or back at
+    the trailhead). A day hike is one day that ends back at the trailhead."""
+    last = len(loop.steps) - 1
+    stages = loop.stages or [Stage(1, loop.length_m, loop.start.node, None, last)]
+    out = []
+    first = 0  # index in the line where the day starts
+    for stage in stages:
+        end = step_ends[stage.last_step if stage.last_step is not None else last]
+        if have_profile and eles:
+            ascent, descent = climb(eles[first : end + 1])
+        else:
+            ascent = descent = None
+        first = end
+        j = graph.nodes[stage.end_node]
+        home = stage.end_node == loop.start.node and stage is stages[-1]
+        bed = None if home else beds.get(stage.end_node)
+        name = (
+            bed["name"]
+            if bed
+            else "Back at the trailhead"
+            if home
+            else f"Junction ({j['lat']:.5f}, {j['lon']:.5f})"
+        )
+        hours = walking_hours(stage.length_m, ascent)
+        out.append(
+            {
+                "day": stage.day,
+                "length_m": round(stage.length_m, 1),
+                "ascent_m": None if ascent is None else round(ascent),
+                "descent_m": None if descent is None else round(descent),
+                "hours": round(hours, 2),
+                "end": {
+                    "name": name,
+                    # "bed" (a hut, campsite or shelter), "junction" (none
+                    # there) or "trailhead" (the last day's end)
+                    "type": "bed" if bed else "trailhead" if home else "junction",
+                    "campsite": bed is not None,
+                    "bed": bed,
+                    "lat": j["lat"],
+                    "lon": j["lon"],
+                },
+            }
+        )
+    return out
+
+
+def _thin(profile: list[tuple[float, float]]) -> list[list[float]]:
+    """At most PROFILE_POINTS points, evenly spread, for a small chart."""
+    if len(profile) <= PROFILE_POINTS:
+        return [[round(d, 1), round(e, 1)] for d, e in profile]
+    step = (len(profile) - 1) / (PROFILE_POINTS - 1)
+    picks = [profile[round(i * step)] for i in range(PROFILE_POINTS)]
+    return [[round(d, 1), round(e, 1)] for d, e in picks]

@@ -467,9 +467,11 @@ def test_the_profile_reads_and_hovering_it_marks_the_map(server, browser, viewpo
         "Height in feet against distance in miles"
         in pg.locator("article#loop-1 figure.profile figcaption").inner_text()
     )
+    offered = pg.locator("article.loop").count()
+    assert offered >= 2
     scales = {
         pg.locator(f"article#loop-{n} svg.profile-chart").get_attribute("data-scale-m")
-        for n in (1, 2, 3)
+        for n in range(1, offered + 1)
     }
     assert len(scales) == 1  # the alternatives can be compared by eye
     markers = pg.locator("#map path").count()

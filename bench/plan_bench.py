@@ -44,6 +44,8 @@ def setup(tmp: str) -> None:
     os.environ.setdefault("SECRET_KEY", "bench")
     os.environ["DJANGO_SETTINGS_MODULE"] = "loopgenie.settings"
     os.environ["DEBUG"] = "1"
+    # Every question is a fresh plan from one client: timed, not rate limited.
+    os.environ["PLAN_RATE_LIMIT"] = "1000000/60"
     import django
 
     django.setup()

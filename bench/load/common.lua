@@ -35,7 +35,8 @@ local TOWNS = {
 function M.fresh(n)
   local town = TOWNS[n % #TOWNS + 1]
   local days = 1 + math.floor(n / 7) % 3
-  local hike = string.format("%.3f", 6 + n % 9 + (math.floor(n / 9) % 1000) / 1000)
+  -- at least 4 miles a day: the form refuses days shorter than 5 km
+  local hike = string.format("%.3f", 4 * days + n % 9 + (math.floor(n / 9) % 1000) / 1000)
   if M.one_region then
     town, days, hike = TOWNS[1], 1, string.format("%.3f", 10 + (n % 9000) / 1000)
   end

@@ -51,10 +51,10 @@ def part_of_line(
     vertex, 1 its last), from `start` to `end`: reversed when `end` < `start`.
     The cut ends are interpolated, elevation too when the vertices carry it."""
     lo, hi = sorted((min(max(start, 0.0), 1.0), min(max(end, 0.0), 1.0)))
-    total = line_length_m(coords) if len(coords) > 1 else 0.0
-    at = [0.0]
+    at = [0.0]  # metres along the line at each vertex
     for a, b in zip(coords, coords[1:]):
         at.append(at[-1] + haversine_m(a[0], a[1], b[0], b[1]))
+    total = at[-1]
 
     def point(metres: float) -> tuple[float, ...]:
         for i in range(1, len(coords)):

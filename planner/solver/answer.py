@@ -597,12 +597,12 @@ def _build(
     walked: list[tuple[OrigEdge, bool, tuple[float, float] | None]] = [
         (edge, repeated, None)
         for lid, fwd, repeated in out + [(lid, fwd, False) for lid, fwd in cand.circuit]
-        for edge in _edges(prep, lid, fwd)
+        for edge in prep.links[lid].walked(fwd)
     ]
     if cand.turn is not None:  # partway along a link and back
         lid, fwd, metres = cand.turn
         there: list[tuple[OrigEdge, bool, tuple[float, float] | None]] = []
-        for u, v, k in _edges(prep, lid, fwd):
+        for u, v, k in prep.links[lid].walked(fwd):
             length = graph.edges[u, v, k]["length"]
             if metres < length:
                 there.append(((u, v, k), True, (0.0, metres)))
@@ -615,7 +615,7 @@ def _build(
     walked += [
         (edge, True, None)
         for lid, fwd in reversed(cand.stem)
-        for edge in _edges(prep, lid, not fwd)
+        for edge in prep.links[lid].walked(not fwd)
     ]
     steps: list[Step] = []
     coords: list[tuple[float, float]] = []
@@ -682,12 +682,6 @@ def _build(
             for a, b in zip(steps, steps[1:])
         ),
     )
-
-
-def _edges(prep: Prepared, lid: int, fwd: bool) -> list[OrigEdge]:
-    """A link's segments in walking order."""
-    edges = prep.links[lid].edges
-    return list(edges) if fwd else [(v, u, k) for u, v, k in reversed(edges)]
 
 
 def _node_line(graph: nx.MultiGraph, u: Hashable, v: Hashable) -> list:

@@ -52,6 +52,12 @@ class Link:
     turns: int = 0
     good: float = 0.0  # metres x costs.goodness: what it adds to a start's worth
 
+    def walked(self, forward: bool) -> list[OrigEdge]:
+        """Its segments in walking order, each as walked: from b to a backward."""
+        if forward:
+            return list(self.edges)
+        return [(v, u, k) for u, v, k in reversed(self.edges)]
+
 
 @dataclass
 class Layer:

@@ -79,6 +79,8 @@ class Task:
     pushes: int = 0
     # the approach from the trailhead to `node`: (hops, metres, road metres)
     approach: tuple[tuple[Hop, ...], float, float] = ((), 0.0, 0.0)
+    # its stems' shortest ways (`Search._stems`), once they were needed
+    stems: tuple[list[float], Prev, list[int]] | None = None
 
 
 @dataclass
@@ -298,13 +300,10 @@ class Search:
         weighted metres, road metres, changes of trail inside, and the trail
         followed entering it."""
         graph = self.prep.graph
-        edges = self.prep.links[lid].edges
-        if not fwd:
-            edges = tuple((v, u, k) for u, v, k in reversed(edges))
         weighted = road = 0.0
         keys: list[str] = []
         left = metres
-        for u, v, k in edges:
+        for u, v, k in self.prep.links[lid].walked(fwd):
             data = graph.edges[u, v, k]
             walked = min(left, data["length"])
             weighted += walked * costs.metre_cost(data)
@@ -502,7 +501,7 @@ class Search:
         A stem alone, walked there and back, is an out-and-back: the few closest to
         the target length are offered first, as a last resort.
         """
-        dist, prev, order = self._stems(task.node)
+        dist, prev, order = self._stems(task)
 
         def stem_to(v: int) -> tuple[tuple[Hop, ...], float, float]:
             return self._stem(prev, task.node, v)
@@ -544,10 +543,13 @@ class Search:
                 else:
                     entry[5] = cap * 2
 
-    def _stems(self, root: int) -> tuple[list[float], Prev, list[int]]:
-        """Shortest ways from `root` within half the longest length (of equally
-        short ones, the one with less road): every stem a walk from it can take."""
-        return self.prep.all_paths(self.layer).run(root, self.hi / 2)
+    def _stems(self, task: Task) -> tuple[list[float], Prev, list[int]]:
+        """Shortest ways from the task's node within half the longest length (of
+        equally short ones, the one with less road): every stem a walk from it
+        can take. Run once per task (its lollipops and its out-and-backs)."""
+        if task.stems is None:
+            task.stems = self.prep.all_paths(self.layer).run(task.node, self.hi / 2)
+        return task.stems
 
     def _stem(
         self, prev: Prev, root: int, v: int
@@ -573,7 +575,7 @@ class Search:
         cross it, from the nearest junctions first (`TURNS_INSIDE` at most). Only
         worth their time when no loop or lollipop was found (`answer._solve`
         asks then): an out-and-back never ranks above one."""
-        dist, prev, order = self._stems(task.node)
+        dist, prev, order = self._stems(task)
         half = self.target / 2
         slack = costs.EXACT * half
         adj = self.layer.all_adj

@@ -32,6 +32,7 @@ MAX_STARTS = 12  # trailheads searched per query; the rest only re-root loops
 MIN_APART_M = 300.0
 MAX_CANDIDATES = 160  # starts whose reach is measured, spread over the drive radius
 APART_FRACTION = 0.05
+WORTH_CAP = 2.0  # a trailhead's worth counts up to this many times the target
 # loop-search steps after which lollipops join an answer still short of loops (a
 # count, not a time, so that the answer does not depend on the machine's speed)
 STEMS_AFTER = 6000
@@ -390,7 +391,7 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
         if to_must is not None:
             # the way to what the hiker asked to walk, and back, is not on it
             penalty += 2 * float(to_must[approach[i][0]]) / search.target
-        score = min(worth[k], 2 * search.target) / search.target - penalty
+        score = min(worth[k], WORTH_CAP * search.target) / search.target - penalty
         if reach[k] + 2 * metres < search.lo:
             small.append((-reach[k], i))
         else:

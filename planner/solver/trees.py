@@ -27,10 +27,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from planner.solver import costs
-from planner.solver.network import Layer, Prepared, cheapest_pairs, links_into
+from planner.solver.network import Layer, Prepared
 
 NOISE = 0.35  # spread of the shaken link costs (log-normal sigma)
 PER_ROUND = 4  # loops offered per round, best cost per metre first
@@ -410,6 +411,56 @@ def _join(
     return TreeLoop(hops, circuit_m + 2 * stem_m, cost, there[:p], stem_m)
 
 
+@dataclass
+class _Pairs:
+    """The junction pairs the loop-bearing links join, as one symmetric sparse
+    structure built once per layer: a tree's graph is then only its weights
+    (building a sparse matrix per tree was most of a tree's time)."""
+
+    keys: np.ndarray  # lo * n + hi per pair, ascending
+    of: np.ndarray  # per link (index into the arrays): its pair, -1 for a self-loop
+    single: np.ndarray  # per link: the only link of its pair
+    slot: np.ndarray  # per matrix entry: its pair
+    indices: np.ndarray
+    indptr: np.ndarray
+
+
+def _pairs(arrays: LinkArrays) -> _Pairs:
+    cached = getattr(arrays, "_pairs", None)
+    if cached is not None:
+        return cached
+    n = arrays.n
+    lo = np.minimum(arrays.a, arrays.b)
+    hi = np.maximum(arrays.a, arrays.b)
+    real = lo != hi  # a self-loop is never on a cheapest way
+    keys, inverse, counts = np.unique(
+        lo[real] * n + hi[real], return_inverse=True, return_counts=True
+    )
+    of = np.full(len(lo), -1, dtype=np.int64)
+    of[real] = inverse
+    single = real.copy()
+    single[real] = counts[inverse] == 1
+    p_lo, p_hi = keys // n, keys % n
+    numbered = np.arange(1, len(keys) + 1, dtype=float)  # csgraph drops zeros
+    matrix = csr_matrix(
+        (
+            np.concatenate([numbered, numbered]),
+            (np.concatenate([p_lo, p_hi]), np.concatenate([p_hi, p_lo])),
+        ),
+        shape=(n, n),
+    )
+    pairs = _Pairs(
+        keys,
+        of,
+        single,
+        matrix.data.astype(np.int64) - 1,
+        matrix.indices,
+        matrix.indptr,
+    )
+    arrays._pairs = pairs  # type: ignore[attr-defined]
+    return pairs
+
+
 def _tree(
     arrays: LinkArrays,
     weight: np.ndarray,
@@ -417,16 +468,37 @@ def _tree(
     root: int,
     limit: float,
 ) -> _Tree:
-    """The cheapest ways from `root` over the links in `use` (a mask)."""
-    lo_end = np.minimum(arrays.a, arrays.b)
-    hi_end = np.maximum(arrays.a, arrays.b)
-    idx = np.flatnonzero(use)
-    idx = idx[np.lexsort((weight[idx], hi_end[idx], lo_end[idx]))]
-    graph, pairs, idx = cheapest_pairs(lo_end, hi_end, weight, idx, arrays.n)
-    dist, pred = dijkstra(
-        graph, directed=False, indices=root, return_predecessors=True, limit=limit
+    """The cheapest ways from `root` over the links in `use` (a mask); of links
+    joining the same two junctions, the cheapest (then the first) is taken."""
+    pairs = _pairs(arrays)
+    best = np.full(len(pairs.keys), np.inf)
+    link = np.full(len(pairs.keys), -1, dtype=np.int64)
+    one = np.flatnonzero(use & pairs.single)
+    best[pairs.of[one]] = weight[one]
+    link[pairs.of[one]] = one
+    more = np.flatnonzero(use & ~pairs.single & (pairs.of >= 0))
+    if len(more):
+        more = more[np.lexsort((more, weight[more], pairs.of[more]))]
+        first = np.ones(len(more), dtype=bool)
+        first[1:] = pairs.of[more[1:]] != pairs.of[more[:-1]]
+        more = more[first]
+        best[pairs.of[more]] = weight[more]
+        link[pairs.of[more]] = more
+    # csgraph ignores weights of zero: a link of no length weighs a micrometre;
+    # a pair with no usable link weighs infinity, which no way takes
+    graph = csr_matrix(
+        (np.maximum(best, 1e-6)[pairs.slot], pairs.indices, pairs.indptr),
+        shape=(arrays.n, arrays.n),
     )
-    into = links_into(pred, pairs, idx, arrays.n)
+    dist, pred = dijkstra(
+        graph, directed=True, indices=root, return_predecessors=True, limit=limit
+    )
+    into = np.full(arrays.n, -1, dtype=np.int64)
+    ends = np.flatnonzero(pred >= 0)
+    if len(ends):
+        u = pred[ends]
+        key = np.minimum(u, ends) * arrays.n + np.maximum(u, ends)
+        into[ends] = link[np.searchsorted(pairs.keys, key)]
     ends = np.flatnonzero(pred >= 0)
     # metres and cost along the tree, by pointer jumping: each pass doubles the
     # stretch of the way home that a junction has summed

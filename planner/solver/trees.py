@@ -52,6 +52,11 @@ VIA_MIN_JUNCTIONS = 400
 STRETCH_TRIES = 2  # via loops too short tried for stretching, longest first
 STRETCHES = 3  # detours a via loop may take to come to length
 STRETCH_LINKS = 3  # of a loop's links, the longest this many are tried for a detour
+# A network more compact than a third of the walk: via loops turn at junctions at
+# least this share of its farthest reach away, and take up to COMPACT_STRETCHES
+# detours (None: no via loops there).
+VIA_COMPACT: float | None = 0.6
+COMPACT_STRETCHES = 6
 
 
 @dataclass
@@ -212,6 +217,17 @@ def via_loops(
     far = np.flatnonzero(
         (tree_a.metres >= VIA_FAR[0] * hi) & (tree_a.metres <= VIA_FAR[1] * hi)
     )
+    stretches = STRETCHES
+    if not len(far) and VIA_COMPACT:
+        # the whole network lies nearer than a third of the walk (a town's woods
+        # for a long walk): turn at its far side, and let more detours bring the
+        # loop to length
+        reached = tree_a.metres[np.isfinite(tree_a.metres)]
+        far = np.flatnonzero(
+            np.isfinite(tree_a.metres)
+            & (tree_a.metres >= VIA_COMPACT * float(reached.max()))
+        )
+        stretches = COMPACT_STRETCHES
     if not len(far):
         return []
     turns = _by_direction(arrays, tree_a, root, far, round_ * 29)
@@ -249,7 +265,7 @@ def via_loops(
                 continue
             loop = TreeLoop(hops, float(total[w]), float(cost[w]), [], 0.0)
             near_m = near[1] if near is not None else hi - lo
-            for _ in range(STRETCHES):
+            for _ in range(stretches):
                 if abs(loop.length - goal) <= near_m:
                     break
                 longer = _stretch(arrays, weight, usable, loop, hi, goal, near_m)

@@ -57,6 +57,7 @@ STRETCH_LINKS = 3  # of a loop's links, the longest this many are tried for a de
 # detours (None: no via loops there).
 VIA_COMPACT: float | None = 0.6
 COMPACT_STRETCHES = 6
+COMPACT_STRETCH_LINKS = 8
 
 
 @dataclass
@@ -217,7 +218,7 @@ def via_loops(
     far = np.flatnonzero(
         (tree_a.metres >= VIA_FAR[0] * hi) & (tree_a.metres <= VIA_FAR[1] * hi)
     )
-    stretches = STRETCHES
+    stretches, tries = STRETCHES, STRETCH_LINKS
     if not len(far) and VIA_COMPACT:
         # the whole network lies nearer than a third of the walk (a town's woods
         # for a long walk): turn at its far side, and let more detours bring the
@@ -227,7 +228,7 @@ def via_loops(
             np.isfinite(tree_a.metres)
             & (tree_a.metres >= VIA_COMPACT * float(reached.max()))
         )
-        stretches = COMPACT_STRETCHES
+        stretches, tries = COMPACT_STRETCHES, COMPACT_STRETCH_LINKS
     if not len(far):
         return []
     turns = _by_direction(arrays, tree_a, root, far, round_ * 29)
@@ -268,7 +269,7 @@ def via_loops(
             for _ in range(stretches):
                 if abs(loop.length - goal) <= near_m:
                     break
-                longer = _stretch(arrays, weight, usable, loop, hi, goal, near_m)
+                longer = _stretch(arrays, weight, usable, loop, hi, goal, near_m, tries)
                 if longer is None:
                     break
                 loop = longer
@@ -289,6 +290,7 @@ def _stretch(
     hi: float,
     goal: float,
     near_m: float,
+    tries: int = STRETCH_LINKS,
 ) -> TreeLoop | None:
     """`loop` with one of its links (of its `STRETCH_LINKS` longest) replaced by a
     detour over links it does not use, the one that brings its length nearest
@@ -300,7 +302,7 @@ def _stretch(
     ks = arrays.pos[[lid for lid, _ in loop.hops]]
     use = usable & ~_on(arrays, loop.hops)
     best: tuple | None = None
-    for i in np.argsort(-arrays.length[ks], kind="stable")[:STRETCH_LINKS].tolist():
+    for i in np.argsort(-arrays.length[ks], kind="stable")[:tries].tolist():
         k, fwd = int(ks[i]), loop.hops[i][1]
         s, t = (arrays.a[k], arrays.b[k]) if fwd else (arrays.b[k], arrays.a[k])
         rest = loop.length - float(arrays.length[k])

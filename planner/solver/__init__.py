@@ -55,8 +55,13 @@ by a short approach, walked there and back (at most 10% of the target and 1.5 km
 Stems are tried only with `allow_stems`. With `minimise_road=False` walks are
 ranked by length alone (a baseline for the benchmarks).
 
-How the search works (`search.py`)
-----------------------------------
+How the search works
+--------------------
+`answer.py` runs the phases below within the budget; `search.py` holds what they
+share (the pool, the picks, the caps); `walk.py` is the depth-first search,
+`tasks.py` the searches the scheduler interleaves; `build.py` makes the answer's
+loops and `no_loop.py` the reason when there is none.
+
 1. Contract degree-2 chains into links (`network.py`) and find the links on no
    cycle (bridges): a loop never uses them, only a stem can. A loop of length L
    stays within L/2 of its trailhead on cycle-bearing trail, so for every
@@ -64,9 +69,9 @@ How the search works (`search.py`)
    trail within that reach is measured; those with too little are left out, the
    others ranked by what that trail is worth to a hiker less the approach and the
    drive, and the best twelve that are not next to a better one are searched
-   (`answer._tasks`): across the whole drive radius, not nearest first.
+   (`trailheads.choose`): across the whole drive radius, not nearest first.
    Before the depth-first search, each gets loops made of two cheapest ways
-   (`trees.py`): out along the cheapest way to a junction about half the length
+   (`trees.py`, `tree_phase.py`): out along the cheapest way to a junction about half the length
    away, one per direction, and back along the cheapest way that avoids it.
 2. From each trailhead, a depth-first search grows walks link by link, each link
    at most once. A lower bound h(n) on the way home (Dijkstra from the trailhead)

@@ -179,7 +179,7 @@ def _picked(search: Search, trips: list[Trip]) -> list[Cand]:
 
 
 def finish(loop: Loop, trip: Trip, prep: Prepared, names: Mapping) -> Loop:
-    """`loop` (the trip's walk as `answer._build` made it) with its days, and
+    """`loop` (the trip's walk as `build.build_loop` made it) with its days, and
     the spurs to beds marked as walked twice."""
     cand = trip.cand
     hops = [*cand.stem, *cand.circuit, *reversed(cand.stem)]

@@ -148,7 +148,7 @@ def exhaustive(
 
 def _turns_inside(usable, graph, junction, stem, u, target_m):
     """Out-and-backs of exactly `target_m` that turn back partway along a chain
-    of segments from junction `u` (the solver's `Search._turn_inside`): when no
+    of segments from junction `u` (the solver's `tasks.turn_inside`): when no
     junction is within 1% of half the length. Yields (length, road, repeated,
     weighted, turns)."""
     half = target_m / 2

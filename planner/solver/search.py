@@ -1,23 +1,22 @@
-"""The search itself: bounded depth-first search over contracted links.
+"""The shared state of one solve: the candidate pool and the picks.
 
-See the package docstring for the method. This module holds the shared state of
-one solve (`Search`: candidate pool, picks, pruning caps, clock) and the tasks the
-scheduler interleaves: one loop task per trailhead and, when stems are allowed and
-loops alone do not fill the answer, one lollipop task per trailhead.
+See the package docstring for the method. `Search` holds what every task of a
+solve shares (`tasks.py`, `walk.py`, `tree_phase.py`, `nights.py`): the walks
+found so far (`offer`: the pool of candidates, a few per wanted alternative,
+none making another redundant), the alternatives picked from them, what a walk
+costs a hiker, the caps that prune the search, and the clock. `Cand` is a walk
+in the pool, `Task` one trailhead's share of the search.
 """
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
-from heapq import heappop, heappush
 
 from planner.solver import costs
-from planner.solver.network import INF, Arc, Layer, Paths, Prepared, Prev, dijkstra
+from planner.solver.network import Layer, Prepared, Prev
 from planner.solver.ranking import (
-    MAX_SHARED_FRACTION,
     NEAR_FRACTION,
     Key,
     is_different,
@@ -26,10 +25,7 @@ from planner.solver.ranking import (
 )
 from planner.solver.result import Start
 
-SLICE_PUSHES = 128  # DFS steps between returns to the scheduler (~1 ms)
-FIRST_EPISODE_PUSHES = 1500  # node cap of the first dive; doubles every restart
 POOL_PER_PICK = 8  # candidates kept per wanted alternative
-PICKED_WEIGHT = 1.0  # ordering: extra weight per metre shared with a current pick
 # ordering: how much a link's hiker cost beyond its length (and a change of trail)
 # weighs against metres of length error
 COST_WEIGHT = 1.0
@@ -37,17 +33,8 @@ COST_WEIGHT = 1.0
 # told apart from a better one: the search may stop when every pick is this good.
 IDEAL_COST = 1.03
 LONGER_FACTOR = 2.0  # look this far beyond the target for "closest longer" hints
-PIVOTS_AT_ONCE = 4  # lollipop pivots searched side by side
-TURNS_INSIDE = 64  # out-and-backs turning inside a link looked at, at most
-# shares of the target at which a walk's ways home are computed again around it
-REBOUND_AT = (0.4, 0.65, 0.85)
-JITTER = 1.0  # restarts add up to this many times a link's length to its score
-ASTAR_POPS = 48  # a blocked way home longer to find than this: rebound instead
-SMALL_REBOUND_M = 4000.0  # below this, a rebound is quicker in plain Python
 
 Hop = tuple[int, bool]  # (link id, walked forward)
-# per node: shortest way home, and the previous hop on it
-Bounds = tuple[list[float], Prev]
 
 
 @dataclass
@@ -114,7 +101,7 @@ class Search:
     # Out-and-backs may turn back anywhere along a trail, not only at junctions
     # (one day only: a night falls at a junction).
     turns_partway: bool = True
-    # No trailhead reaches trail enough for a loop of the length (`answer._tasks`).
+    # No trailhead reaches trail enough for a loop of the length (`trailheads.choose`).
     loops_unlikely: bool = False
 
     def __post_init__(self) -> None:
@@ -244,6 +231,28 @@ class Search:
         del self.pool[limit:]
         # a walk from another trailhead may displace a pick it ranks below
         self._repick()
+
+    def offer_hops(
+        self,
+        task: Task,
+        stem: tuple[Hop, ...],
+        circuit: Sequence[Hop],
+        d0: float,
+        r0: float,
+        repeated: float,
+    ) -> None:
+        """Offer a closed walk given as hops from the task's root (a tree loop)."""
+        links = self.prep.links
+        node = task.node
+        nodes = [node]
+        length, road = d0, r0
+        for lid, fwd in circuit:
+            link = links[lid]
+            node = link.b if fwd else link.a
+            nodes.append(node)
+            length += link.length
+            road += link.road
+        self.offer(task.start, task.node, stem, circuit, nodes, length, road, repeated)
 
     def walks_some(self, stem: Sequence[Hop], circuit: Sequence[Hop]) -> bool:
         """Whether the walk takes some of what the hiker asked to walk."""
@@ -391,522 +400,3 @@ class Search:
 
     def out_of_time(self) -> bool:
         return time.perf_counter() >= self.deadline
-
-    # -- tasks -----------------------------------------------------------------
-
-    def loop_task(self, task: Task) -> Generator[None, None, None]:
-        """Loops from one trailhead that walk no trail twice."""
-        home = Home(
-            self.loop_paths, self.layer.loop_adj, task.node, self.hi, frozenset()
-        )
-        yield
-        yield from self.dives(task, home, 0.0, 0.0, 0.0, ())
-
-    def offer_hops(
-        self,
-        task: Task,
-        stem: tuple[Hop, ...],
-        circuit: Sequence[Hop],
-        d0: float,
-        r0: float,
-        repeated: float,
-    ) -> None:
-        """Offer a closed walk given as hops from the task's root (a tree loop)."""
-        links = self.prep.links
-        node = task.node
-        nodes = [node]
-        length, road = d0, r0
-        for lid, fwd in circuit:
-            link = links[lid]
-            node = link.b if fwd else link.a
-            nodes.append(node)
-            length += link.length
-            road += link.road
-        self.offer(task.start, task.node, stem, circuit, nodes, length, road, repeated)
-
-    def approach_task(
-        self, task: Task, hops: tuple[Hop, ...], metres: float, road: float
-    ) -> Generator[None, None, None]:
-        """Loops from a trailhead off the loop-bearing network (a car park at the
-        end of a spur): walk the approach `hops` to the pivot `task.node`, a loop
-        there, and the approach back. Its links are closed to the loop."""
-        closed = frozenset(lid for lid, _ in hops)
-        home = Home(
-            self.loop_paths,
-            self.layer.loop_adj,
-            task.node,
-            self.hi - 2 * metres,
-            closed,
-        )
-        yield
-        yield from self.dives(task, home, 2 * metres, 2 * road, metres, hops)
-
-    def hint_task(self, task: Task) -> Generator[None, None, None]:
-        """After a complete search found nothing: the shortest loop that is too long."""
-        home = Home(
-            self.loop_paths, self.layer.loop_adj, task.node, self.hi_longer, frozenset()
-        )
-        yield
-        yield from self.dives(task, home, 0.0, 0.0, 0.0, ())
-
-    def dives(
-        self,
-        task: Task,
-        home: Home,
-        d0: float,
-        r0: float,
-        repeated: float,
-        stem: tuple[Hop, ...],
-    ) -> Generator[None, None, None]:
-        """Restarted depth-first searches ("dives") with a doubling step cap.
-
-        At each cap, first a *near* dive that keeps only walks that can still end
-        within 1% of the target, so a walk that drifted long backtracks early, to
-        where its length can still be mended; then a *wide* dive over the whole
-        tolerance. While the answer has some but not all of its alternatives, the
-        wide dive looks only for walks unlike the picks (diversify); if that
-        exhausts its space, a plain wide dive follows at the same cap. A near
-        dive that finishes is not repeated; a plain wide one that finishes has
-        searched everything.
-        """
-        cap = FIRST_EPISODE_PUSHES
-        near_done = False
-        settled = -1  # picks version whose "unlike" space is known to be exhausted
-        dive = 0
-        while True:
-            if not near_done:
-                seed = None if dive == 0 else dive * 1_000_003 + task.start
-                near_done = yield from self.circuits(
-                    task, home, d0, r0, repeated, stem, cap, False, True, seed
-                )
-            while True:
-                diversify = (
-                    0 < len(self.picks) < self.alternatives and self.version != settled
-                )
-                version = self.version
-                seed = None if dive == 0 else dive * 1_000_003 + task.start + 1
-                finished = yield from self.circuits(
-                    task, home, d0, r0, repeated, stem, cap, diversify, False, seed
-                )
-                if not finished:
-                    break
-                if not diversify:
-                    return
-                settled = version
-            cap *= 2
-            dive += 1
-
-    def lollipop_task(self, task: Task) -> Generator[None, None, None]:
-        """Stems from the trailhead, each with a loop at its end, nearest first.
-
-        A stem is the shortest path to a junction (the pivot); its links are closed
-        to the loop. The pivots nearest the trailhead are searched a few at a time
-        with doubling caps, as later ones have longer stems (more repeated trail).
-        A stem alone, walked there and back, is an out-and-back: the few closest to
-        the target length are offered first, as a last resort.
-        """
-        dist, prev, order = self._stems(task)
-
-        def stem_to(v: int) -> tuple[tuple[Hop, ...], float, float]:
-            return self._stem(prev, task.node, v)
-
-        yield
-        turns = [v for v in order if self.lo <= 2 * dist[v] <= self.hi]
-        turns.sort(key=lambda v: (abs(2 * dist[v] - self.target), v))
-        for v in turns[: 2 * self.alternatives]:
-            hops, metres, road = stem_to(v)
-            self.offer(task.start, v, hops, (), None, 2 * metres, 2 * road, metres)
-
-        pivots = (v for v in order[1:] if self.layer.cycle_part[v] != -1)
-        active: list[list] = []  # [pivot, stem, metres, road metres, Home, cap]
-        more = True
-        while active or more:
-            while more and len(active) < PIVOTS_AT_ONCE:
-                v = next(pivots, None)
-                if v is None or self.stem_hopeless(dist[v], dist[v]):
-                    more = False  # pivots come nearest first: no farther one wins
-                    break
-                hops, metres, road = stem_to(v)
-                closed = frozenset(lid for lid, _ in hops)
-                home = Home(
-                    self.loop_paths,
-                    self.layer.loop_adj,
-                    v,
-                    self.hi - 2 * metres,
-                    closed,
-                )
-                active.append([v, hops, metres, road, home, FIRST_EPISODE_PUSHES])
-                yield
-            for entry in list(active):
-                v, hops, metres, road, home, cap = entry
-                finished = yield from self.circuits(
-                    task, home, 2 * metres, 2 * road, metres, hops, cap, False, False
-                )
-                if finished:
-                    active.remove(entry)
-                else:
-                    entry[5] = cap * 2
-
-    def _stems(self, task: Task) -> tuple[list[float], Prev, list[int]]:
-        """Shortest ways from the task's node within half the longest length (of
-        equally short ones, the one with less road): every stem a walk from it
-        can take. Run once per task (its lollipops and its out-and-backs)."""
-        if task.stems is None:
-            task.stems = self.prep.all_paths(self.layer).run(task.node, self.hi / 2)
-        return task.stems
-
-    def _stem(
-        self, prev: Prev, root: int, v: int
-    ) -> tuple[tuple[Hop, ...], float, float]:
-        """The stem from `root` to `v`: its hops, metres and road metres."""
-        links = self.prep.links
-        hops: list[Hop] = []
-        while v != root:
-            u, lid, fwd = prev[v]  # type: ignore[misc]
-            hops.append((lid, fwd))
-            v = u
-        hops.reverse()
-        return (
-            tuple(hops),
-            sum(links[lid].length for lid, _ in hops),
-            sum(links[lid].road for lid, _ in hops),
-        )
-
-    def turn_inside(self, task: Task) -> None:
-        """Out-and-backs of exactly the target: a hiker turns back where the
-        length is walked, partway along a trail, not only at a junction. Offered
-        where no junction is within 1% of half the length, along the links that
-        cross it, from the nearest junctions first (`TURNS_INSIDE` at most). Only
-        worth their time when no loop or lollipop was found (`answer._solve`
-        asks then): an out-and-back never ranks above one."""
-        dist, prev, order = self._stems(task)
-        half = self.target / 2
-        slack = costs.EXACT * half
-        adj = self.layer.all_adj
-        found = 0
-        for u in order:
-            if dist[u] >= half - slack:
-                break
-            came = prev[u]
-            came_by = came[1] if came is not None else -1
-            stem = None
-            for lid, _v, metres, _road, fwd in adj[u]:
-                if lid == came_by or metres - (half - dist[u]) <= slack:
-                    continue
-                if stem is None:
-                    stem = self._stem(prev, task.node, u)
-                hops, stem_m, stem_road = stem
-                d = half - stem_m  # from the stem's own sum: the length is exact
-                part_road = self.part_of(lid, fwd, d)[1]
-                self.offer(
-                    task.start,
-                    u,
-                    hops,
-                    (),
-                    None,
-                    2 * (stem_m + d),
-                    2 * (stem_road + part_road),
-                    stem_m + d,
-                    (lid, fwd, d),
-                )
-                found += 1
-                if found >= TURNS_INSIDE:
-                    return
-
-    def circuits(
-        self,
-        task: Task,
-        home: Home,
-        d0: float,
-        r0: float,
-        repeated: float,
-        stem: tuple[Hop, ...],
-        cap: int,
-        diversify: bool,
-        near: bool,
-        seed: int | None = None,
-    ) -> Generator[None, None, bool]:
-        """Depth-first search for closed walks from `home.root` using each link once.
-
-        `d0`/`r0` are the metres (and road metres) already walked on the stem, which
-        count towards the length. Returns True when the search space was exhausted,
-        False when it stopped at `cap` steps (the caller restarts with a larger cap
-        and by then better caps and picks). With `diversify`, walks that already
-        share more than half of the longest possible loop with a pick are cut;
-        with `near`, walks that cannot end within 1% of the target. With a `seed`,
-        the order of children is shaken by a little seeded noise, so restarts
-        explore other ways out instead of the same first branches.
-        """
-        target = self.target
-        adj = home.adj
-        root = home.root
-        used = bytearray(len(self.prep.links))
-        for lid in home.closed:
-            used[lid] = 1
-        penalty = self.penalty
-        link_extra = self.link_extra
-        heads, tails = self.link_head, self.link_tail
-        turn = COST_WEIGHT * costs.TURN if self.minimise_road else 0.0
-        jitter = None if seed is None else random.Random(seed).random
-        version = -1
-        cap_len = 0.0
-        masks: list[bytearray] = []
-        max_shared = INF
-        h: list[float] = []
-        prev: list = []
-        first = -1
-        marks = [d0 + f * (target - d0) for f in REBOUND_AT]
-        mark = 0
-        checkpoints: list[tuple[int, list[float], list, int]] = []
-
-        def children(u: int, d: float) -> list[tuple]:
-            out = []
-            if hops:
-                last, forward = hops[-1]
-                follows = tails[last] if forward else heads[last]
-            else:
-                follows = None
-            for lid, v, ln, rl, fwd in adj[u]:
-                if used[lid]:
-                    continue
-                if first == -1:
-                    # leaving the root: bound by the ways home this first link allows
-                    hv, _ = home.after(lid)
-                    lb = d + ln + hv[v]
-                else:
-                    # each loop is searched once: it leaves the root by its lowest
-                    # link, so it can only come back (or pass) by higher ones
-                    if lid < first and (v == root or u == root):
-                        continue
-                    lb = d + ln + h[v]
-                if lb > cap_len:
-                    continue
-                # head out until the shortest way home would close the length,
-                # on the ground a hiker prefers, keeping to the trail followed
-                score = abs(target - lb) + link_extra[lid]
-                enters = heads[lid] if fwd else tails[lid]
-                if follows is not None and enters != follows:
-                    score += turn
-                if penalty[lid]:
-                    score += PICKED_WEIGHT * ln
-                if jitter:
-                    score += jitter() * JITTER * ln
-                out.append((score, lid, v, ln, rl, fwd))
-            out.sort()
-            return out
-
-        def home_is_free(v: int) -> bool:
-            n = v
-            if isinstance(prev, list):  # from the plain search
-                while n != root:
-                    u, lid, _ = prev[n]  # type: ignore[misc]
-                    if used[lid]:
-                        return False
-                    n = u
-                return True
-            up, via = prev.up, prev.via
-            while n != root:
-                if used[via[n]]:
-                    return False
-                n = up[n]
-            return True
-
-        def way_home(v: int, budget: float) -> float | None:
-            """A* over unused links, with the unblocked shortest way as heuristic.
-
-            None when it would take more than a few steps to tell.
-            """
-            best = {v: 0.0}
-            heap = [(h[v], 0.0, v)]
-            pops = 0
-            while heap:
-                pops += 1
-                if pops > ASTAR_POPS:
-                    return None
-                f, g, u = heappop(heap)
-                if u == root:
-                    return g
-                if g > best[u]:
-                    continue
-                for lid, w, ln, _, _ in adj[u]:
-                    if used[lid] or (lid < first and (w == root or u == root)):
-                        continue
-                    ng = g + ln
-                    nf = ng + h[w]
-                    if nf > budget or ng >= best.get(w, INF):
-                        continue
-                    best[w] = ng
-                    heappush(heap, (nf, ng, w))
-            return INF
-
-        def rebound(extra: int, radius: float) -> tuple[list[float], list]:
-            """Ways home avoiding the walk so far (and link `extra`, if >= 0)."""
-            blocked = set(home.closed)
-            blocked.update(x for x, _ in hops)
-            blocked.update(a[0] for a in adj[root] if a[0] < first)
-            if extra >= 0:
-                blocked.add(extra)
-            if radius < SMALL_REBOUND_M:
-                # a short way home: the plain search settles few junctions
-                fresh_h, fresh_prev, order = dijkstra(
-                    adj, root, radius=radius, blocked=blocked
-                )
-            else:
-                fresh_h, fresh_prev, order = home.paths.run(root, radius, blocked)
-            nonlocal work
-            work += len(order) // 64  # a rebound costs about that many steps
-            return fresh_h, fresh_prev
-
-        def refresh() -> None:
-            nonlocal version, cap_len, masks, max_shared
-            if version == self.version:
-                return
-            version = self.version
-            cap_len = self.longest()
-            if near and not self.hint:
-                cap_len = min(cap_len, target + self.near)
-            masks = self.pick_masks
-            wide = diversify and len(self.picks) < self.alternatives
-            max_shared = MAX_SHARED_FRACTION * cap_len if wide else INF
-            # shared metres with each pick along the current walk, from scratch
-            shared[:] = [[0.0] * len(masks)]
-            for lid, _ in hops:
-                row = shared[-1][:]
-                for j, mask in enumerate(masks):
-                    if mask[lid]:
-                        row[j] += self.link_m[lid]
-                shared.append(row)
-
-        nodes = [root]
-        hops: list[Hop] = []
-        dists = [d0]
-        roads = [r0]
-        shared: list[list[float]] = []
-        refresh()
-        frames = [children(root, d0)]
-        at = [0]
-        pushes = counted = work = 0
-        while frames:
-            frame = frames[-1]
-            i = at[-1]
-            if i == len(frame):
-                frames.pop()
-                at.pop()
-                if hops:
-                    used[hops.pop()[0]] = 0
-                    nodes.pop()
-                    dists.pop()
-                    roads.pop()
-                    shared.pop()
-                    if checkpoints and checkpoints[-1][0] > len(hops):
-                        _, h, prev, mark = checkpoints.pop()
-                continue
-            at[-1] = i + 1
-            _, lid, v, ln, rl, fwd = frame[i]
-            if not hops:
-                first = lid
-                h, prev = home.after(lid)
-                mark = 0
-            nd = dists[-1] + ln
-            nr = roads[-1] + rl
-            # the caps may have tightened since this frame was built
-            lb = nd + h[v]
-            if lb > cap_len:
-                continue
-            row = shared[-1]
-            if masks:
-                row = row[:]
-                for j, mask in enumerate(masks):
-                    if mask[lid]:
-                        row[j] += ln
-                if max(row) > max_shared:
-                    continue
-            fresh = None
-            if v != root and not home_is_free(v):
-                # our own walk blocks the shortest way home: find the real one
-                used[lid] = 1
-                way = way_home(v, cap_len - nd)
-                if way is None:  # far round: bound the whole subtree again
-                    fresh = rebound(lid, cap_len - nd)
-                    way = fresh[0][v]
-                used[lid] = 0
-                if nd + way > cap_len:
-                    continue
-            if v == root:
-                self.offer(
-                    task.start,
-                    root,
-                    stem,
-                    hops + [(lid, fwd)],
-                    nodes + [v],
-                    nd,
-                    nr,
-                    repeated,
-                )
-                refresh()
-                # the picks may have changed: count this link against the new ones
-                row = shared[-1][:]
-                for j, mask in enumerate(masks):
-                    if mask[lid]:
-                        row[j] += ln
-            used[lid] = 1
-            hops.append((lid, fwd))
-            nodes.append(v)
-            dists.append(nd)
-            roads.append(nr)
-            shared.append(row)
-            if fresh is not None or (mark < len(marks) and nd >= marks[mark]):
-                # Past a mark the walk itself blocks ways home that the bounds
-                # still count on: bound its whole subtree again, without them.
-                checkpoints.append((len(hops), h, prev, mark))
-                while mark < len(marks) and nd >= marks[mark]:
-                    mark += 1
-                h, prev = fresh or rebound(-1, cap_len - nd)
-            frames.append(children(v, nd))
-            at.append(0)
-            pushes += 1
-            work += 1
-            if work >= SLICE_PUSHES:
-                task.pushes += pushes - counted
-                counted = pushes
-                work = 0
-                yield
-                refresh()
-            if pushes >= cap:
-                task.pushes += pushes - counted
-                return False
-        task.pushes += pushes - counted
-        return True
-
-
-class Home:
-    """Shortest ways back to a loop's root, as lower bounds for the search.
-
-    A loop leaves the root by its lowest link and so returns by a higher one; the
-    bounds for each first link are computed (once, on demand) without the root's
-    links up to it, which also makes a first link with no higher one a dead end.
-    """
-
-    def __init__(
-        self,
-        paths: Paths,
-        adj: list[list[Arc]],
-        root: int,
-        max_length: float,
-        closed: frozenset,
-    ):
-        self.paths = paths
-        self.adj = adj
-        self.root = root
-        self.max_length = max_length
-        self.closed = closed
-        self._after: dict[int, Bounds] = {}
-
-    def after(self, first: int) -> Bounds:
-        """(way home, previous hop) per node, once `first` is walked."""
-        if first not in self._after:
-            blocked = set(self.closed)
-            blocked.update(arc[0] for arc in self.adj[self.root] if arc[0] <= first)
-            h, prev, _ = self.paths.run(self.root, self.max_length, blocked)
-            self._after[first] = (h, prev)
-        return self._after[first]

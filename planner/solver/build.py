@@ -1,0 +1,147 @@
+"""The answer's loops: a picked walk (`Cand`) made into a `Loop` of steps along
+the original edges, with its line, climb, days and cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+import networkx as nx
+
+from planner.solver import costs, nights
+from planner.solver.network import OrigEdge
+from planner.solver.result import Loop, Stage, Step
+from planner.solver.search import Cand, Search
+from trails.geo import part_of_line
+
+
+def build_loop(
+    search: Search,
+    cand: Cand,
+    rank: int,
+    days: int,
+    campsites: dict[Hashable, str],
+    max_day_m: float | None = None,
+) -> Loop:
+    prep = search.prep
+    graph = prep.graph
+    out = [(lid, fwd, True) for lid, fwd in cand.stem]
+    walked: list[tuple[OrigEdge, bool, tuple[float, float] | None]] = [
+        (edge, repeated, None)
+        for lid, fwd, repeated in out + [(lid, fwd, False) for lid, fwd in cand.circuit]
+        for edge in prep.links[lid].walked(fwd)
+    ]
+    if cand.turn is not None:  # partway along a link and back
+        lid, fwd, metres = cand.turn
+        there: list[tuple[OrigEdge, bool, tuple[float, float] | None]] = []
+        for u, v, k in prep.links[lid].walked(fwd):
+            length = graph.edges[u, v, k]["length"]
+            if metres < length:
+                there.append(((u, v, k), True, (0.0, metres)))
+                break
+            there.append(((u, v, k), True, None))
+            metres -= length
+        *whole, (tip, _, (_, metres)) = there
+        walked += there + [(tip, True, (metres, 0.0))]
+        walked += [((v, u, k), True, None) for (u, v, k), _, _ in reversed(whole)]
+    walked += [
+        (edge, True, None)
+        for lid, fwd in reversed(cand.stem)
+        for edge in prep.links[lid].walked(not fwd)
+    ]
+    steps: list[Step] = []
+    coords: list[tuple[float, float]] = []
+    ascent: float | None = 0.0
+    descent: float | None = 0.0
+    for (u, v, k), repeated, span in walked:
+        data = graph.edges[u, v, k]
+        rev = data.get("start", u) != u
+        share = 1.0 if span is None else abs(span[1] - span[0]) / data["length"]
+        steps.append(
+            Step(
+                segment_id=data.get("segment_id", k),
+                from_node=u,
+                to_node=v if span is None else u,
+                reversed=rev,
+                length_m=data["length"] * share,
+                trail=data.get("trail", ""),
+                kind=data.get("kind", "path"),
+                connector=bool(data.get("connector")),
+                repeated=repeated,
+                span_m=span,
+                toward=None if span is None else v,
+            )
+        )
+        line = data.get("coords") or _node_line(graph, u, v)
+        if rev and data.get("coords"):
+            line = line[::-1]
+        if span is not None:
+            ends = (span[0] / data["length"], span[1] / data["length"])
+            line = part_of_line(line, *ends)
+        for point in line:
+            point = (point[0], point[1])
+            if not coords or coords[-1] != point:
+                coords.append(point)
+        up, down = data.get("ascent"), data.get("descent")
+        if rev:
+            up, down = down, up
+        if up is None or down is None or ascent is None or descent is None:
+            ascent = descent = None
+        elif span is None:
+            ascent += up
+            descent += down
+        else:  # part of its climb, about evenly spread, up and down again
+            ascent += share * (up + down) / 2
+            descent += share * (up + down) / 2
+    length = sum(s.length_m for s in steps)
+    kind = "out_and_back" if not cand.circuit else "lollipop" if cand.stem else "loop"
+    return Loop(
+        rank=rank,
+        start=search.starts[cand.start],
+        kind=kind,
+        steps=steps,
+        coords=coords,
+        length_m=length,
+        error_m=length - search.target,
+        repeated_m=cand.repeated,
+        connector_m=sum(s.length_m for s in steps if s.connector),
+        ascent_m=ascent,
+        descent_m=descent,
+        stages=_stages(steps, days, campsites, max_day_m),
+        cost=round(cand.cost, 3),
+        turns=sum(
+            costs.follow_key(vars(a)) != costs.follow_key(vars(b))
+            for a, b in zip(steps, steps[1:])
+        ),
+    )
+
+
+def _node_line(graph: nx.MultiGraph, u: Hashable, v: Hashable) -> list:
+    """A straight line between two nodes, for graphs drawn without geometry."""
+    line = []
+    for n in (u, v):
+        attrs = graph.nodes[n]
+        if attrs.get("lon") is not None and attrs.get("lat") is not None:
+            line.append((attrs["lon"], attrs["lat"]))
+    return line
+
+
+def _stages(
+    steps: list[Step],
+    days: int,
+    campsites: dict[Hashable, str],
+    max_day_m: float | None = None,
+) -> list[Stage]:
+    """Split the walk into `days` stages, each ending at a junction, at a
+    campsite where one keeps the days even (`nights.cut`)."""
+    return nights.cut(steps, days, campsites, max_day_m)
+
+
+def nights_notice(loops: list[Loop], days: int) -> str | None:
+    """Why some nights are at a bare junction, when they are."""
+    if days < 2 or all(s.campsite for loop in loops for s in loop.stages[:-1]):
+        return None
+    return (
+        "No loop in range puts every night at a hut, campsite or shelter with "
+        "days of about the same length: nights marked as a junction are not at one."
+    )

@@ -71,8 +71,9 @@ loops and `no_loop.py` the reason when there is none.
    drive, and the best twelve that are not next to a better one are searched
    (`trailheads.choose`): across the whole drive radius, not nearest first.
    Before the depth-first search, each gets loops made of two cheapest ways
-   (`trees.py`, `tree_phase.py`): out along the cheapest way to a junction about half the length
-   away, one per direction, and back along the cheapest way that avoids it.
+   (`trees.py`, `tree_phase.py`): out along the cheapest way to a junction about
+   half the length away, one per direction, and back along the cheapest way that
+   avoids it.
 2. From each trailhead, a depth-first search grows walks link by link, each link
    at most once. A lower bound h(n) on the way home (Dijkstra from the trailhead)
    cuts a walk of length d at n when d + h(n) exceeds the longest length that

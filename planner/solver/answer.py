@@ -141,14 +141,7 @@ def _solve(
     max_day_m: float | None = None,
 ) -> SolveResult:
     t0 = time.perf_counter()
-    if not target_m > 0:
-        raise ValueError("target_m must be positive")
-    if not 0 <= tolerance < 1:
-        raise ValueError("tolerance must be in [0, 1)")
-    if days < 1 or alternatives < 1:
-        raise ValueError("days and alternatives must be at least 1")
-    budget = DEFAULT_BUDGET_S if budget_s is None else budget_s
-    budget = min(max(budget, MIN_BUDGET_S), MAX_BUDGET_S)
+    budget = _checked_budget(target_m, tolerance, days, alternatives, budget_s)
     campsites = dict(campsites or {})
 
     prep = _prepared(graph, starts, campsites if days > 1 else ())
@@ -168,26 +161,13 @@ def _solve(
         turns_partway=days == 1,
     )
     loop_tasks, stem_tasks, skipped = trailheads.choose(search, allow_stems)
-    t_nights = time.perf_counter()
     trips = (
-        nights.plan(
-            search,
-            loop_tasks,
-            days,
-            campsites,
-            t0 + NIGHTS_SHARE * (search.deadline - t0),
-            max_day_m,
-            twice=allow_stems,
-        )
+        _chains(search, loop_tasks, days, campsites, max_day_m, allow_stems)
         if days > 1 and campsites
         else []
     )
     if trips:  # every night at a bed: the plain loop search has nothing to add
         loop_tasks, stem_tasks = [], []
-    elif days > 1 and campsites:
-        # no chain of beds closed: the plain loop gets the time they took back,
-        # so that a busy machine still answers with a loop cut into days
-        search.deadline += time.perf_counter() - t_nights
     if stem_tasks and search.turns_partway and search.loops_unlikely:
         # No trailhead reaches trail enough for a loop of this length (a desert's
         # long tracks): the out-and-backs, which are then the likely answer, first.
@@ -254,6 +234,50 @@ def _solve(
         notice=nights_notice(loops, days),
         stats=stats,
     )
+
+
+def _checked_budget(
+    target_m: float,
+    tolerance: float,
+    days: int,
+    alternatives: int,
+    budget_s: float | None,
+) -> float:
+    """The budget in seconds, within its bounds, once the question makes sense."""
+    if not target_m > 0:
+        raise ValueError("target_m must be positive")
+    if not 0 <= tolerance < 1:
+        raise ValueError("tolerance must be in [0, 1)")
+    if days < 1 or alternatives < 1:
+        raise ValueError("days and alternatives must be at least 1")
+    budget = DEFAULT_BUDGET_S if budget_s is None else budget_s
+    return min(max(budget, MIN_BUDGET_S), MAX_BUDGET_S)
+
+
+def _chains(
+    search: Search,
+    loop_tasks: list[Task],
+    days: int,
+    campsites: dict[Hashable, str],
+    max_day_m: float | None,
+    allow_stems: bool,
+) -> list[nights.Trip]:
+    """Chains of days from bed to bed (`nights.plan`), in `NIGHTS_SHARE` of
+    the budget. When none closes, the plain loop gets the time they took
+    back, so that a busy machine still answers with a loop cut into days."""
+    t_nights = time.perf_counter()
+    trips = nights.plan(
+        search,
+        loop_tasks,
+        days,
+        campsites,
+        search.t0 + NIGHTS_SHARE * (search.deadline - search.t0),
+        max_day_m,
+        twice=allow_stems,
+    )
+    if not trips:
+        search.deadline += time.perf_counter() - t_nights
+    return trips
 
 
 def _schedule(

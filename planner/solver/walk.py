@@ -31,8 +31,10 @@ JITTER = 1.0  # restarts add up to this many times a link's length to its score
 ASTAR_POPS = 48  # a blocked way home longer to find than this: rebound instead
 SMALL_REBOUND_M = 4000.0  # below this, a rebound is quicker in plain Python
 
-# per node: shortest way home, and the previous hop on it
-Bounds = tuple[list[float], Prev]
+# per node: the previous hop on the shortest way home, from the plain search
+# (a list) or the compiled one (`Prev`); and the shortest ways with it
+Hops = list[tuple[int, int, bool] | None] | Prev
+Bounds = tuple[list[float], Hops]
 # a way out of a node: (score, link id, far node, metres, road metres, forward)
 Child = tuple[float, int, int, float, float, bool]
 
@@ -110,11 +112,11 @@ class Walk:
         self.masks: list[bytearray] = []
         self.max_shared = INF
         self.h: list[float] = []
-        self.prev: list | Prev = []
+        self.prev: Hops = []
         self.first = -1
         self.marks = [d0 + f * (target - d0) for f in REBOUND_AT]
         self.mark = 0
-        self.checkpoints: list[tuple[int, list[float], list | Prev, int]] = []
+        self.checkpoints: list[tuple[int, list[float], Hops, int]] = []
         self.nodes = [self.root]
         self.hops: list[Hop] = []
         self.dists = [d0]
@@ -231,7 +233,7 @@ class Walk:
         n = v
         if isinstance(prev, list):  # from the plain search
             while n != root:
-                u, lid, _ = prev[n]
+                u, lid, _ = prev[n]  # type: ignore[misc]
                 if used[lid]:
                     return False
                 n = u
@@ -280,6 +282,7 @@ class Walk:
         blocked.update(a[0] for a in self.adj[root] if a[0] < self.first)
         if extra >= 0:
             blocked.add(extra)
+        fresh_prev: Hops
         if radius < SMALL_REBOUND_M:
             # a short way home: the plain search settles few junctions
             fresh_h, fresh_prev, order = dijkstra(
@@ -288,7 +291,7 @@ class Walk:
         else:
             fresh_h, fresh_prev, order = home.paths.run(root, radius, blocked)
         self.work += len(order) // 64  # a rebound costs about that many steps
-        return fresh_h, fresh_prev  # type: ignore[return-value]
+        return fresh_h, fresh_prev
 
     def refresh(self) -> None:
         """Follow the search's caps and picks, when they changed."""

@@ -14,6 +14,7 @@ from planner.solver.search import Search, Task
 from planner.solver.trees import link_arrays, tree_loops, via_loops
 
 VIA_SHARE = 0.5  # of the budget, for loops with two turns while none is found
+VIA_CALL_SHARE = 0.15  # of the budget, for one trailhead's round of them at most
 
 
 def seed_pool(search: Search, tasks: list[Task], until: float, rounds: int) -> None:
@@ -40,10 +41,17 @@ def seed_pool(search: Search, tasks: list[Task], until: float, rounds: int) -> N
         toward = None
     via: set[int] = set()
     until_empty = search.t0 + VIA_SHARE * (search.deadline - search.t0)
+    budget = search.deadline - search.t0
 
     def offer(make, task: Task, seed: int) -> bool:
         stem, metres, road = task.approach
-        aim = {"toward": toward} if make is tree_loops and toward is not None else {}
+        aim: dict = (
+            {"toward": toward}
+            if make is tree_loops and toward is not None
+            else {"until": time.perf_counter() + VIA_CALL_SHARE * budget}
+            if make is via_loops
+            else {}
+        )
         loops = make(
             arrays,
             task.node,

@@ -121,7 +121,7 @@ def walk_chain(
         last = leg == legs - 1
         span = spans[leg]
         bed = None if last else seq[leg]
-        there = task.node if last else bed.anchor
+        there = task.node if bed is None else bed.anchor
         morning = sofar.spur_back_m + (approach_m if leg == 0 else 0.0)
         fixed = morning + (bed.spur_m if bed else approach_m)
         walked = sofar.walked
@@ -145,7 +145,7 @@ def walk_chain(
         twice_m = sofar.twice_m + sofar.spur_back_m  # the spur walked out again
         twice_m += float(arrays.length[on_way & sofar.walked_links].sum())
         split = _split(search.prep, way, morning, fixed, span) if way else None
-        if split is None or twice_m > MAX_REPEATED * search.hi:
+        if not way or split is None or twice_m > MAX_REPEATED * search.hi:
             if not last:  # too long, or walks too much twice, whatever comes next
                 memo[key(leg + 1)] = None
             return None
@@ -157,7 +157,7 @@ def walk_chain(
         spur_hops += [False] * len(way)
         nights = sofar.nights + [offset + j for j, _ in cuts]
         night_at = sofar.night_at + [node for _, node in cuts]
-        if last:
+        if bed is None:  # the last day, home
             sofar = replace(sofar, hops=hops, spur_hops=spur_hops, nights=nights)
             sofar.days_m = sofar.days_m + days_here
             sofar.night_at = night_at

@@ -199,11 +199,11 @@ def cut(
 
     # best[i]: (score, previous cut) of the days so far ending after step i
     best: dict[int, tuple[tuple, int | None]] = {-1: ((0, 0.0, 0, 0.0, 0.0), None)}
-    chosen: list[dict[int, tuple[tuple, int | None]]] = []
+    chosen: list[dict[int, tuple[tuple, int]]] = []
     for night in range(1, days):
         near = np.flatnonzero(np.abs(at - night * ideal) <= ideal / 2).tolist()
         options = near or list(range(len(at)))
-        here: dict[int, tuple[tuple, int | None]] = {}
+        here: dict[int, tuple[tuple, int]] = {}
         for i in options:
             bed = steps[i].to_node in beds
             for j, (score, _) in best.items():

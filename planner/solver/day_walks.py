@@ -19,16 +19,16 @@ import numpy as np
 
 from planner.solver import costs
 from planner.solver.bed_chains import Bed
+from planner.solver.cheapest import (
+    LinkArrays,
+    backwards,
+    nodes_along,
+    path,
+    tree,
+)
 from planner.solver.network import Prepared
 from planner.solver.ranking import rank_key
 from planner.solver.search import Cand, Hop, Search, Task
-from planner.solver.trees import (
-    LinkArrays,
-    _backwards,
-    _nodes,
-    _path,
-    _tree,
-)
 
 DAY_SPREAD = 0.25  # every day within this share of the trip's mean day
 AIM_NEAR = 0.04  # a day within this share of its aim is as good as exact
@@ -172,7 +172,7 @@ def walk_chain(
             sofar.days_m + days_here,
             night_at + [prep.nodes[bed.node]],
             bed.anchor,
-            _backwards(list(bed.spur)),
+            backwards(list(bed.spur)),
             bed.spur_m,
             twice_m,
         )
@@ -268,8 +268,8 @@ def _ways_by(
 ) -> Iterator[list[Hop]]:
     # a metre costs at most a road's, walked a second time, plus turns
     limit = (costs.ROAD + costs.REPEATED + 1.0) * hi + 1.0
-    from_u = _tree(arrays, weight, usable, u, limit)
-    from_v = _tree(arrays, weight, usable, v, limit)
+    from_u = tree(arrays, weight, usable, u, limit)
+    from_v = tree(arrays, weight, usable, v, limit)
     total = from_u.metres + from_v.metres
     cost = from_u.cost + from_v.cost
     apart = from_u.into != from_v.into
@@ -281,8 +281,8 @@ def _ways_by(
     order = ok[np.argsort(score, kind="stable")]
     overlap = []
     for w in order[:WAYS_TRIED].tolist():
-        out = _path(arrays, from_u, u, w)
-        way = out + _backwards(_path(arrays, from_v, v, w))
+        out = path(arrays, from_u, u, w)
+        way = out + backwards(path(arrays, from_v, v, w))
         if tuple(way) in seen:
             continue  # w on the cheapest way from u to v: that way again
         seen.add(tuple(way))
@@ -292,14 +292,14 @@ def _ways_by(
             overlap.append(out)
     # the two ways overlap: out along the first, across by a way that avoids it
     for out in overlap[:2]:
-        across = _tree(arrays, weight, usable & ~_on(arrays, out), v, limit)
-        nodes = _nodes(arrays, out, u)
+        across = tree(arrays, weight, usable & ~_on(arrays, out), v, limit)
+        nodes = nodes_along(arrays, out, u)
         along = np.cumsum([arrays.length[arrays.pos[lid]] for lid, _ in out])
         sums = along + across.metres[nodes]
         fits = np.flatnonzero(np.isfinite(sums) & (sums >= lo) & (sums <= hi))
         if len(fits):
             k = int(fits[np.argmin(np.abs(sums[fits] - aim))])
-            way = out[: k + 1] + _backwards(_path(arrays, across, v, nodes[k]))
+            way = out[: k + 1] + backwards(path(arrays, across, v, nodes[k]))
             if tuple(way) not in seen:
                 seen.add(tuple(way))
                 yield way

@@ -344,30 +344,3 @@ def _by_direction(
     return [
         int(far[sector == k][np.argmin(rate[sector == k])]) for k in np.unique(sector)
     ]
-
-
-def _join(
-    arrays: LinkArrays, there: list[tuple[int, bool]], back: list[tuple[int, bool]]
-) -> TreeLoop | None:
-    """The walk out along `there` and home along `back`: what both begin with is
-    a stem (walked twice), what both end with is cut (the walk turns where they
-    meet); None when they share anything else or the stem is too long."""
-    p = 0
-    while p < min(len(there), len(back)) and there[p] == back[p]:
-        p += 1
-    q = 0
-    while q < min(len(there), len(back)) - p and there[-1 - q][0] == back[-1 - q][0]:
-        q += 1
-    out, home = there[p : len(there) - q], back[p : len(back) - q]
-    links = [lid for lid, _ in out] + [lid for lid, _ in home]
-    if not out or not home or len(set(links)) < len(links):
-        return None
-    index = {int(x): k for k, x in enumerate(arrays.ids)}
-    metres = {lid: float(arrays.length[index[lid]]) for lid, _ in there + back}
-    stem_m = sum(metres[lid] for lid, _ in there[:p])
-    circuit_m = sum(metres[lid] for lid in links)
-    if stem_m > MAX_STEM * (circuit_m + 2 * stem_m):
-        return None
-    cost = sum(float(arrays.cost[index[lid]]) for lid in links)
-    hops = out + backwards(home)
-    return TreeLoop(hops, circuit_m + 2 * stem_m, cost, there[:p], stem_m)

@@ -29,7 +29,6 @@ from planner.solver.paths import (
     ROWS,
     Paths,
     Prev,
-    cheapest_pairs,
     dijkstra,
     links_into,
 )
@@ -46,7 +45,6 @@ __all__ = [
     "Paths",
     "Prepared",
     "Prev",
-    "cheapest_pairs",
     "dijkstra",
     "links_into",
     "loop_reach_m",

@@ -67,18 +67,59 @@ class Paths:
         self.lo = lo[keep][order]
         self.hi = hi[keep][order]
         self.weight = weight[keep][order]
+        # The pairs of junctions the links join, as one symmetric sparse
+        # structure built once: a search with links blocked then only changes
+        # the weights of their pairs (a new matrix per search was most of the
+        # depth-first search's rebounds).
+        first = np.ones(len(self.ids), dtype=bool)
+        first[1:] = (self.lo[1:] != self.lo[:-1]) | (self.hi[1:] != self.hi[:-1])
+        self.pair_start = np.flatnonzero(first)  # each pair's first (cheapest) link
+        self.pair_of = np.cumsum(first) - 1
+        self.keys = self.lo[first] * self.n + self.hi[first]
+        self.where = np.full(len(links), -1, dtype=np.int64)  # link id -> position
+        self.where[self.ids] = np.arange(len(self.ids))
+        p_lo, p_hi = self.lo[first], self.hi[first]
+        numbered = np.arange(1, len(self.keys) + 1, dtype=float)  # no zeros
+        shape = csr_matrix(
+            (
+                np.concatenate([numbered, numbered]),
+                (np.concatenate([p_lo, p_hi]), np.concatenate([p_hi, p_lo])),
+            ),
+            shape=(self.n, self.n),
+        )
+        self.slot = shape.data.astype(np.int64) - 1
+        self.indices, self.indptr = shape.indices, shape.indptr
+        self.plain_weight = np.maximum(self.weight[first], 1e-6)
+        self.plain_ids = self.ids[first]
         self._plain: tuple | None = None
 
     def _matrix(self, blocked) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
+        """The symmetric graph with `blocked` links left out (of two links
+        joining the same junctions, the shorter that is not blocked): the
+        matrix, each pair's key (lo * n + hi, ascending) and its link id."""
         if not blocked and self._plain is not None:
             return self._plain
-        use = np.ones(len(self.ids), dtype=bool)
+        weight, chosen = self.plain_weight, self.plain_ids
         if blocked:
-            use &= ~np.isin(self.ids, np.fromiter(blocked, dtype=np.int64))
-        matrix, pairs, idx = cheapest_pairs(
-            self.lo, self.hi, self.weight, np.flatnonzero(use), self.n
+            at = self.where[np.fromiter(blocked, dtype=np.int64)]
+            at = at[at >= 0]
+            if len(at):
+                weight, chosen = weight.copy(), chosen.copy()
+                gone = np.zeros(len(self.ids), dtype=bool)
+                gone[at] = True
+                for p in np.unique(self.pair_of[at]).tolist():
+                    k = int(self.pair_start[p])
+                    while k < len(self.ids) and self.pair_of[k] == p and gone[k]:
+                        k += 1
+                    if k < len(self.ids) and self.pair_of[k] == p:
+                        weight[p] = max(float(self.weight[k]), 1e-6)
+                        chosen[p] = self.ids[k]
+                    else:
+                        weight[p] = INF  # no way between them: never relaxed
+        matrix = csr_matrix(
+            (weight[self.slot], self.indices, self.indptr), shape=(self.n, self.n)
         )
-        out = (matrix, pairs, self.ids[idx])
+        out = (matrix, self.keys, chosen)
         if not blocked:
             self._plain = out
         return out
@@ -90,7 +131,7 @@ class Paths:
         matrix, pairs, ids = self._matrix(blocked)
         dist, pred = csgraph_dijkstra(
             matrix,
-            directed=False,
+            directed=True,  # the matrix holds both directions
             indices=source,
             return_predecessors=True,
             limit=radius,
@@ -105,7 +146,7 @@ class Paths:
         matrix, _, _ = self._matrix(None)
         return csgraph_dijkstra(
             matrix,
-            directed=False,
+            directed=True,
             indices=sources,
             limit=radius,
             return_predecessors=True,
@@ -115,7 +156,7 @@ class Paths:
         """Per node: the distance to the nearest of `sources` (inf beyond `radius`)."""
         matrix, _, _ = self._matrix(None)
         return csgraph_dijkstra(
-            matrix, directed=False, indices=sources, limit=radius, min_only=True
+            matrix, directed=True, indices=sources, limit=radius, min_only=True
         )
 
     def link(self, u: int, v: int) -> int:
@@ -123,23 +164,6 @@ class Paths:
         _, pairs, ids = self._matrix(None)
         key = min(u, v) * self.n + max(u, v)
         return int(ids[np.searchsorted(pairs, key)])
-
-
-def cheapest_pairs(
-    lo: np.ndarray, hi: np.ndarray, weight: np.ndarray, idx: np.ndarray, n: int
-) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
-    """The graph of links `idx` (sorted by pair of ends, then weight) keeping the
-    cheapest of each pair: the matrix, each kept link's pair key (lo * n + hi,
-    ascending) and its index."""
-    a, b = lo[idx], hi[idx]
-    first = np.ones(len(idx), dtype=bool)
-    first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
-    idx = idx[first]
-    # csgraph ignores weights of zero: a link of no length weighs a micrometre
-    matrix = csr_matrix(
-        (np.maximum(weight[idx], 1e-6), (lo[idx], hi[idx])), shape=(n, n)
-    )
-    return matrix, lo[idx] * n + hi[idx], idx
 
 
 def links_into(

@@ -24,6 +24,7 @@ PURE = [
     "trails.geojson",
     "trails.gpx",
     "trails.network",
+    "trails.topology",
     "trails.overlap",
     "trails.alongside",
     "trails.snapping",

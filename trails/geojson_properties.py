@@ -144,7 +144,7 @@ def described_route(key: str, value: dict[str, Any]) -> RawRoute:
     return RawRoute(key, **text)
 
 
-# What staff may have made theirs in the admin (trails/admin.py), as our export
+# What staff may have made theirs in the admin (trails/admin/), as our export
 # writes it: a restored backup keeps it theirs.
 TRAIL_STAFF_FIELDS = ("name", "kind", "difficulty")
 POINT_STAFF_FIELDS = (

@@ -32,6 +32,7 @@ MAX_STARTS = 12  # trailheads searched per query; the rest only re-root loops
 MIN_APART_M = 300.0
 MAX_CANDIDATES = 160  # starts whose reach is measured, spread over the drive radius
 APART_FRACTION = 0.05
+WORTH_CAP = 2.0  # a trailhead's worth counts up to this many times the target
 # loop-search steps after which lollipops join an answer still short of loops (a
 # count, not a time, so that the answer does not depend on the machine's speed)
 STEMS_AFTER = 6000
@@ -40,6 +41,9 @@ BUILD_RESERVE = 0.05  # share of the budget (at least 5 ms) kept to build the an
 # Share of the budget out-and-backs turning partway may take past the search's end
 # when it found no loop (a sparse network's only walks).
 TURNS_SHARE = 0.03
+# Share of the budget out-and-backs turning partway may take first, when no
+# trailhead reaches enough trail for a loop (they are then the likely answer).
+TURNS_FIRST_SHARE = 0.3
 # Share of the budget for loops from shortest-path trees, and their rounds at most
 # (0.3 and 12 before: in Oslo's woods 0.6 and 40 find loops within 1% from more
 # trailheads, docs/benchmarks.md). A plan that must walk a given trail keeps the
@@ -193,6 +197,10 @@ def _solve(
         # no chain of beds closed: the plain loop gets the time they took back,
         # so that a busy machine still answers with a loop cut into days
         search.deadline += time.perf_counter() - t_nights
+    if stem_tasks and search.turns_partway and search.loops_unlikely:
+        # No trailhead reaches trail enough for a loop of this length (a desert's
+        # long tracks): the out-and-backs, which are then the likely answer, first.
+        _turns(search, stem_tasks, time.perf_counter() + TURNS_FIRST_SHARE * budget)
     share, rounds = (
         (MUST_TREE_SHARE, MUST_TREE_ROUNDS) if must_walk else (TREE_SHARE, TREE_ROUNDS)
     )
@@ -205,7 +213,7 @@ def _solve(
         if (
             stem_tasks
             and not stems_on
-            and len(search.picks) < alternatives
+            and not (len(search.picks) == alternatives and search.picks[-1].circuit)
             and (not active or sum(t.pushes for t in loop_tasks) >= STEMS_AFTER)
         ):
             active += stem_tasks
@@ -233,10 +241,7 @@ def _solve(
         # exactly the length asked for. Only now (they never rank above a loop),
         # nearest trailheads first, in what is left of the budget or a sliver more.
         until = max(search.deadline, time.perf_counter()) + TURNS_SHARE * budget
-        for task in stem_tasks:
-            search.turn_inside(task)
-            if time.perf_counter() >= until:
-                break
+        _turns(search, stem_tasks, until)
 
     searched = all(t.done for t in loop_tasks + stem_tasks)
     if searched and not search.pool and not search.out_of_time():
@@ -303,6 +308,18 @@ def _solve(
         notice=_nights_notice(loops, days),
         stats=stats,
     )
+
+
+def _turns(search: Search, tasks: list[Task], until: float) -> None:
+    """Out-and-backs turning partway along a trail, from each task not yet
+    looked at (`Search.turn_inside`), nearest trailheads first, until `until`."""
+    for task in tasks:
+        if task.turned:
+            continue
+        task.turned = True
+        search.turn_inside(task)
+        if time.perf_counter() >= until:
+            break
 
 
 def _prepared(
@@ -390,7 +407,7 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
         if to_must is not None:
             # the way to what the hiker asked to walk, and back, is not on it
             penalty += 2 * float(to_must[approach[i][0]]) / search.target
-        score = min(worth[k], 2 * search.target) / search.target - penalty
+        score = min(worth[k], WORTH_CAP * search.target) / search.target - penalty
         if reach[k] + 2 * metres < search.lo:
             small.append((-reach[k], i))
         else:
@@ -406,6 +423,7 @@ def _tasks(search: Search, allow_stems: bool) -> tuple[list[Task], list[Task], i
             continue
         chosen.append(i)
     skipped = len(scored) - len(chosen)
+    search.loops_unlikely = not chosen
     if not chosen:
         # no network is long enough: still search the small ones, so the answer
         # can name the longest loop there is

@@ -58,6 +58,9 @@ MISS = 0.25
 ERROR = 8.0
 DRIVE = 0.05
 MUST_WALK = 0.5
+# what a metre adds to a trailhead's worth (`goodness`); a waymarked metre is 1
+GOOD_NAMED = 0.6
+GOOD_UNNAMED = 0.3
 
 
 def metre_cost(edge: Mapping[str, Any]) -> float:
@@ -78,7 +81,7 @@ def goodness(edge: Mapping[str, Any]) -> float:
         return 0.0
     if edge.get("routes"):
         return 1.0
-    return 0.6 if edge.get("trail") else 0.3
+    return GOOD_NAMED if edge.get("trail") else GOOD_UNNAMED
 
 
 def follow_key(edge: Mapping[str, Any]) -> str:

@@ -81,6 +81,7 @@ class Task:
     approach: tuple[tuple[Hop, ...], float, float] = ((), 0.0, 0.0)
     # its stems' shortest ways (`Search._stems`), once they were needed
     stems: tuple[list[float], Prev, list[int]] | None = None
+    turned: bool = False  # its out-and-backs turning partway were offered
 
 
 @dataclass
@@ -113,6 +114,8 @@ class Search:
     # Out-and-backs may turn back anywhere along a trail, not only at junctions
     # (one day only: a night falls at a junction).
     turns_partway: bool = True
+    # No trailhead reaches trail enough for a loop of the length (`answer._tasks`).
+    loops_unlikely: bool = False
 
     def __post_init__(self) -> None:
         self.lo = self.target * (1 - self.tolerance)
@@ -363,8 +366,9 @@ class Search:
 
     def stem_hopeless(self, stem_m: float, stem_weighted: float) -> bool:
         """Whether every walk with this stem costs more than the last pick: the
-        stem is paid twice, the rest costs at least a metre a metre."""
-        if len(self.picks) < self.alternatives:
+        stem is paid twice, the rest costs at least a metre a metre. (An
+        out-and-back pick cuts nothing: any lollipop ranks above it.)"""
+        if len(self.picks) < self.alternatives or not self.picks[-1].circuit:
             return False
         length = self.hi
         least = (

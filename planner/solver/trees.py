@@ -27,10 +27,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from planner.solver import costs
-from planner.solver.network import Layer, Prepared, cheapest_pairs, links_into
+from planner.solver.network import Layer, Prepared
 
 NOISE = 0.35  # spread of the shaken link costs (log-normal sigma)
 PER_ROUND = 4  # loops offered per round, best cost per metre first
@@ -51,6 +52,12 @@ VIA_MIN_JUNCTIONS = 400
 STRETCH_TRIES = 2  # via loops too short tried for stretching, longest first
 STRETCHES = 3  # detours a via loop may take to come to length
 STRETCH_LINKS = 3  # of a loop's links, the longest this many are tried for a detour
+# A network more compact than a third of the walk: via loops turn at junctions at
+# least this share of its farthest reach away, and take up to COMPACT_STRETCHES
+# detours (None: no via loops there).
+VIA_COMPACT: float | None = 0.6
+COMPACT_STRETCHES = 6
+COMPACT_STRETCH_LINKS = 8
 
 
 @dataclass
@@ -211,6 +218,17 @@ def via_loops(
     far = np.flatnonzero(
         (tree_a.metres >= VIA_FAR[0] * hi) & (tree_a.metres <= VIA_FAR[1] * hi)
     )
+    stretches, tries = STRETCHES, STRETCH_LINKS
+    if not len(far) and VIA_COMPACT:
+        # the whole network lies nearer than a third of the walk (a town's woods
+        # for a long walk): turn at its far side, and let more detours bring the
+        # loop to length
+        reached = tree_a.metres[np.isfinite(tree_a.metres)]
+        far = np.flatnonzero(
+            np.isfinite(tree_a.metres)
+            & (tree_a.metres >= VIA_COMPACT * float(reached.max()))
+        )
+        stretches, tries = COMPACT_STRETCHES, COMPACT_STRETCH_LINKS
     if not len(far):
         return []
     turns = _by_direction(arrays, tree_a, root, far, round_ * 29)
@@ -248,10 +266,10 @@ def via_loops(
                 continue
             loop = TreeLoop(hops, float(total[w]), float(cost[w]), [], 0.0)
             near_m = near[1] if near is not None else hi - lo
-            for _ in range(STRETCHES):
+            for _ in range(stretches):
                 if abs(loop.length - goal) <= near_m:
                     break
-                longer = _stretch(arrays, weight, usable, loop, hi, goal, near_m)
+                longer = _stretch(arrays, weight, usable, loop, hi, goal, near_m, tries)
                 if longer is None:
                     break
                 loop = longer
@@ -272,6 +290,7 @@ def _stretch(
     hi: float,
     goal: float,
     near_m: float,
+    tries: int = STRETCH_LINKS,
 ) -> TreeLoop | None:
     """`loop` with one of its links (of its `STRETCH_LINKS` longest) replaced by a
     detour over links it does not use, the one that brings its length nearest
@@ -283,7 +302,7 @@ def _stretch(
     ks = arrays.pos[[lid for lid, _ in loop.hops]]
     use = usable & ~_on(arrays, loop.hops)
     best: tuple | None = None
-    for i in np.argsort(-arrays.length[ks], kind="stable")[:STRETCH_LINKS].tolist():
+    for i in np.argsort(-arrays.length[ks], kind="stable")[:tries].tolist():
         k, fwd = int(ks[i]), loop.hops[i][1]
         s, t = (arrays.a[k], arrays.b[k]) if fwd else (arrays.b[k], arrays.a[k])
         rest = loop.length - float(arrays.length[k])
@@ -410,6 +429,56 @@ def _join(
     return TreeLoop(hops, circuit_m + 2 * stem_m, cost, there[:p], stem_m)
 
 
+@dataclass
+class _Pairs:
+    """The junction pairs the loop-bearing links join, as one symmetric sparse
+    structure built once per layer: a tree's graph is then only its weights
+    (building a sparse matrix per tree was most of a tree's time)."""
+
+    keys: np.ndarray  # lo * n + hi per pair, ascending
+    of: np.ndarray  # per link (index into the arrays): its pair, -1 for a self-loop
+    single: np.ndarray  # per link: the only link of its pair
+    slot: np.ndarray  # per matrix entry: its pair
+    indices: np.ndarray
+    indptr: np.ndarray
+
+
+def _pairs(arrays: LinkArrays) -> _Pairs:
+    cached = getattr(arrays, "_pairs", None)
+    if cached is not None:
+        return cached
+    n = arrays.n
+    lo = np.minimum(arrays.a, arrays.b)
+    hi = np.maximum(arrays.a, arrays.b)
+    real = lo != hi  # a self-loop is never on a cheapest way
+    keys, inverse, counts = np.unique(
+        lo[real] * n + hi[real], return_inverse=True, return_counts=True
+    )
+    of = np.full(len(lo), -1, dtype=np.int64)
+    of[real] = inverse
+    single = real.copy()
+    single[real] = counts[inverse] == 1
+    p_lo, p_hi = keys // n, keys % n
+    numbered = np.arange(1, len(keys) + 1, dtype=float)  # csgraph drops zeros
+    matrix = csr_matrix(
+        (
+            np.concatenate([numbered, numbered]),
+            (np.concatenate([p_lo, p_hi]), np.concatenate([p_hi, p_lo])),
+        ),
+        shape=(n, n),
+    )
+    pairs = _Pairs(
+        keys,
+        of,
+        single,
+        matrix.data.astype(np.int64) - 1,
+        matrix.indices,
+        matrix.indptr,
+    )
+    arrays._pairs = pairs  # type: ignore[attr-defined]
+    return pairs
+
+
 def _tree(
     arrays: LinkArrays,
     weight: np.ndarray,
@@ -417,16 +486,37 @@ def _tree(
     root: int,
     limit: float,
 ) -> _Tree:
-    """The cheapest ways from `root` over the links in `use` (a mask)."""
-    lo_end = np.minimum(arrays.a, arrays.b)
-    hi_end = np.maximum(arrays.a, arrays.b)
-    idx = np.flatnonzero(use)
-    idx = idx[np.lexsort((weight[idx], hi_end[idx], lo_end[idx]))]
-    graph, pairs, idx = cheapest_pairs(lo_end, hi_end, weight, idx, arrays.n)
-    dist, pred = dijkstra(
-        graph, directed=False, indices=root, return_predecessors=True, limit=limit
+    """The cheapest ways from `root` over the links in `use` (a mask); of links
+    joining the same two junctions, the cheapest (then the first) is taken."""
+    pairs = _pairs(arrays)
+    best = np.full(len(pairs.keys), np.inf)
+    link = np.full(len(pairs.keys), -1, dtype=np.int64)
+    one = np.flatnonzero(use & pairs.single)
+    best[pairs.of[one]] = weight[one]
+    link[pairs.of[one]] = one
+    more = np.flatnonzero(use & ~pairs.single & (pairs.of >= 0))
+    if len(more):
+        more = more[np.lexsort((more, weight[more], pairs.of[more]))]
+        first = np.ones(len(more), dtype=bool)
+        first[1:] = pairs.of[more[1:]] != pairs.of[more[:-1]]
+        more = more[first]
+        best[pairs.of[more]] = weight[more]
+        link[pairs.of[more]] = more
+    # csgraph ignores weights of zero: a link of no length weighs a micrometre;
+    # a pair with no usable link weighs infinity, which no way takes
+    graph = csr_matrix(
+        (np.maximum(best, 1e-6)[pairs.slot], pairs.indices, pairs.indptr),
+        shape=(arrays.n, arrays.n),
     )
-    into = links_into(pred, pairs, idx, arrays.n)
+    dist, pred = dijkstra(
+        graph, directed=True, indices=root, return_predecessors=True, limit=limit
+    )
+    into = np.full(arrays.n, -1, dtype=np.int64)
+    ends = np.flatnonzero(pred >= 0)
+    if len(ends):
+        u = pred[ends]
+        key = np.minimum(u, ends) * arrays.n + np.maximum(u, ends)
+        into[ends] = link[np.searchsorted(pairs.keys, key)]
     ends = np.flatnonzero(pred >= 0)
     # metres and cost along the tree, by pointer jumping: each pass doubles the
     # stretch of the way home that a junction has summed

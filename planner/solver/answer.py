@@ -55,6 +55,7 @@ TREE_ROUNDS = 40
 MUST_TREE_SHARE = 0.3
 MUST_TREE_ROUNDS = 12
 VIA_SHARE = 0.5  # of the budget, for loops with two turns while none is found
+VIA_CALL_SHARE = 0.15  # of the budget, for one trailhead's round of them at most
 # A trailhead off the loop-bearing network walks at most this far to reach it.
 APPROACH_FRACTION = 0.1
 MAX_APPROACH_M = 1500.0
@@ -484,10 +485,17 @@ def _tree_loops(search: Search, tasks: list[Task], until: float, rounds: int) ->
         toward = None
     via: set[int] = set()
     until_empty = search.t0 + VIA_SHARE * (search.deadline - search.t0)
+    budget = search.deadline - search.t0
 
     def offer(make, task: Task, seed: int) -> bool:
         stem, metres, road = task.approach
-        aim = {"toward": toward} if make is tree_loops and toward is not None else {}
+        aim: dict = (
+            {"toward": toward}
+            if make is tree_loops and toward is not None
+            else {"until": time.perf_counter() + VIA_CALL_SHARE * budget}
+            if make is via_loops
+            else {}
+        )
         loops = make(
             arrays,
             task.node,

@@ -18,16 +18,20 @@ Only ratios matter; a metre of waymarked trail is the unit. Why these weights:
   dislike most short of walking back the way they came; a road is taken only when
   it saves twice its length of unmarked trail.
 - `REPEATED` 6.0 more for each metre walked a second time (a lollipop's stem, an
-  out-and-back): ground walked twice is much worse than road; a loop 2% short
-  beats an exact lollipop whose stem is 7% of the walk.
+  out-and-back): ground walked twice is much worse than road; a loop 2.5% short
+  beats an exact lollipop whose stem is more than a tenth of the walk (walked
+  twice: a fifth of it on ground already seen).
 - `TURN` 150 m per change of trail (the name followed, else the kind of way): a
   loop that follows few trails is easy to describe and to walk; a loop that
   changes trail at every junction is not, even if each piece is fine. 150 m keeps
   a 10-mile loop's changes to a handful when the network offers it.
 - Length: within `EXACT` (1%) of the target counts as exact and costs nothing
-  extra; beyond it, `MISS` (a quarter of the target: a walk that misses the
-  length must be much better, a loop on trail against one a seventh on road, to
-  be preferred) plus `ERROR` per metre: a hiker who asked for 12 miles notices 13.
+  extra; beyond it, `MISS` (half the target: the length is the entry ticket, so a
+  walk that misses it must be much better to be preferred, a loop on named trail
+  against an exact one more than a quarter on road) plus `ERROR` per metre: a
+  hiker who asked for 12 miles notices 13. (A quarter before: with a half, more
+  walks come within 1%, Krems 69 of 74 -> 72 of 73, Lauf 75 of 85 -> 80 of 84,
+  with the same foot and waymarked shares: docs/benchmarks.md.)
 - `MUST_WALK` 0.5 per metre of the trail or route the hiker asked to walk
   ("plan a loop that walks this"): they came for it, so it is worth twice a
   waymarked metre elsewhere. A loop then takes as much of it as the length allows
@@ -54,7 +58,7 @@ ROAD = 3.0
 REPEATED = 6.0
 TURN = 150.0
 EXACT = 0.01
-MISS = 0.25
+MISS = 0.5
 ERROR = 8.0
 DRIVE = 0.05
 MUST_WALK = 0.5

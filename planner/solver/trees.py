@@ -24,6 +24,7 @@ search then looks for better ones, and closes lengths the trees miss. No Django.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -197,6 +198,7 @@ def via_loops(
     count: int = PER_ROUND,
     near: tuple[float, float] | None = None,
     min_junctions: int = VIA_MIN_JUNCTIONS,
+    until: float | None = None,
 ) -> list[TreeLoop]:
     """Up to `count` loops through `root` of length in [lo, hi] that turn at two
     junctions, for networks too compact for `tree_loops` (a long walk in a town's
@@ -208,7 +210,8 @@ def via_loops(
     cheapest way from u that avoids the way out to some junction w, and home
     along the cheapest way from w that avoids the way out too. All w are
     measured at once; the best few whose three legs share no link are loops.
-    Rounds turn the directions and shake the costs, as in `tree_loops`.
+    Rounds turn the directions and shake the costs, as in `tree_loops`. Past
+    `until` (a `time.perf_counter()`) no more turns or detours are tried.
     """
     usable, weight = _links(arrays, closed, round_)
     limit = costs.ROAD * hi / 2 + 1.0
@@ -238,6 +241,8 @@ def via_loops(
     out: list[TreeLoop] = []
     seen: set[frozenset[int]] = set()
     for u in turns[:VIA_PER_ROUND]:
+        if _late(until):
+            break
         there = _path(arrays, tree_a, root, u)
         on_way = _on(arrays, there)
         across = _tree(arrays, weight, usable & ~on_way, u, limit)
@@ -267,7 +272,7 @@ def via_loops(
             loop = TreeLoop(hops, float(total[w]), float(cost[w]), [], 0.0)
             near_m = near[1] if near is not None else hi - lo
             for _ in range(stretches):
-                if abs(loop.length - goal) <= near_m:
+                if abs(loop.length - goal) <= near_m or _late(until):
                     break
                 longer = _stretch(arrays, weight, usable, loop, hi, goal, near_m, tries)
                 if longer is None:
@@ -280,6 +285,10 @@ def via_loops(
             break
     out.sort(key=lambda loop: loop.cost / loop.length)
     return out[:count]
+
+
+def _late(until: float | None) -> bool:
+    return until is not None and time.perf_counter() >= until
 
 
 def _stretch(

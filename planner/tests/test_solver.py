@@ -198,9 +198,10 @@ def test_it_takes_a_lollipop_only_when_no_loop_fits_and_stems_are_allowed():
 
 
 def test_a_loop_that_walks_no_trail_twice_beats_a_closer_lollipop():
-    # from a: the square is 4.0 km (2.4% short); a 300 m stem to e and the triangle
-    # there make exactly 4.1 km, but walk the stem twice
-    triangle = [("a", "e", 300), ("e", "f", 1100), ("f", "g", 1100), ("g", "e", 1300)]
+    # from a: the square is 4.0 km (2.4% short); a 500 m stem to e and the triangle
+    # there make exactly 4.1 km, but walk the stem twice (a quarter of the walk
+    # on ground already seen)
+    triangle = [("a", "e", 500), ("e", "f", 1000), ("f", "g", 1000), ("g", "e", 1100)]
 
     result = solve(draw(*SQUARE, *triangle), [at("a")], 4100, alternatives=2)
 
@@ -208,7 +209,20 @@ def test_a_loop_that_walks_no_trail_twice_beats_a_closer_lollipop():
     assert result.loops[0].length_m == pytest.approx(4000)
     assert result.loops[1].kind == "lollipop"
     assert result.loops[1].length_m == pytest.approx(4100)
-    assert result.loops[1].repeated_m == pytest.approx(300)
+    assert result.loops[1].repeated_m == pytest.approx(500)
+
+
+def test_an_exact_lollipop_with_a_short_stem_beats_a_loop_that_misses_the_length():
+    # the same square, 2.4% short; now the stem is 300 m (7% of the walk, walked
+    # twice): the length is the entry ticket
+    triangle = [("a", "e", 300), ("e", "f", 1100), ("f", "g", 1100), ("g", "e", 1300)]
+
+    result = solve(draw(*SQUARE, *triangle), [at("a")], 4100, alternatives=2)
+
+    assert result.loops[0].kind == "lollipop"
+    assert result.loops[0].length_m == pytest.approx(4100)
+    assert result.loops[1].kind == "loop"
+    assert result.loops[1].length_m == pytest.approx(4000)
 
 
 def test_among_loops_within_one_percent_it_takes_the_one_with_least_road():

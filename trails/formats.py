@@ -34,11 +34,11 @@ from trails.network import (
     RawPoint,
     RawRoute,
     RawWay,
-    build_network,
 )
 from trails.osm import Progress, read_osm
 from trails.overlap import merge_parallel
 from trails.snapping import snap_line_ends
+from trails.topology import build_network
 
 FORMATS = ("pbf", "osm", "osm.gz", "osm.bz2", "geojson", "gpx")
 # Ids go into columns of 100 characters, and a segment adds "/<n>" to its line's.

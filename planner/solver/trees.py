@@ -60,10 +60,10 @@ VIA_MIN_JUNCTIONS = 400
 STRETCH_TRIES = 2  # via loops too short tried for stretching, longest first
 STRETCHES = 3  # detours a via loop may take to come to length
 STRETCH_LINKS = 3  # of a loop's links, the longest this many are tried for a detour
-# A network more compact than a third of the walk: via loops turn at junctions at
-# least this share of its farthest reach away, and take up to COMPACT_STRETCHES
-# detours (None: no via loops there).
-VIA_COMPACT: float | None = 0.6
+# A network more compact than a third of the walk, when asked (`compact`): via
+# loops turn at junctions at least this share of its farthest reach away, and
+# take up to COMPACT_STRETCHES detours.
+COMPACT_TURN = 0.6
 COMPACT_STRETCHES = 6
 COMPACT_STRETCH_LINKS = 8
 
@@ -157,11 +157,14 @@ def via_loops(
     near: tuple[float, float] | None = None,
     min_junctions: int = VIA_MIN_JUNCTIONS,
     until: float | None = None,
+    compact: bool = False,
 ) -> list[TreeLoop]:
     """Up to `count` loops through `root` of length in [lo, hi] that turn at two
     junctions, for networks too compact for `tree_loops` (a long walk in a town's
     woods must wind about: two cheapest ways cannot make it); none when the root
-    reaches fewer than `min_junctions`.
+    reaches fewer than `min_junctions`. With `compact`, also where no junction
+    is a third of the walk away: then the loop turns at the network's far side
+    and more detours bring it to length (slow, and rarely exact: a rescue).
 
     Out along the cheapest way to a junction u about a third of the length away
     (the cheapest per metre in one of eight directions), across along the
@@ -180,14 +183,14 @@ def via_loops(
         (tree_a.metres >= VIA_FAR[0] * hi) & (tree_a.metres <= VIA_FAR[1] * hi)
     )
     stretches, tries = STRETCHES, STRETCH_LINKS
-    if not len(far) and VIA_COMPACT:
+    if not len(far) and compact:
         # the whole network lies nearer than a third of the walk (a town's woods
         # for a long walk): turn at its far side, and let more detours bring the
         # loop to length
         reached = tree_a.metres[np.isfinite(tree_a.metres)]
         far = np.flatnonzero(
             np.isfinite(tree_a.metres)
-            & (tree_a.metres >= VIA_COMPACT * float(reached.max()))
+            & (tree_a.metres >= COMPACT_TURN * float(reached.max()))
         )
         stretches, tries = COMPACT_STRETCHES, COMPACT_STRETCH_LINKS
     if not len(far):

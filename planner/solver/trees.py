@@ -60,12 +60,6 @@ VIA_MIN_JUNCTIONS = 400
 STRETCH_TRIES = 2  # via loops too short tried for stretching, longest first
 STRETCHES = 3  # detours a via loop may take to come to length
 STRETCH_LINKS = 3  # of a loop's links, the longest this many are tried for a detour
-# A network more compact than a third of the walk, when asked (`compact`): via
-# loops turn at junctions at least this share of its farthest reach away, and
-# take up to COMPACT_STRETCHES detours.
-COMPACT_TURN = 0.6
-COMPACT_STRETCHES = 6
-COMPACT_STRETCH_LINKS = 8
 
 
 @dataclass
@@ -157,14 +151,11 @@ def via_loops(
     near: tuple[float, float] | None = None,
     min_junctions: int = VIA_MIN_JUNCTIONS,
     until: float | None = None,
-    compact: bool = False,
 ) -> list[TreeLoop]:
     """Up to `count` loops through `root` of length in [lo, hi] that turn at two
     junctions, for networks too compact for `tree_loops` (a long walk in a town's
     woods must wind about: two cheapest ways cannot make it); none when the root
-    reaches fewer than `min_junctions`. With `compact`, also where no junction
-    is a third of the walk away: then the loop turns at the network's far side
-    and more detours bring it to length (slow, and rarely exact: a rescue).
+    reaches fewer than `min_junctions`.
 
     Out along the cheapest way to a junction u about a third of the length away
     (the cheapest per metre in one of eight directions), across along the
@@ -182,17 +173,6 @@ def via_loops(
     far = np.flatnonzero(
         (tree_a.metres >= VIA_FAR[0] * hi) & (tree_a.metres <= VIA_FAR[1] * hi)
     )
-    stretches, tries = STRETCHES, STRETCH_LINKS
-    if not len(far) and compact:
-        # the whole network lies nearer than a third of the walk (a town's woods
-        # for a long walk): turn at its far side, and let more detours bring the
-        # loop to length
-        reached = tree_a.metres[np.isfinite(tree_a.metres)]
-        far = np.flatnonzero(
-            np.isfinite(tree_a.metres)
-            & (tree_a.metres >= COMPACT_TURN * float(reached.max()))
-        )
-        stretches, tries = COMPACT_STRETCHES, COMPACT_STRETCH_LINKS
     if not len(far):
         return []
     turns = _by_direction(arrays, tree_a, root, far, round_ * 29)
@@ -232,10 +212,10 @@ def via_loops(
                 continue
             loop = TreeLoop(hops, float(total[w]), float(cost[w]), [], 0.0)
             near_m = near[1] if near is not None else hi - lo
-            for _ in range(stretches):
+            for _ in range(STRETCHES):
                 if abs(loop.length - goal) <= near_m or _late(until):
                     break
-                longer = _stretch(arrays, weight, usable, loop, hi, goal, near_m, tries)
+                longer = _stretch(arrays, weight, usable, loop, hi, goal, near_m)
                 if longer is None:
                     break
                 loop = longer
@@ -260,7 +240,6 @@ def _stretch(
     hi: float,
     goal: float,
     near_m: float,
-    tries: int = STRETCH_LINKS,
 ) -> TreeLoop | None:
     """`loop` with one of its links (of its `STRETCH_LINKS` longest) replaced by a
     detour over links it does not use, the one that brings its length nearest
@@ -272,7 +251,7 @@ def _stretch(
     ks = arrays.pos[[lid for lid, _ in loop.hops]]
     use = usable & ~on(arrays, loop.hops)
     best: tuple | None = None
-    for i in np.argsort(-arrays.length[ks], kind="stable")[:tries].tolist():
+    for i in np.argsort(-arrays.length[ks], kind="stable")[:STRETCH_LINKS].tolist():
         k, fwd = int(ks[i]), loop.hops[i][1]
         s, t = (arrays.a[k], arrays.b[k]) if fwd else (arrays.b[k], arrays.a[k])
         rest = loop.length - float(arrays.length[k])

@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 AXE_VERSION := 4.14.1
 AXE := .cache/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run test check lint format install superuser browser axe hostile bench
+.PHONY: run test check lint typecheck format install superuser browser axe hostile bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,8 +49,9 @@ run: install
 superuser: install
 	DEBUG=1 $(BIN)/python manage.py createsuperuser
 
-## Lint, check migrations, run the whole test suite (DATABASE_URL picks the database).
-test: install browser axe lint
+## Lint, type-check, check migrations, run the whole test suite (DATABASE_URL picks
+## the database).
+test: install browser axe lint typecheck
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 
@@ -69,6 +70,10 @@ bench: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## mypy on the Django-free modules (the list is [tool.mypy] in pyproject.toml).
+typecheck: install
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

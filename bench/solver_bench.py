@@ -43,7 +43,7 @@ from planner.solver import (  # noqa: E402
     prepare,
     solve,
 )
-from planner.solver.network import dijkstra  # noqa: E402
+from planner.solver.paths import dijkstra  # noqa: E402
 from planner.solver.ranking import NEAR_FRACTION, rank_key  # noqa: E402
 from planner.solver.reference import Timeout, exhaustive  # noqa: E402
 from trails.formats import read_network  # noqa: E402

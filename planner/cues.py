@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,17 +137,18 @@ def _cuts(steps: Sequence[Step], coords) -> set[int]:
 
 
 def _runs(
-    steps: Sequence[Step], i: int, stop: int, cuts: set[int] = frozenset()
+    steps: Sequence[Step], i: int, stop: int, cuts: Collection[int] = frozenset()
 ) -> list[tuple[Any, int, int]]:
     """(key, first step, end step) of each stretch from step i to `stop`: each
     follows, of what its first step is on, what goes on furthest."""
     runs = []
     while i < stop:
-        best = None
+        best: tuple[Any, int, float] | None = None
         for key in steps[i].keys():
             end, metres = _reach(steps, i, stop, key, cuts)
             if best is None or metres > best[2] + 1e-6:
                 best = (key, end, metres)
+        assert best is not None, "every step is on something"
         key, end, _ = best
         runs.append((key, i, end))
         i = end
@@ -155,7 +156,11 @@ def _runs(
 
 
 def _reach(
-    steps: Sequence[Step], i: int, stop: int, key, cuts: set[int] = frozenset()
+    steps: Sequence[Step],
+    i: int,
+    stop: int,
+    key,
+    cuts: Collection[int] = frozenset(),
 ) -> tuple[int, float]:
     """How far from step i one keeps following `key`, across short gaps."""
     end, metres, j = i, 0.0, i
@@ -189,7 +194,7 @@ def _turns_back(steps: Sequence[Step], j: int) -> bool:
     )
 
 
-def _fold_short(runs, steps, cuts: set[int] = frozenset()):
+def _fold_short(runs, steps, cuts: Collection[int] = frozenset()):
     """Lines too short to read join the line before them (the first one joins
     the next), and neighbours that then follow the same thing become one."""
 
@@ -211,7 +216,7 @@ def _fold_short(runs, steps, cuts: set[int] = frozenset()):
                 runs[n - 1 : n + 1] = [(prev[0], prev[1], run[2])]
             changed = True
             break
-        merged = []
+        merged: list[tuple[Any, int, int]] = []
         for run in runs:
             if (
                 merged
@@ -227,7 +232,7 @@ def _fold_short(runs, steps, cuts: set[int] = frozenset()):
     return runs
 
 
-def _join_same(runs, steps, cuts: set[int] = frozenset()):
+def _join_same(runs, steps, cuts: Collection[int] = frozenset()):
     """Neighbouring lines that name the same route or trail become one: a trail
     that leaves a route's relation, or a route that changes trail, is followed
     on without a change to announce."""
@@ -244,7 +249,7 @@ def _join_same(runs, steps, cuts: set[int] = frozenset()):
     def metres(run) -> float:
         return sum(s.length_m for s in steps[run[1] : run[2]])
 
-    out = []
+    out: list[tuple[Any, int, int]] = []
     for run in runs:
         same = names(out[-1]) & names(run) if out else set()
         if (

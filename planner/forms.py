@@ -2,7 +2,9 @@
 
 The form reads a GET query string (every plan is a shareable URL), turns it into a
 `TripQuery` in metres, and puts each problem next to its field in words a hiker can
-act on. Nothing here touches the solver.
+act on. Nothing here touches the solver. The API's forms (`api_forms.py`) are this
+form under the API's names; `page_params` and `change_form` give a plan page's
+question back as links and as the form it shows.
 """
 
 from __future__ import annotations
@@ -10,10 +12,9 @@ from __future__ import annotations
 import math
 
 from django import forms
-from django.http import QueryDict
 
 from planner.places import resolve
-from planner.solver import DEFAULT_BUDGET_S, MAX_BUDGET_S
+from planner.solver import DEFAULT_BUDGET_S
 from planner.trip import TripQuery
 from planner.units import UNIT_METRES, UNIT_NAMES, WALK_KMH, length_in
 from trails.models import Trail, Trailhead, WalkingRoute
@@ -358,120 +359,6 @@ class TripForm(forms.Form):
         )
 
 
-class ApiTripForm(TripForm):
-    """The trip form with the API's search budget: "try harder", paid for out of
-    the client's rate limit. The page and its downloads always search for the
-    default budget, whatever their query string says."""
-
-    budget = FiniteFloatField(required=False, min_value=0.05, max_value=MAX_BUDGET_S)
-
-
-class ApiPlanForm(ApiTripForm):
-    """The question of `GET /api/plan` (docs/api.md): the trip form under the
-    API's parameter names, lengths always in miles (`units` picks only how the
-    query is echoed), a tolerance as a percent or a fraction, yes and no as
-    true/false/1/0. An unknown name is an error of its own (`unknown`)."""
-
-    API_NAMES = {
-        "lat": "lat",
-        "lon": "lon",
-        "place": "start",
-        "drive_miles": "drive",
-        "hike_miles": "hike",
-        "days": "days",
-        "max_day_miles": "max_day",
-        "shelters": "shelters",
-        "tolerance": "tolerance",
-        "alternatives": "alternatives",
-        "allow_stems": "stems",
-        "max_difficulty": "difficulty",
-        "units": "units",
-        "budget": "budget",
-        "trailhead": "trailhead",
-        "trail": "trail",
-        "route": "route",
-    }
-    FORM_NAMES = {form: api for api, form in API_NAMES.items()}
-    NOT_USED: tuple[str, ...] = ()  # form fields this endpoint refuses
-
-    def __init__(self, data=None, *args, **kwargs):
-        self.unknown: dict[str, list[str]] = {}
-        self.echo_units = "mi"
-        if data is not None:
-            data = self._renamed(data)
-        super().__init__(data, *args, **kwargs)
-
-    def _renamed(self, given):
-        """The query string under the form's names and spellings."""
-        data = QueryDict(mutable=True)
-        for name in given:
-            if name not in self.API_NAMES:
-                self.unknown[name] = ["Unknown parameter."]
-        for api_name, form_name in self.API_NAMES.items():
-            values = given.getlist(api_name) if api_name in given else None
-            if values is None:
-                continue
-            if form_name == "tolerance":
-                values = [_percent(v) for v in values]
-            elif form_name in ("stems", "shelters"):
-                values = [_yes_no(v) for v in values]
-            if form_name in self.NOT_USED:
-                self.unknown.setdefault(api_name, []).append("Not used here.")
-            data.setlist(form_name, values)
-        units = given.getlist("units")
-        if units and units[-1] not in ("mi", "km"):
-            self.unknown["units"] = ["Use mi or km."]
-        elif units:
-            self.echo_units = units[-1]
-        data.setlist("units", ["mi"])
-        return data
-
-    def is_valid(self) -> bool:
-        return super().is_valid() and not self.unknown
-
-    def api_errors(self) -> dict[str, list[str]]:
-        """Every problem by the API's parameter names, for a 400."""
-        errors = dict(self.unknown)
-        for field, messages in self.errors.items():
-            name = self.FORM_NAMES.get(field, field)
-            if field == "start":
-                name = "place" if self.data.get("start") else "lat"
-            errors.setdefault(name, []).extend(messages)
-            if field == "start" and self.place_choices:
-                errors["place_choices"] = [
-                    f"{c.label} ({c.lat:.5f}, {c.lon:.5f})" for c in self.place_choices
-                ]
-        return errors
-
-
-class ApiTrailheadsForm(ApiPlanForm):
-    """The question of `GET /api/trailheads`: a start and a drive (miles), and
-    nothing of a plan."""
-
-    NOT_USED = (
-        "hike",
-        "days",
-        "max_day",
-        "shelters",
-        "tolerance",
-        "alternatives",
-        "stems",
-        "difficulty",
-        "trailhead",
-        "trail",
-        "route",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["hike"].required = False
-
-    def where(self) -> tuple[float, float, float]:
-        """The start (rounded as a plan's is) and the drive in miles."""
-        d = self.cleaned_data
-        return round(d["start_lat"], 6), round(d["start_lon"], 6), d["drive"]
-
-
 class DownloadForm(TripForm):
     """A plan's loop as a file: the page's question and which loop (from 1). A
     loop number that is not one (`loop=two`) is no loop of the plan: None."""
@@ -483,21 +370,6 @@ class DownloadForm(TripForm):
             return int(self.data.get("loop", "1"))
         except ValueError:
             return None
-
-
-def _percent(value: str) -> str:
-    """Tolerance as a fraction (0.1) or a percent (10) -> the form's percent."""
-    try:
-        number = float(value)
-    except ValueError:
-        return value
-    return f"{number * 100:g}" if 0 < number < 1 else f"{number:g}"
-
-
-def _yes_no(value: str) -> str:
-    return {"true": "yes", "1": "yes", "yes": "yes", "false": "no", "0": "no"}.get(
-        value.lower(), value
-    )
 
 
 def _days(n: int) -> str:

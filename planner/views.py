@@ -27,10 +27,9 @@ from planner.answers import (
     asked_plan,
     cached_answer,
 )
+from planner.api_forms import ApiPlanForm, ApiTrailheadsForm
 from planner.documents import trailhead_doc
 from planner.forms import (
-    ApiPlanForm,
-    ApiTrailheadsForm,
     DownloadForm,
     TripForm,
     WalkPageForm,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 YES = {"yes", "true", "1", "y"}
 NO = {"no", "false", "0", "n"}
@@ -28,7 +28,15 @@ TAG_KEYS = (*WEBSITE_KEYS, "capacity", "fee", "staffed", "opening_hours")
 MAX_TEXT = 200
 
 
-def is_bed(tags: Mapping[str, Any]) -> bool:
+class Tags(Protocol):
+    """An object's tags as osmium's `TagList` or a plain dict gives them."""
+
+    def get(self, key: str, default: str | None = None, /) -> str | None: ...
+
+    def __contains__(self, key: str, /) -> bool: ...
+
+
+def is_bed(tags: Tags) -> bool:
     """Whether a shelter with these tags is a place to sleep (other kinds are)."""
     return str(tags.get("shelter_type") or "").strip().lower() not in NOT_FOR_SLEEPING
 

@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import Any
 
 from trails.errors import ParseError
 from trails.geojson import parse_geojson, parse_geojson_places
@@ -34,11 +34,11 @@ from trails.network import (
     RawPoint,
     RawRoute,
     RawWay,
-    build_network,
 )
 from trails.osm import Progress, read_osm
 from trails.overlap import merge_parallel
 from trails.snapping import snap_line_ends
+from trails.topology import build_network
 
 FORMATS = ("pbf", "osm", "osm.gz", "osm.bz2", "geojson", "gpx")
 # Ids go into columns of 100 characters, and a segment adds "/<n>" to its line's.
@@ -94,9 +94,7 @@ def detect_format(path: str | Path) -> str:
     return _text_format(head)
 
 
-def _compressed_xml(
-    open_: Callable[..., IO[bytes]], path: Path, what: str, fmt: str
-) -> str:
+def _compressed_xml(open_: Callable[..., Any], path: Path, what: str, fmt: str) -> str:
     try:
         with open_(path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
@@ -317,12 +315,8 @@ def _parse_digitised(
 ) -> tuple[list[RawWay], list[RawPoint], list[str]]:
     if fmt == "gpx":
         return parse_gpx(path)
-    return parse_geojson(
-        path,
-        metadata=metadata,
-        routes=routes,
-        **{k: v for k, v in properties.items() if v},
-    )
+    named: dict[str, Any] = {k: v for k, v in properties.items() if v}
+    return parse_geojson(path, metadata=metadata, routes=routes, **named)
 
 
 def _trailhead_points(path: str | Path) -> tuple[list[RawPoint], list[str]]:

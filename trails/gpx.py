@@ -44,7 +44,7 @@ from trails.errors import (
     read_source,
     too_many_vertices,
 )
-from trails.geojson import place_kind
+from trails.geojson_properties import place_kind
 from trails.network import RawPoint, RawWay
 
 XML_ENCODING = re.compile(rb"""^<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)""")

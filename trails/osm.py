@@ -30,13 +30,14 @@ refused: which copy is right cannot be told.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 import osmium
 import osmium.filter
 
 from trails import camps
+from trails.camps import Tags
 from trails.errors import ParseError
 from trails.network import ROUTE_KINDS, ROUTE_NETWORKS, RawPoint, RawRoute, RawWay
 
@@ -84,7 +85,7 @@ WANTED_KEYS = ("highway", "amenity", "tourism", "route")
 Progress = Callable[[str], None]
 
 
-def way_kind(tags: Mapping[str, str]) -> str | None:
+def way_kind(tags: Tags) -> str | None:
     """The trail kind of a way with these tags, or None when hikers can't use it."""
     highway = tags.get("highway")
     if highway in FOOT_HIGHWAYS:
@@ -100,7 +101,7 @@ def way_kind(tags: Mapping[str, str]) -> str | None:
     return kind
 
 
-def way_flag(tags: Mapping[str, str]) -> str:
+def way_flag(tags: Tags) -> str:
     """Why hikers should not walk a way with these tags ("" when they may); the
     module docstring gives the rules."""
     foot = tags.get("foot")
@@ -126,7 +127,7 @@ def way_flag(tags: Mapping[str, str]) -> str:
     return ""
 
 
-def place_kind(tags: Mapping[str, str]) -> str | None:
+def place_kind(tags: Tags) -> str | None:
     if tags.get("highway") == "trailhead":
         return "trailhead"
     if tags.get("amenity") == "parking":
@@ -148,7 +149,7 @@ def _details(kind: str, tags: osmium.osm.TagList) -> dict:
     return camps.details({k: tags.get(k) for k in camps.TAG_KEYS if k in tags})
 
 
-def _name(tags: Mapping[str, str]) -> str:
+def _name(tags: Tags) -> str:
     return tags.get("name") or tags.get("ref") or ""
 
 
@@ -207,7 +208,7 @@ class _Reader(osmium.SimpleHandler):
                         coords=coords,
                         name=_name(tags),
                         kind=kind,
-                        difficulty=SAC_SCALE.get(tags.get("sac_scale", "")),
+                        difficulty=SAC_SCALE.get(tags.get("sac_scale") or ""),
                         vertex_ids=ids,
                         flag=way_flag(tags),
                     )
@@ -237,12 +238,12 @@ class _Reader(osmium.SimpleHandler):
         network = tags.get("network", "")
         route = RawRoute(
             source_id=f"r{r.id}",
-            name=tags.get("name", ""),
-            ref=tags.get("ref", ""),
+            name=tags.get("name") or "",
+            ref=tags.get("ref") or "",
             network=network if network in ROUTE_NETWORKS else "",
-            colour=tags.get("colour", ""),
-            symbol=tags.get("osmc:symbol", ""),
-            operator=tags.get("operator", ""),
+            colour=tags.get("colour") or "",
+            symbol=tags.get("osmc:symbol") or "",
+            operator=tags.get("operator") or "",
         )
         ways = [m.ref for m in r.members if m.type == "w"]
         children = [m.ref for m in r.members if m.type == "r"]

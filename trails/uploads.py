@@ -36,13 +36,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.text import get_valid_filename
 from django.views.decorators.csrf import csrf_exempt
 
-from trails.importers import (
-    ImportFailed,
-    add_elevation,
-    default_source_name,
-    import_file,
-    load_tiles,
-)
+from trails.elevation import add_elevation, load_tiles
+from trails.importers import ImportFailed, default_source_name, import_file
 from trails.models import Source
 
 TILE_NAME = re.compile(r"\.hgt(\.zip)?$", re.IGNORECASE)

@@ -65,11 +65,12 @@ loops and `no_loop.py` the reason when there is none.
 1. Contract degree-2 chains into links (`network.py`) and find the links on no
    cycle (bridges): a loop never uses them, only a stem can. A loop of length L
    stays within L/2 of its trailhead on cycle-bearing trail, so for every
-   trailhead in range at once (compiled shortest paths, kept per network) the
-   trail within that reach is measured; those with too little are left out, the
-   others ranked by what that trail is worth to a hiker less the approach and the
-   drive, and the best twelve that are not next to a better one are searched
-   (`trailheads.choose`): across the whole drive radius, not nearest first.
+   trailhead in range at once (compiled shortest paths, `paths.py`, kept per
+   network) the trail within that reach is measured (`reach.py`); those with
+   too little are left out, the others ranked by what that trail is worth to a
+   hiker less the approach and the drive, and the best twelve that are not
+   next to a better one are searched (`trailheads.choose`): across the whole drive
+   radius, not nearest first.
    Before the depth-first search, each gets loops made of two cheapest ways
    (`trees.py`, `tree_phase.py`): out along the cheapest way to a junction about
    half the length away, one per direction, and back along the cheapest way that
@@ -119,7 +120,8 @@ stall a slice for tens of milliseconds.
 """
 
 from planner.solver.answer import DEFAULT_BUDGET_S, MAX_BUDGET_S, solve, warm
-from planner.solver.network import Prepared, loop_reach_m, prepare
+from planner.solver.network import Prepared, prepare
+from planner.solver.reach import loop_reach_m
 from planner.solver.result import Loop, SolveResult, Stage, Start, Step
 
 __all__ = [

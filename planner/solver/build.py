@@ -41,7 +41,7 @@ def build_loop(
                 break
             there.append(((u, v, k), True, None))
             metres -= length
-        *whole, (tip, _, (_, metres)) = there
+        *whole, (tip, _, (_, metres)) = there  # type: ignore[misc]  # the tip has a span
         walked += there + [(tip, True, (metres, 0.0))]
         walked += [((v, u, k), True, None) for (u, v, k), _, _ in reversed(whole)]
     walked += [

@@ -9,26 +9,48 @@ and any node the caller asks to keep (trailheads).
 
 Per difficulty limit, the links that lie on no cycle (bridges) are found once and
 cached: a loop can never use them, only a stem can. Everything is indexed by small
-integers so the search runs on plain lists.
+integers so the search runs on plain lists. Shortest ways over the links are in
+`paths.py`, how much trail a trailhead reaches in `reach.py`.
 """
 
 from __future__ import annotations
 
-import heapq
-import math
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
-import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra as csgraph_dijkstra
 
 from planner.solver.costs import follow_key, goodness, metre_cost
 
-INF = math.inf
-REACH_STEP = 1.2
-ROWS = 32  # sources per compiled many-source search, to bound its memory
+# search.py, answer.py and trees.py import these from here, where they were
+# before the shortest ways and the reach had modules of their own.
+from planner.solver.paths import (
+    INF,
+    ROWS,
+    Paths,
+    Prev,
+    dijkstra,
+    links_into,
+)
+from planner.solver.reach import REACH_STEP, loop_reach_m, reach_worth
+
+__all__ = [
+    "INF",
+    "REACH_STEP",
+    "ROWS",
+    "Arc",
+    "Layer",
+    "Link",
+    "OrigEdge",
+    "Paths",
+    "Prepared",
+    "Prev",
+    "dijkstra",
+    "links_into",
+    "loop_reach_m",
+    "prepare",
+    "reach_worth",
+]
 
 # (link id, other end, length m, road m, walked forward) as seen from one node.
 Arc = tuple[int, int, float, float, bool]
@@ -119,179 +141,6 @@ class Prepared:
             # of two equally short ways, the one with less road
             layer.all_paths = Paths(self, ids, road_tiebreak=1e-7)
         return layer.all_paths
-
-
-class Prev:
-    """(previous node, link id, walked forward) per node on shortest ways from
-    a source, or None. `up` and `via` are the plain lists behind it (previous
-    node, or -1; link id into the node, or -1), for loops that walk them."""
-
-    def __init__(self, paths: Paths, pred: np.ndarray, links: np.ndarray):
-        self.paths = paths
-        self.up: list[int] = pred.tolist()
-        self.via: list[int] = links.tolist()
-
-    def __getitem__(self, v: int) -> tuple[int, int, bool] | None:
-        u = self.up[v]
-        if u < 0:
-            return None
-        lid = self.via[v]
-        return u, lid, self.paths.start[lid] == u
-
-
-class Paths:
-    """Shortest ways over a set of links, in compiled code (scipy's csgraph).
-
-    The same answers as `dijkstra` (lengths; ties may settle otherwise), for the
-    big searches: a city's network has tens of thousands of links, and a plan
-    asks for dozens of these.
-    """
-
-    def __init__(self, prep: Prepared, link_ids: Iterable[int], road_tiebreak=0.0):
-        ids = np.array(sorted(link_ids), dtype=np.int64)
-        links = prep.links
-        self.n = len(prep.nodes)
-        self.start = {x.id: x.a for x in links}
-        a = np.array([links[i].a for i in ids], dtype=np.int64)
-        b = np.array([links[i].b for i in ids], dtype=np.int64)
-        weight = np.array([links[i].length for i in ids], dtype=float)
-        weight += road_tiebreak * np.array([links[i].road for i in ids], dtype=float)
-        lo, hi = np.minimum(a, b), np.maximum(a, b)
-        keep = lo != hi  # a self-loop is never on a shortest way
-        # by pair, shortest first: the first link of each pair is the one to use
-        order = np.lexsort((ids[keep], weight[keep], hi[keep], lo[keep]))
-        self.ids = ids[keep][order]
-        self.lo = lo[keep][order]
-        self.hi = hi[keep][order]
-        self.weight = weight[keep][order]
-        self._plain: tuple | None = None
-
-    def _matrix(self, blocked) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
-        if not blocked and self._plain is not None:
-            return self._plain
-        use = np.ones(len(self.ids), dtype=bool)
-        if blocked:
-            use &= ~np.isin(self.ids, np.fromiter(blocked, dtype=np.int64))
-        matrix, pairs, idx = cheapest_pairs(
-            self.lo, self.hi, self.weight, np.flatnonzero(use), self.n
-        )
-        out = (matrix, pairs, self.ids[idx])
-        if not blocked:
-            self._plain = out
-        return out
-
-    def run(
-        self, source: int, radius: float = INF, blocked=None
-    ) -> tuple[list[float], Prev, list[int]]:
-        """(distance per node, Prev, nodes in order of distance) from `source`."""
-        matrix, pairs, ids = self._matrix(blocked)
-        dist, pred = csgraph_dijkstra(
-            matrix,
-            directed=False,
-            indices=source,
-            return_predecessors=True,
-            limit=radius,
-        )
-        reached = np.flatnonzero(np.isfinite(dist))
-        order = reached[np.argsort(dist[reached], kind="stable")]
-        into = links_into(pred, pairs, ids, self.n)
-        return dist.tolist(), Prev(self, pred, into), order.tolist()
-
-    def many(self, sources: list[int], radius: float) -> tuple[np.ndarray, np.ndarray]:
-        """Distances and predecessors from each of `sources` (a row each)."""
-        matrix, _, _ = self._matrix(None)
-        return csgraph_dijkstra(
-            matrix,
-            directed=False,
-            indices=sources,
-            limit=radius,
-            return_predecessors=True,
-        )
-
-    def nearest(self, sources: list[int], radius: float) -> np.ndarray:
-        """Per node: the distance to the nearest of `sources` (inf beyond `radius`)."""
-        matrix, _, _ = self._matrix(None)
-        return csgraph_dijkstra(
-            matrix, directed=False, indices=sources, limit=radius, min_only=True
-        )
-
-    def link(self, u: int, v: int) -> int:
-        """The link a shortest way takes between neighbours `u` and `v`."""
-        _, pairs, ids = self._matrix(None)
-        key = min(u, v) * self.n + max(u, v)
-        return int(ids[np.searchsorted(pairs, key)])
-
-
-def cheapest_pairs(
-    lo: np.ndarray, hi: np.ndarray, weight: np.ndarray, idx: np.ndarray, n: int
-) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
-    """The graph of links `idx` (sorted by pair of ends, then weight) keeping the
-    cheapest of each pair: the matrix, each kept link's pair key (lo * n + hi,
-    ascending) and its index."""
-    a, b = lo[idx], hi[idx]
-    first = np.ones(len(idx), dtype=bool)
-    first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
-    idx = idx[first]
-    # csgraph ignores weights of zero: a link of no length weighs a micrometre
-    matrix = csr_matrix(
-        (np.maximum(weight[idx], 1e-6), (lo[idx], hi[idx])), shape=(n, n)
-    )
-    return matrix, lo[idx] * n + hi[idx], idx
-
-
-def links_into(
-    pred: np.ndarray, pairs: np.ndarray, links: np.ndarray, n: int
-) -> np.ndarray:
-    """Per node, the link (from `links`, aligned with `pairs`) its shortest way
-    arrives by, from csgraph's predecessors; -1 where there is none."""
-    into = np.full(n, -1, dtype=np.int64)
-    ends = np.flatnonzero(pred >= 0)
-    if len(ends):
-        u = pred[ends]
-        key = np.minimum(u, ends) * n + np.maximum(u, ends)
-        into[ends] = links[np.searchsorted(pairs, key)]
-    return into
-
-
-def reach_worth(
-    prep: Prepared, layer: Layer, pivots: list[int], radius: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per pivot: metres of loop-bearing trail within `radius` of it (walking),
-    and their worth to a hiker (metres x costs.goodness), all at once.
-
-    Kept per layer (a network's data version): the radius is rounded up to a
-    step of 20%, so plans of similar lengths ask the same question again."""
-    radius = REACH_STEP ** math.ceil(math.log(max(radius, 1.0), REACH_STEP))
-    cache = layer.reach
-    todo = [p for p in dict.fromkeys(pivots) if (p, radius) not in cache]
-    if todo:
-        reach, worth = _reach_worth(prep, layer, todo, radius)
-        for p, r, w in zip(todo, reach.tolist(), worth.tolist()):
-            cache[p, radius] = (r, w)
-    got = [cache[p, radius] for p in pivots]
-    return np.array([r for r, _ in got]), np.array([w for _, w in got])
-
-
-def _reach_worth(
-    prep: Prepared, layer: Layer, pivots: list[int], radius: float
-) -> tuple[np.ndarray, np.ndarray]:
-    ids = sorted({arc[0] for arcs in layer.loop_adj for arc in arcs})
-    if not pivots or not ids:
-        return np.zeros(len(pivots)), np.zeros(len(pivots))
-    links = [prep.links[i] for i in ids]
-    a = np.array([x.a for x in links], dtype=np.int64)
-    b = np.array([x.b for x in links], dtype=np.int64)
-    length = np.array([x.length for x in links])
-    good = np.array([x.good for x in links])
-    reach, worth = [], []
-    # a few dozen rows at a time: a row is a whole network's distances
-    for i in range(0, len(pivots), ROWS):
-        dist, _ = prep.loop_paths(layer).many(pivots[i : i + ROWS], radius)
-        within = np.isfinite(dist)
-        both = within[:, a] & within[:, b]
-        reach.append(both @ length)
-        worth.append(both @ good)
-    return np.concatenate(reach), np.concatenate(worth)
 
 
 def prepare(graph: nx.MultiGraph, keep: Iterable[Hashable] = ()) -> Prepared:
@@ -460,65 +309,3 @@ def _bridges(adj: list[list[Arc]], n_links: int) -> list[bool]:
                     if low[u] > disc[p]:
                         bridge[via] = True
     return bridge
-
-
-def dijkstra(
-    adj: list[list[Arc]],
-    source: int,
-    *,
-    weight: int = 2,
-    radius: float = INF,
-    within: list[float] | None = None,
-    blocked: set[int] | None = None,
-    road_tiebreak: float = 0.0,
-) -> tuple[list[float], list[tuple[int, int, bool] | None], list[int]]:
-    """Shortest distances from `source` by arc field `weight` (2 length, 3 road).
-
-    Stops at `radius`; with `within`, only visits nodes where within[node] is finite;
-    never uses the links whose ids are in `blocked`; `road_tiebreak` adds that much
-    per road metre, so of two equally short ways the one with less road wins.
-    Returns (distance per node, (previous node, link, forward) per node, nodes in
-    the order they were settled). Ties settle by node index, so results are stable.
-    """
-    dist = [INF] * len(adj)
-    prev: list[tuple[int, int, bool] | None] = [None] * len(adj)
-    order: list[int] = []
-    dist[source] = 0.0
-    heap = [(0.0, source)]
-    while heap:
-        d, u = heapq.heappop(heap)
-        if d > dist[u]:
-            continue
-        order.append(u)
-        for arc in adj[u]:
-            if blocked is not None and arc[0] in blocked:
-                continue
-            v = arc[1]
-            nd = d + arc[weight] + road_tiebreak * arc[3]
-            if nd < dist[v] and nd <= radius and (within is None or within[v] < INF):
-                dist[v] = nd
-                prev[v] = (u, arc[0], arc[4])
-                heapq.heappush(heap, (nd, v))
-    return dist, prev, order
-
-
-def loop_reach_m(
-    prep: Prepared, node: Hashable, radius_m: float, max_difficulty: int | None = None
-) -> float:
-    """Metres of trail lying on cycles within `radius_m` (walking) of `node`.
-
-    A loop of length L from `node` stays within L/2 of it and walks only such
-    trail, so this bounds the longest loop there: use it to choose trailheads by
-    the network they reach rather than by how near they are.
-    """
-    layer = prep.layer(max_difficulty)
-    i = prep.index.get(node)
-    if i is None or layer.cycle_part[i] == -1:
-        return 0.0
-    dist, _, order = prep.loop_paths(layer).run(i, radius_m)
-    total = 0.0
-    for u in order:
-        for _, v, length, _, fwd in layer.loop_adj[u]:
-            if fwd and dist[v] < INF:  # each link once, both ends in reach
-                total += length
-    return total

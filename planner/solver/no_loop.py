@@ -5,6 +5,7 @@ words, and the closest lengths it saw.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from planner.solver.result import NoLoop, Start
 from planner.solver.search import Search
@@ -22,7 +23,9 @@ def _must_reason(
         if len(on_network) == 1
         else "the trailheads in range"
     )
-    asked = dict(target_m=search.target, tolerance=search.tolerance, start=start)
+    asked: dict[str, Any] = dict(
+        target_m=search.target, tolerance=search.tolerance, start=start
+    )
     if not search.must_m:  # none of it on the network within the length's reach
         return NoLoop("walk_unreached", walk=name, **asked)
     below, above = search.longest_below, search.shortest_above
@@ -71,7 +74,7 @@ def reason(
             reach, widest = layer.cycle_part_m[part], i
     below, above = near_misses(search, exhaustive, pairs=True)
     found = tuple(c[0] for c in (below, above) if c is not None)
-    asked = dict(
+    asked: dict[str, Any] = dict(
         target_m=search.target,
         tolerance=search.tolerance,
         closest_m=found,

@@ -18,7 +18,7 @@ from other trailheads or areas where they are nearly as good.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 NEAR_FRACTION = 0.01  # "within 1% of the target"
 MAX_SHARED_FRACTION = 0.5
@@ -46,9 +46,10 @@ def is_different(a: Candidate, better: Candidate, link_m: Sequence[float]) -> bo
     return shared_m(a, better, link_m) <= MAX_SHARED_FRACTION * a.distinct_m
 
 
-def pick_different(
-    ranked: Iterable[Candidate], k: int, link_m: Sequence[float]
-) -> list[Candidate]:
+C = TypeVar("C", bound=Candidate)
+
+
+def pick_different(ranked: Iterable[C], k: int, link_m: Sequence[float]) -> list[C]:
     """Up to `k` candidates that each differ from all picked before, best first.
 
     `ranked` is in key order. A candidate from a trailhead already picked weighs
@@ -57,7 +58,7 @@ def pick_different(
     pool = list(ranked)
     if any(not _out_and_back(c) for c in pool):
         pool = [c for c in pool if not _out_and_back(c)]
-    picks: list[Candidate] = []
+    picks: list[C] = []
     while len(picks) < k:
         used = {getattr(p, "start", None) for p in picks}
         best = None
@@ -78,7 +79,7 @@ SAME_TRAILHEAD = 0.03  # 3% of the cost: another trailhead's loop nearly as good
 
 
 def _out_and_back(cand: Candidate) -> bool:
-    key = getattr(cand, "key", None)
+    key: tuple = getattr(cand, "key", None) or ()
     return bool(key) and key[0] == 1
 
 

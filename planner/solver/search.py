@@ -15,7 +15,8 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 
 from planner.solver import costs
-from planner.solver.network import Layer, Prepared, Prev
+from planner.solver.network import Layer, Prepared
+from planner.solver.paths import Prev
 from planner.solver.ranking import (
     NEAR_FRACTION,
     Key,
@@ -185,7 +186,10 @@ class Search:
         if not stem and nodes is not None:
             start, circuit = self._reroot(start, circuit, nodes)
             pivot = self.prep.index[self.starts[start].node]
-        sig = (tuple(sorted(lid for lid, _ in circuit)), tuple(lid for lid, _ in stem))
+        sig: tuple = (
+            tuple(sorted(lid for lid, _ in circuit)),
+            tuple(lid for lid, _ in stem),
+        )
         if turn is not None:
             sig = (sig[0], (*sig[1], turn[0]), round(turn[2]))
         cost = self.walk_cost(start, stem, circuit, length, repeated, turn)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Generator
 
 from planner.solver import costs
-from planner.solver.network import Prev
+from planner.solver.paths import Prev
 from planner.solver.search import Hop, Search, Task
 from planner.solver.walk import Home, circuits
 
@@ -135,20 +135,20 @@ def lollipop_task(search: Search, task: Task) -> Generator[None, None, None]:
     more = True
     while active or more:
         while more and len(active) < PIVOTS_AT_ONCE:
-            v = next(pivots, None)
-            if v is None or search.stem_hopeless(dist[v], dist[v]):
+            pivot = next(pivots, None)
+            if pivot is None or search.stem_hopeless(dist[pivot], dist[pivot]):
                 more = False  # pivots come nearest first: no farther one wins
                 break
-            hops, metres, road = stem_to(v)
+            hops, metres, road = stem_to(pivot)
             closed = frozenset(lid for lid, _ in hops)
             home = Home(
                 search.loop_paths,
                 search.layer.loop_adj,
-                v,
+                pivot,
                 search.hi - 2 * metres,
                 closed,
             )
-            active.append([v, hops, metres, road, home, FIRST_EPISODE_PUSHES])
+            active.append([pivot, hops, metres, road, home, FIRST_EPISODE_PUSHES])
             yield
         for entry in list(active):
             v, hops, metres, road, home, cap = entry

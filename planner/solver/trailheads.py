@@ -8,7 +8,9 @@ from __future__ import annotations
 import numpy as np
 
 from planner.solver import costs
-from planner.solver.network import ROWS, Layer, Prepared, reach_worth
+from planner.solver.network import Layer, Prepared
+from planner.solver.paths import ROWS
+from planner.solver.reach import reach_worth
 from planner.solver.search import Search, Task
 from planner.solver.tasks import approach_task, lollipop_task, loop_task
 from trails.geo import degrees_for_metres, haversine_m
@@ -166,7 +168,7 @@ def _near(node: dict, prep: Prepared, other: int, metres: float) -> bool:
     lon, lat = node.get("lon"), node.get("lat")
     if lon is None or there.get("lon") is None:
         return False
-    return haversine_m(lon, lat, there["lon"], there["lat"]) < metres
+    return haversine_m(lon, lat, there["lon"], there["lat"]) < metres  # type: ignore[arg-type]
 
 
 def approaches(
@@ -189,10 +191,10 @@ def approaches(
     if not need:
         return out
     paths = prep.all_paths(layer)
-    part = np.array(layer.cycle_part)
-    on_cycle = part >= 0
+    parts = np.array(layer.cycle_part)
+    on_cycle = parts >= 0
     part_m = np.array([*layer.cycle_part_m, 0.0])  # part -1 has no length
-    big = on_cycle & (part_m[part] >= loop_m)
+    big = on_cycle & (part_m[parts] >= loop_m)
     for at, k in enumerate(need):
         if at % ROWS == 0:  # a few dozen rows at a time: bounded memory
             chunk = [nodes[m] for m in need[at : at + ROWS]]

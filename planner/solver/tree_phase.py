@@ -10,8 +10,9 @@ from dataclasses import replace
 
 import numpy as np
 
+from planner.solver.cheapest import link_arrays
 from planner.solver.search import Search, Task
-from planner.solver.trees import link_arrays, tree_loops, via_loops
+from planner.solver.trees import tree_loops, via_loops
 
 VIA_SHARE = 0.5  # of the budget, for loops with two turns while none is found
 VIA_CALL_SHARE = 0.15  # of the budget, for one trailhead's round of them at most

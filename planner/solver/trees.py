@@ -28,11 +28,18 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 from planner.solver import costs
-from planner.solver.network import Layer, Prepared
+from planner.solver.cheapest import (
+    LinkArrays,
+    Tree,
+    backwards,
+    nodes_along,
+    on,
+    path,
+    tree,
+)
+from planner.solver.cheapest import link_arrays as link_arrays  # re-exported
 
 NOISE = 0.35  # spread of the shaken link costs (log-normal sigma)
 PER_ROUND = 4  # loops offered per round, best cost per metre first
@@ -53,53 +60,6 @@ VIA_MIN_JUNCTIONS = 400
 STRETCH_TRIES = 2  # via loops too short tried for stretching, longest first
 STRETCHES = 3  # detours a via loop may take to come to length
 STRETCH_LINKS = 3  # of a loop's links, the longest this many are tried for a detour
-# A network more compact than a third of the walk: via loops turn at junctions at
-# least this share of its farthest reach away, and take up to COMPACT_STRETCHES
-# detours (None: no via loops there).
-VIA_COMPACT: float | None = 0.6
-COMPACT_STRETCHES = 6
-COMPACT_STRETCH_LINKS = 8
-
-
-@dataclass
-class LinkArrays:
-    """The loop-bearing links of a layer as arrays, built once per layer."""
-
-    ids: np.ndarray  # link ids
-    a: np.ndarray
-    b: np.ndarray
-    length: np.ndarray
-    cost: np.ndarray  # hiker cost: weighted metres plus changes of trail inside
-    n: int
-    lon: np.ndarray  # per junction, NaN when unknown
-    lat: np.ndarray
-    pos: np.ndarray  # per link id: its index in these arrays, -1 if not here
-
-
-def link_arrays(prep: Prepared, layer: Layer) -> LinkArrays:
-    cached = getattr(layer, "_arrays", None)
-    if cached is not None:
-        return cached
-    ids = sorted({arc[0] for arcs in layer.loop_adj for arc in arcs})
-    links = [prep.links[i] for i in ids]
-    arrays = LinkArrays(
-        ids=np.array(ids, dtype=np.int64),
-        a=np.array([x.a for x in links], dtype=np.int64),
-        b=np.array([x.b for x in links], dtype=np.int64),
-        length=np.array([x.length for x in links], dtype=float),
-        cost=np.array([x.weighted + costs.TURN * x.turns for x in links], dtype=float),
-        n=len(prep.nodes),
-        lon=np.array(
-            [_float(prep.graph.nodes[x].get("lon")) for x in prep.nodes], dtype=float
-        ),
-        lat=np.array(
-            [_float(prep.graph.nodes[x].get("lat")) for x in prep.nodes], dtype=float
-        ),
-        pos=np.full(len(prep.links), -1, dtype=np.int64),
-    )
-    arrays.pos[arrays.ids] = np.arange(len(ids))
-    layer._arrays = arrays  # type: ignore[attr-defined]
-    return arrays
 
 
 @dataclass
@@ -109,14 +69,6 @@ class TreeLoop:
     cost: float  # sum of link costs (no turns between links)
     stem: list[tuple[int, bool]]  # from the root: walked out and back
     stem_m: float
-
-
-@dataclass
-class _Tree:
-    into: np.ndarray  # per junction: index (into the arrays) of its tree link
-    pred: np.ndarray
-    metres: np.ndarray  # along the tree from the root; inf where not reached
-    cost: np.ndarray  # unshaken cost along the tree
 
 
 def tree_loops(
@@ -147,7 +99,7 @@ def tree_loops(
     usable, weight = _links(arrays, closed, round_)
     # a loop of length L never leaves the disc of radius L/2 (costs >= metres)
     limit = costs.ROAD * hi / 2 + 1.0
-    tree_a = _tree(arrays, weight, usable, root, limit)
+    tree_a = tree(arrays, weight, usable, root, limit)
     reached = tree_a.metres[np.isfinite(tree_a.metres)]
     if COMPACT * reached.max() < lo:
         return []  # out and back by two cheapest ways cannot come to length
@@ -165,10 +117,10 @@ def tree_loops(
     out: list[TreeLoop] = []
     seen: set[frozenset[int]] = set()
     for v in targets[: TARGETS + round_ % 2]:
-        there = _path(arrays, tree_a, root, v)
-        on_way = _on(arrays, there)
-        tree_b = _tree(arrays, weight, usable & ~on_way, root, limit)
-        nodes = _nodes(arrays, there, root)  # junctions along the way out
+        there = path(arrays, tree_a, root, v)
+        on_way = on(arrays, there)
+        tree_b = tree(arrays, weight, usable & ~on_way, root, limit)
+        nodes = nodes_along(arrays, there, root)  # junctions along the way out
         along = np.array([tree_a.metres[w] for w in nodes])
         total = along + tree_b.metres[nodes]
         cost = tree_a.cost[nodes] + tree_b.cost[nodes]
@@ -177,8 +129,8 @@ def tree_loops(
             close = ok[np.abs(total[ok] - near[0]) <= near[1]]
             ok = close if len(close) else ok
         for k in ok[np.argsort(cost[ok] / total[ok], kind="stable")][:2].tolist():
-            back = _path(arrays, tree_b, root, nodes[k])
-            hops = there[: k + 1] + _backwards(back)
+            back = path(arrays, tree_b, root, nodes[k])
+            hops = there[: k + 1] + backwards(back)
             key = frozenset(lid for lid, _ in hops)
             if key in seen or len(key) < len(hops):
                 continue
@@ -215,23 +167,12 @@ def via_loops(
     """
     usable, weight = _links(arrays, closed, round_)
     limit = costs.ROAD * hi / 2 + 1.0
-    tree_a = _tree(arrays, weight, usable, root, limit)
+    tree_a = tree(arrays, weight, usable, root, limit)
     if np.isfinite(tree_a.metres).sum() < min_junctions:
         return []
     far = np.flatnonzero(
         (tree_a.metres >= VIA_FAR[0] * hi) & (tree_a.metres <= VIA_FAR[1] * hi)
     )
-    stretches, tries = STRETCHES, STRETCH_LINKS
-    if not len(far) and VIA_COMPACT:
-        # the whole network lies nearer than a third of the walk (a town's woods
-        # for a long walk): turn at its far side, and let more detours bring the
-        # loop to length
-        reached = tree_a.metres[np.isfinite(tree_a.metres)]
-        far = np.flatnonzero(
-            np.isfinite(tree_a.metres)
-            & (tree_a.metres >= VIA_COMPACT * float(reached.max()))
-        )
-        stretches, tries = COMPACT_STRETCHES, COMPACT_STRETCH_LINKS
     if not len(far):
         return []
     turns = _by_direction(arrays, tree_a, root, far, round_ * 29)
@@ -243,10 +184,10 @@ def via_loops(
     for u in turns[:VIA_PER_ROUND]:
         if _late(until):
             break
-        there = _path(arrays, tree_a, root, u)
-        on_way = _on(arrays, there)
-        across = _tree(arrays, weight, usable & ~on_way, u, limit)
-        home = _tree(arrays, weight, usable & ~on_way, root, limit)
+        there = path(arrays, tree_a, root, u)
+        on_way = on(arrays, there)
+        across = tree(arrays, weight, usable & ~on_way, u, limit)
+        home = tree(arrays, weight, usable & ~on_way, root, limit)
         total = tree_a.metres[u] + across.metres + home.metres
         cost = tree_a.cost[u] + across.cost + home.cost
         # where both ways arrive by one link they share their ends: the walk
@@ -263,18 +204,18 @@ def via_loops(
             below = np.flatnonzero(finite & (total < lo))
             order = below[np.argsort(-total[below], kind="stable")][:STRETCH_TRIES]
         for w in order.tolist():
-            leg2 = _path(arrays, across, u, w)
-            leg3 = _path(arrays, home, root, w)
-            hops = there + leg2 + _backwards(leg3)
+            leg2 = path(arrays, across, u, w)
+            leg3 = path(arrays, home, root, w)
+            hops = there + leg2 + backwards(leg3)
             key = frozenset(lid for lid, _ in hops)
             if len(key) < len(hops) or key in seen:
                 continue
             loop = TreeLoop(hops, float(total[w]), float(cost[w]), [], 0.0)
             near_m = near[1] if near is not None else hi - lo
-            for _ in range(stretches):
+            for _ in range(STRETCHES):
                 if abs(loop.length - goal) <= near_m or _late(until):
                     break
-                longer = _stretch(arrays, weight, usable, loop, hi, goal, near_m, tries)
+                longer = _stretch(arrays, weight, usable, loop, hi, goal, near_m)
                 if longer is None:
                     break
                 loop = longer
@@ -299,7 +240,6 @@ def _stretch(
     hi: float,
     goal: float,
     near_m: float,
-    tries: int = STRETCH_LINKS,
 ) -> TreeLoop | None:
     """`loop` with one of its links (of its `STRETCH_LINKS` longest) replaced by a
     detour over links it does not use, the one that brings its length nearest
@@ -309,15 +249,15 @@ def _stretch(
     the cheapest way from one end of the link and back by the cheapest way to
     the other, all x measured at once."""
     ks = arrays.pos[[lid for lid, _ in loop.hops]]
-    use = usable & ~_on(arrays, loop.hops)
+    use = usable & ~on(arrays, loop.hops)
     best: tuple | None = None
-    for i in np.argsort(-arrays.length[ks], kind="stable")[:tries].tolist():
+    for i in np.argsort(-arrays.length[ks], kind="stable")[:STRETCH_LINKS].tolist():
         k, fwd = int(ks[i]), loop.hops[i][1]
         s, t = (arrays.a[k], arrays.b[k]) if fwd else (arrays.b[k], arrays.a[k])
         rest = loop.length - float(arrays.length[k])
         limit = costs.ROAD * max(hi - rest, 0.0) + 1.0
-        out_s = _tree(arrays, weight, use, int(s), limit)
-        out_t = _tree(arrays, weight, use, int(t), limit)
+        out_s = tree(arrays, weight, use, int(s), limit)
+        out_t = tree(arrays, weight, use, int(t), limit)
         total = rest + out_s.metres + out_t.metres
         ok = np.flatnonzero(
             (out_s.into != out_t.into) & np.isfinite(total) & (total <= hi)
@@ -348,11 +288,11 @@ def _stretch(
     if best is None or best[0] >= abs(loop.length - goal):
         return None
     _, i, k, out_s, out_t, s, t, x = best
-    there = _path(arrays, out_s, s, x)
-    back = _path(arrays, out_t, t, x)
+    there = path(arrays, out_s, s, x)
+    back = path(arrays, out_t, t, x)
     if {lid for lid, _ in there} & {lid for lid, _ in back}:
         return None
-    hops = loop.hops[:i] + there + _backwards(back) + loop.hops[i + 1 :]
+    hops = loop.hops[:i] + there + backwards(back) + loop.hops[i + 1 :]
     length = loop.length - float(arrays.length[k]) + out_s.metres[x] + out_t.metres[x]
     cost = loop.cost - float(arrays.cost[k]) + out_s.cost[x] + out_t.cost[x]
     return TreeLoop(hops, float(length), float(cost), [], 0.0)
@@ -373,20 +313,8 @@ def _links(
     return usable, weight
 
 
-def _on(arrays: LinkArrays, hops: list[tuple[int, bool]]) -> np.ndarray:
-    """A mask of the links `hops` walk."""
-    mask = np.zeros(len(arrays.ids), dtype=bool)
-    mask[arrays.pos[[lid for lid, _ in hops]]] = True
-    return mask
-
-
-def _backwards(hops: list[tuple[int, bool]]) -> list[tuple[int, bool]]:
-    """The same way walked the other way round."""
-    return [(lid, not fwd) for lid, fwd in reversed(hops)]
-
-
 def _by_direction(
-    arrays: LinkArrays, tree: _Tree, root: int, far: np.ndarray, turn: float
+    arrays: LinkArrays, tree: Tree, root: int, far: np.ndarray, turn: float
 ) -> list[int]:
     """Of the junctions `far`, the cheapest per metre along `tree` in each of
     eight sectors of bearing from the root (the sectors turned by `turn` degrees)."""
@@ -398,163 +326,3 @@ def _by_direction(
     return [
         int(far[sector == k][np.argmin(rate[sector == k])]) for k in np.unique(sector)
     ]
-
-
-def _float(value) -> float:
-    return float("nan") if value is None else float(value)
-
-
-def _nodes(arrays: LinkArrays, hops: list[tuple[int, bool]], root: int) -> list[int]:
-    """The junction each hop of a way from the root arrives at."""
-    k = arrays.pos[[lid for lid, _ in hops]]
-    fwd = np.array([f for _, f in hops], dtype=bool)
-    return np.where(fwd, arrays.b[k], arrays.a[k]).tolist()
-
-
-def _join(
-    arrays: LinkArrays, there: list[tuple[int, bool]], back: list[tuple[int, bool]]
-) -> TreeLoop | None:
-    """The walk out along `there` and home along `back`: what both begin with is
-    a stem (walked twice), what both end with is cut (the walk turns where they
-    meet); None when they share anything else or the stem is too long."""
-    p = 0
-    while p < min(len(there), len(back)) and there[p] == back[p]:
-        p += 1
-    q = 0
-    while q < min(len(there), len(back)) - p and there[-1 - q][0] == back[-1 - q][0]:
-        q += 1
-    out, home = there[p : len(there) - q], back[p : len(back) - q]
-    links = [lid for lid, _ in out] + [lid for lid, _ in home]
-    if not out or not home or len(set(links)) < len(links):
-        return None
-    index = {int(x): k for k, x in enumerate(arrays.ids)}
-    metres = {lid: float(arrays.length[index[lid]]) for lid, _ in there + back}
-    stem_m = sum(metres[lid] for lid, _ in there[:p])
-    circuit_m = sum(metres[lid] for lid in links)
-    if stem_m > MAX_STEM * (circuit_m + 2 * stem_m):
-        return None
-    cost = sum(float(arrays.cost[index[lid]]) for lid in links)
-    hops = out + _backwards(home)
-    return TreeLoop(hops, circuit_m + 2 * stem_m, cost, there[:p], stem_m)
-
-
-@dataclass
-class _Pairs:
-    """The junction pairs the loop-bearing links join, as one symmetric sparse
-    structure built once per layer: a tree's graph is then only its weights
-    (building a sparse matrix per tree was most of a tree's time)."""
-
-    keys: np.ndarray  # lo * n + hi per pair, ascending
-    of: np.ndarray  # per link (index into the arrays): its pair, -1 for a self-loop
-    single: np.ndarray  # per link: the only link of its pair
-    slot: np.ndarray  # per matrix entry: its pair
-    indices: np.ndarray
-    indptr: np.ndarray
-
-
-def _pairs(arrays: LinkArrays) -> _Pairs:
-    cached = getattr(arrays, "_pairs", None)
-    if cached is not None:
-        return cached
-    n = arrays.n
-    lo = np.minimum(arrays.a, arrays.b)
-    hi = np.maximum(arrays.a, arrays.b)
-    real = lo != hi  # a self-loop is never on a cheapest way
-    keys, inverse, counts = np.unique(
-        lo[real] * n + hi[real], return_inverse=True, return_counts=True
-    )
-    of = np.full(len(lo), -1, dtype=np.int64)
-    of[real] = inverse
-    single = real.copy()
-    single[real] = counts[inverse] == 1
-    p_lo, p_hi = keys // n, keys % n
-    numbered = np.arange(1, len(keys) + 1, dtype=float)  # csgraph drops zeros
-    matrix = csr_matrix(
-        (
-            np.concatenate([numbered, numbered]),
-            (np.concatenate([p_lo, p_hi]), np.concatenate([p_hi, p_lo])),
-        ),
-        shape=(n, n),
-    )
-    pairs = _Pairs(
-        keys,
-        of,
-        single,
-        matrix.data.astype(np.int64) - 1,
-        matrix.indices,
-        matrix.indptr,
-    )
-    arrays._pairs = pairs  # type: ignore[attr-defined]
-    return pairs
-
-
-def _tree(
-    arrays: LinkArrays,
-    weight: np.ndarray,
-    use: np.ndarray,
-    root: int,
-    limit: float,
-) -> _Tree:
-    """The cheapest ways from `root` over the links in `use` (a mask); of links
-    joining the same two junctions, the cheapest (then the first) is taken."""
-    pairs = _pairs(arrays)
-    best = np.full(len(pairs.keys), np.inf)
-    link = np.full(len(pairs.keys), -1, dtype=np.int64)
-    one = np.flatnonzero(use & pairs.single)
-    best[pairs.of[one]] = weight[one]
-    link[pairs.of[one]] = one
-    more = np.flatnonzero(use & ~pairs.single & (pairs.of >= 0))
-    if len(more):
-        more = more[np.lexsort((more, weight[more], pairs.of[more]))]
-        first = np.ones(len(more), dtype=bool)
-        first[1:] = pairs.of[more[1:]] != pairs.of[more[:-1]]
-        more = more[first]
-        best[pairs.of[more]] = weight[more]
-        link[pairs.of[more]] = more
-    # csgraph ignores weights of zero: a link of no length weighs a micrometre;
-    # a pair with no usable link weighs infinity, which no way takes
-    graph = csr_matrix(
-        (np.maximum(best, 1e-6)[pairs.slot], pairs.indices, pairs.indptr),
-        shape=(arrays.n, arrays.n),
-    )
-    dist, pred = dijkstra(
-        graph, directed=True, indices=root, return_predecessors=True, limit=limit
-    )
-    into = np.full(arrays.n, -1, dtype=np.int64)
-    ends = np.flatnonzero(pred >= 0)
-    if len(ends):
-        u = pred[ends]
-        key = np.minimum(u, ends) * arrays.n + np.maximum(u, ends)
-        into[ends] = link[np.searchsorted(pairs.keys, key)]
-    ends = np.flatnonzero(pred >= 0)
-    # metres and cost along the tree, by pointer jumping: each pass doubles the
-    # stretch of the way home that a junction has summed
-    step_m = np.zeros(arrays.n)
-    step_c = np.zeros(arrays.n)
-    step_m[ends] = arrays.length[into[ends]]
-    step_c[ends] = arrays.cost[into[ends]]
-    up = np.where(pred >= 0, pred, root)
-    up[root] = root
-    while True:
-        step_m += step_m[up]
-        step_c += step_c[up]
-        nxt = up[up]
-        if np.array_equal(nxt, up):
-            break
-        up = nxt
-    reached = np.isfinite(dist)
-    metres = np.where(reached, step_m, np.inf)
-    cost = np.where(reached, step_c, np.inf)
-    return _Tree(into, pred, metres, cost)
-
-
-def _path(arrays: LinkArrays, tree: _Tree, root: int, v: int) -> list[tuple[int, bool]]:
-    """The tree's hops from the root to `v`, as (link id, walked forward)."""
-    hops = []
-    while v != root:
-        i = int(tree.into[v])
-        u = int(tree.pred[v])
-        hops.append((int(arrays.ids[i]), int(arrays.a[i]) == u))
-        v = u
-    hops.reverse()
-    return hops

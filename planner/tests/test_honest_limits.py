@@ -112,7 +112,8 @@ def test_far_from_the_data_the_page_names_the_regions_it_knows(client, world):
 def test_a_trip_of_several_days_searches_longer_unless_the_api_says_how_long(
     days, budget
 ):
-    from planner.forms import ApiTripForm, TripForm
+    from planner.api_forms import ApiTripForm
+    from planner.forms import TripForm
 
     trip = {
         "start": "42.5,1.5",

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from planner import density, graph_cache, plans
-from planner.forms import ApiTripForm
+from planner.api_forms import ApiTripForm
 from trails.geo import haversine_m
 from trails.models import DataVersion, Segment, Trailhead
 

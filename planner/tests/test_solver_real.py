@@ -12,8 +12,8 @@ import pytest
 from planner.graph import graph_from_network
 from planner.reasons import words
 from planner.solver import Start, prepare, solve
-from planner.solver.network import loop_reach_m
 from planner.solver.ranking import rank_key
+from planner.solver.reach import loop_reach_m
 from planner.solver.reference import Timeout, exhaustive
 from trails.formats import read_network
 from trails.geo import METRES_PER_MILE

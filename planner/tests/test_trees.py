@@ -89,19 +89,3 @@ def test_via_loops_turn_at_two_junctions_and_take_detours_to_come_to_length(corn
 def test_via_loops_leave_a_small_network_to_the_depth_first_search(corner):
     arrays, root = corner
     assert via_loops(arrays, root, 14_400, 17_600, 0, near=(16_000, 160)) == []
-
-
-def test_via_loops_on_a_network_nearer_than_a_third_of_the_walk_turn_at_its_far_side(
-    corner, monkeypatch
-):
-    # 22 km from a corner of a grid whose farthest junction is 5 km away: no
-    # junction lies a third of the walk out, so the loop turns at the far side
-    # and detours bring it to length
-    arrays, root = corner
-    ask = dict(near=(22_000, 220), min_junctions=0)
-    loops = via_loops(arrays, root, 19_800, 24_200, 0, **ask)
-    assert loops
-    for loop in loops:
-        assert 19_800 <= walk_of(arrays, root, loop) <= 24_200
-    monkeypatch.setattr("planner.solver.trees.VIA_COMPACT", None)
-    assert via_loops(arrays, root, 19_800, 24_200, 0, **ask) == []

@@ -589,9 +589,9 @@ def test_a_line_says_why_hikers_should_not_walk_it_and_what_else_it_is_called():
 @pytest.fixture
 def streamed(monkeypatch):
     """Every file counts as large: read as a stream, not whole."""
-    from trails import geojson
+    from trails import geojson_files
 
-    monkeypatch.setattr(geojson, "STREAM_BYTES", 16)
+    monkeypatch.setattr(geojson_files, "STREAM_BYTES", 16)
 
 
 def _file(tmp_path, data: bytes):
@@ -603,11 +603,11 @@ def _file(tmp_path, data: bytes):
 def test_a_large_file_read_as_a_stream_gives_what_the_whole_file_gives(
     shared_data, monkeypatch
 ):
-    from trails import geojson
+    from trails import geojson_files
 
     folder = shared_data / "colorado-state-forest"
     whole = parse_geojson(folder / "trails.geojson")
-    monkeypatch.setattr(geojson, "STREAM_BYTES", 16)
+    monkeypatch.setattr(geojson_files, "STREAM_BYTES", 16)
     streamed = parse_geojson(folder / "trails.geojson")
     assert [(w.source_id, w.coords, w.name) for w in streamed[0]] == [
         (w.source_id, w.coords, w.name) for w in whole[0]

@@ -173,7 +173,7 @@ def test_a_failure_while_writing_rolls_the_whole_import_back(osm_file, monkeypat
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("trails.importers._sync_places", broken)
+    monkeypatch.setattr("trails.importers.sync_places", broken)
     with pytest.raises(RuntimeError):
         run(osm_file(N, [chain(1, 1, 5), chain(2, 10, 8)], "v2.osm"), source="tiny")
     assert table_snapshot() == before

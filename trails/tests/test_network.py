@@ -3,7 +3,8 @@
 import pytest
 
 from trails.geo import haversine_m
-from trails.network import RawPoint, RawWay, build_network, position_key
+from trails.network import RawPoint, RawWay, position_key
+from trails.topology import build_network
 
 # About 111 m per 0.001 degree of latitude; longitudes here are near the equator.
 A, B, C, D = (0.0, 0.0), (0.001, 0.0), (0.001, 0.001), (0.0, 0.001)

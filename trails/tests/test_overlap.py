@@ -17,9 +17,10 @@ import pytest
 from trails.formats import read_network
 from trails.geo import LonLat, line_length_m
 from trails.geojson import parse_geojson
-from trails.network import RawWay, build_network, position_key
+from trails.network import RawWay, position_key
 from trails.overlap import merge_parallel
 from trails.snapping import snap_line_ends
+from trails.topology import build_network
 
 LON0, LAT0 = 10.0, 45.0
 METRES_PER_DEGREE = 111_195.0

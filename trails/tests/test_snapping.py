@@ -11,9 +11,10 @@ from collections import Counter
 import pytest
 
 from trails.geojson import parse_geojson
-from trails.network import RawWay, build_network
+from trails.network import RawWay
 from trails.snapping import snap_line_ends
 from trails.tests.test_geojson import COLORADO_TRAILHEADS
+from trails.topology import build_network
 
 LON0, LAT0 = 10.0, 45.0
 METRES_PER_DEGREE = 111_195.0

@@ -13,7 +13,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from trails.importers import ImportFailed, add_elevation, load_tiles
+from trails.elevation import add_elevation, load_tiles
+from trails.importers import ImportFailed
 
 
 class Command(BaseCommand):

@@ -67,16 +67,22 @@ class Paths:
         self.lo = lo[keep][order]
         self.hi = hi[keep][order]
         self.weight = weight[keep][order]
-        # The pairs of junctions the links join, as one symmetric sparse
-        # structure built once: a search with links blocked then only changes
-        # the weights of their pairs (a new matrix per search was most of the
-        # depth-first search's rebounds).
+        self._plain: tuple | None = None
+
+    def _structure(self) -> None:
+        """The pairs of junctions the links join, as one symmetric sparse
+        structure, built at the first search (in its budget, as the matrix it
+        replaces was): a search with links blocked then only changes the weights
+        of their pairs (a new matrix per search was most of the depth-first
+        search's rebounds)."""
+        if hasattr(self, "slot"):
+            return
         first = np.ones(len(self.ids), dtype=bool)
         first[1:] = (self.lo[1:] != self.lo[:-1]) | (self.hi[1:] != self.hi[:-1])
         self.pair_start = np.flatnonzero(first)  # each pair's first (cheapest) link
         self.pair_of = np.cumsum(first) - 1
         self.keys = self.lo[first] * self.n + self.hi[first]
-        self.where = np.full(len(links), -1, dtype=np.int64)  # link id -> position
+        self.where = np.full(len(self.start), -1, dtype=np.int64)  # link id -> position
         self.where[self.ids] = np.arange(len(self.ids))
         p_lo, p_hi = self.lo[first], self.hi[first]
         numbered = np.arange(1, len(self.keys) + 1, dtype=float)  # no zeros
@@ -91,7 +97,6 @@ class Paths:
         self.indices, self.indptr = shape.indices, shape.indptr
         self.plain_weight = np.maximum(self.weight[first], 1e-6)
         self.plain_ids = self.ids[first]
-        self._plain: tuple | None = None
 
     def _matrix(self, blocked) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
         """The symmetric graph with `blocked` links left out (of two links
@@ -99,6 +104,7 @@ class Paths:
         matrix, each pair's key (lo * n + hi, ascending) and its link id."""
         if not blocked and self._plain is not None:
             return self._plain
+        self._structure()
         weight, chosen = self.plain_weight, self.plain_ids
         if blocked:
             at = self.where[np.fromiter(blocked, dtype=np.int64)]

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from planner.solver import costs
 from planner.solver.network import Layer, Prepared
+from planner.solver.paths import PairGraph, links_into
 
 
 @dataclass
@@ -94,16 +94,12 @@ def nodes_along(
 
 @dataclass
 class Pairs:
-    """The junction pairs the loop-bearing links join, as one symmetric sparse
-    structure built once per layer: a tree's graph is then only its weights
-    (building a sparse matrix per tree was most of a tree's time)."""
+    """The junction pairs the loop-bearing links join (`PairGraph`), built once
+    per layer: a tree's graph is then only its weights."""
 
-    keys: np.ndarray  # lo * n + hi per pair, ascending
+    graph: PairGraph
     of: np.ndarray  # per link (index into the arrays): its pair, -1 for a self-loop
     single: np.ndarray  # per link: the only link of its pair
-    slot: np.ndarray  # per matrix entry: its pair
-    indices: np.ndarray
-    indptr: np.ndarray
 
 
 def pairs_of(arrays: LinkArrays) -> Pairs:
@@ -121,23 +117,7 @@ def pairs_of(arrays: LinkArrays) -> Pairs:
     of[real] = inverse
     single = real.copy()
     single[real] = counts[inverse] == 1
-    p_lo, p_hi = keys // n, keys % n
-    numbered = np.arange(1, len(keys) + 1, dtype=float)  # csgraph drops zeros
-    matrix = csr_matrix(
-        (
-            np.concatenate([numbered, numbered]),
-            (np.concatenate([p_lo, p_hi]), np.concatenate([p_hi, p_lo])),
-        ),
-        shape=(n, n),
-    )
-    pairs = Pairs(
-        keys,
-        of,
-        single,
-        matrix.data.astype(np.int64) - 1,
-        matrix.indices,
-        matrix.indptr,
-    )
+    pairs = Pairs(PairGraph.of(keys, n), of, single)
     arrays._pairs = pairs  # type: ignore[attr-defined]
     return pairs
 
@@ -152,8 +132,8 @@ def tree(
     """The cheapest ways from `root` over the links in `use` (a mask); of links
     joining the same two junctions, the cheapest (then the first) is taken."""
     pairs = pairs_of(arrays)
-    best = np.full(len(pairs.keys), np.inf)
-    link = np.full(len(pairs.keys), -1, dtype=np.int64)
+    best = np.full(len(pairs.graph.keys), np.inf)
+    link = np.full(len(pairs.graph.keys), -1, dtype=np.int64)
     one = np.flatnonzero(use & pairs.single)
     best[pairs.of[one]] = weight[one]
     link[pairs.of[one]] = one
@@ -165,21 +145,15 @@ def tree(
         more = more[first]
         best[pairs.of[more]] = weight[more]
         link[pairs.of[more]] = more
-    # csgraph ignores weights of zero: a link of no length weighs a micrometre;
     # a pair with no usable link weighs infinity, which no way takes
-    graph = csr_matrix(
-        (np.maximum(best, 1e-6)[pairs.slot], pairs.indices, pairs.indptr),
-        shape=(arrays.n, arrays.n),
-    )
     dist, pred = dijkstra(
-        graph, directed=True, indices=root, return_predecessors=True, limit=limit
+        pairs.graph.matrix(best),
+        directed=True,
+        indices=root,
+        return_predecessors=True,
+        limit=limit,
     )
-    into = np.full(arrays.n, -1, dtype=np.int64)
-    ends = np.flatnonzero(pred >= 0)
-    if len(ends):
-        u = pred[ends]
-        key = np.minimum(u, ends) * arrays.n + np.maximum(u, ends)
-        into[ends] = link[np.searchsorted(pairs.keys, key)]
+    into = links_into(pred, pairs.graph.keys, link, arrays.n)
     ends = np.flatnonzero(pred >= 0)
     # metres and cost along the tree, by pointer jumping: each pass doubles the
     # stretch of the way home that a junction has summed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,6 +23,44 @@ if TYPE_CHECKING:
 
 INF = math.inf
 ROWS = 32  # sources per compiled many-source search, to bound its memory
+
+
+@dataclass(frozen=True)
+class PairGraph:
+    """Pairs of junctions (`keys`: lo * n + hi, lo < hi, ascending) as one
+    symmetric sparse structure, built once: a graph over them is then only a
+    weight per pair (`matrix`), where building a new sparse matrix for every
+    search was most of its time."""
+
+    n: int
+    keys: np.ndarray
+    slot: np.ndarray  # per stored entry: its pair
+    indices: np.ndarray
+    indptr: np.ndarray
+
+    @classmethod
+    def of(cls, keys: np.ndarray, n: int) -> PairGraph:
+        lo, hi = keys // n, keys % n
+        numbered = np.arange(1, len(keys) + 1, dtype=float)  # csgraph drops zeros
+        shape = csr_matrix(
+            (
+                np.concatenate([numbered, numbered]),
+                (np.concatenate([lo, hi]), np.concatenate([hi, lo])),
+            ),
+            shape=(n, n),
+        )
+        return cls(
+            n, keys, shape.data.astype(np.int64) - 1, shape.indices, shape.indptr
+        )
+
+    def matrix(self, weight: np.ndarray) -> csr_matrix:
+        """The graph with `weight` per pair (infinity: no way between them),
+        both ways, for csgraph's directed searches. csgraph ignores weights of
+        zero: a link of no length weighs a micrometre."""
+        return csr_matrix(
+            (np.maximum(weight, 1e-6)[self.slot], self.indices, self.indptr),
+            shape=(self.n, self.n),
+        )
 
 
 class Prev:
@@ -70,32 +109,19 @@ class Paths:
         self._plain: tuple | None = None
 
     def _structure(self) -> None:
-        """The pairs of junctions the links join, as one symmetric sparse
-        structure, built at the first search (in its budget, as the matrix it
-        replaces was): a search with links blocked then only changes the weights
-        of their pairs (a new matrix per search was most of the depth-first
-        search's rebounds)."""
-        if hasattr(self, "slot"):
+        """The links' pairs of junctions (`PairGraph`), built at the first
+        search, in its budget as the matrix it replaces was: a search with links
+        blocked then only changes the weights of their pairs."""
+        if hasattr(self, "pairs"):
             return
         first = np.ones(len(self.ids), dtype=bool)
         first[1:] = (self.lo[1:] != self.lo[:-1]) | (self.hi[1:] != self.hi[:-1])
         self.pair_start = np.flatnonzero(first)  # each pair's first (cheapest) link
         self.pair_of = np.cumsum(first) - 1
-        self.keys = self.lo[first] * self.n + self.hi[first]
+        self.pairs = PairGraph.of(self.lo[first] * self.n + self.hi[first], self.n)
         self.where = np.full(len(self.start), -1, dtype=np.int64)  # link id -> position
         self.where[self.ids] = np.arange(len(self.ids))
-        p_lo, p_hi = self.lo[first], self.hi[first]
-        numbered = np.arange(1, len(self.keys) + 1, dtype=float)  # no zeros
-        shape = csr_matrix(
-            (
-                np.concatenate([numbered, numbered]),
-                (np.concatenate([p_lo, p_hi]), np.concatenate([p_hi, p_lo])),
-            ),
-            shape=(self.n, self.n),
-        )
-        self.slot = shape.data.astype(np.int64) - 1
-        self.indices, self.indptr = shape.indices, shape.indptr
-        self.plain_weight = np.maximum(self.weight[first], 1e-6)
+        self.plain_weight = self.weight[first]
         self.plain_ids = self.ids[first]
 
     def _matrix(self, blocked) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
@@ -118,14 +144,11 @@ class Paths:
                     while k < len(self.ids) and self.pair_of[k] == p and gone[k]:
                         k += 1
                     if k < len(self.ids) and self.pair_of[k] == p:
-                        weight[p] = max(float(self.weight[k]), 1e-6)
+                        weight[p] = self.weight[k]
                         chosen[p] = self.ids[k]
                     else:
                         weight[p] = INF  # no way between them: never relaxed
-        matrix = csr_matrix(
-            (weight[self.slot], self.indices, self.indptr), shape=(self.n, self.n)
-        )
-        out = (matrix, self.keys, chosen)
+        out = (self.pairs.matrix(weight), self.pairs.keys, chosen)
         if not blocked:
             self._plain = out
         return out

@@ -43,7 +43,6 @@ from planner.solver.cheapest import link_arrays as link_arrays  # re-exported
 
 NOISE = 0.35  # spread of the shaken link costs (log-normal sigma)
 PER_ROUND = 4  # loops offered per round, best cost per metre first
-MAX_STEM = 0.1  # share of a walk its stem may be
 FAR = (0.3, 0.5)  # ways out end this far from the root, in shares of the length
 TARGETS = 4  # ways out per round (one more on odd rounds)
 # Two cheapest ways out to a junction and back are rarely longer together than
@@ -64,11 +63,9 @@ STRETCH_LINKS = 3  # of a loop's links, the longest this many are tried for a de
 
 @dataclass
 class TreeLoop:
-    hops: list[tuple[int, bool]]  # (link id, walked forward), from the stem's end
-    length: float  # the whole walk's, the stem counted twice
+    hops: list[tuple[int, bool]]  # (link id, walked forward), from the root
+    length: float
     cost: float  # sum of link costs (no turns between links)
-    stem: list[tuple[int, bool]]  # from the root: walked out and back
-    stem_m: float
 
 
 def tree_loops(
@@ -135,7 +132,7 @@ def tree_loops(
             if key in seen or len(key) < len(hops):
                 continue
             seen.add(key)
-            out.append(TreeLoop(hops, float(total[k]), float(cost[k]), [], 0.0))
+            out.append(TreeLoop(hops, float(total[k]), float(cost[k])))
     out.sort(key=lambda loop: loop.cost / loop.length)
     return out[:count]
 
@@ -210,7 +207,7 @@ def via_loops(
             key = frozenset(lid for lid, _ in hops)
             if len(key) < len(hops) or key in seen:
                 continue
-            loop = TreeLoop(hops, float(total[w]), float(cost[w]), [], 0.0)
+            loop = TreeLoop(hops, float(total[w]), float(cost[w]))
             near_m = near[1] if near is not None else hi - lo
             for _ in range(STRETCHES):
                 if abs(loop.length - goal) <= near_m or _late(until):
@@ -295,7 +292,7 @@ def _stretch(
     hops = loop.hops[:i] + there + backwards(back) + loop.hops[i + 1 :]
     length = loop.length - float(arrays.length[k]) + out_s.metres[x] + out_t.metres[x]
     cost = loop.cost - float(arrays.cost[k]) + out_s.cost[x] + out_t.cost[x]
-    return TreeLoop(hops, float(length), float(cost), [], 0.0)
+    return TreeLoop(hops, float(length), float(cost))
 
 
 def _links(

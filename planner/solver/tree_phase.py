@@ -46,13 +46,11 @@ def seed_pool(search: Search, tasks: list[Task], until: float, rounds: int) -> N
 
     def offer(make, task: Task, seed: int) -> bool:
         stem, metres, road = task.approach
-        aim: dict = (
-            {"toward": toward}
-            if make is tree_loops and toward is not None
-            else {"until": time.perf_counter() + VIA_CALL_SHARE * budget}
-            if make is via_loops
-            else {}
-        )
+        aim: dict = {}
+        if make is via_loops:
+            aim["until"] = time.perf_counter() + VIA_CALL_SHARE * budget
+        elif toward is not None:
+            aim["toward"] = toward
         loops = make(
             arrays,
             task.node,

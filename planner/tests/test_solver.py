@@ -181,6 +181,32 @@ def test_an_out_and_back_turns_back_partway_along_a_trail_to_walk_the_length_ask
     assert first.coords[0] == first.coords[-1] == POS["a"]
 
 
+def test_where_no_loop_can_fit_the_out_and_backs_are_found_before_any_loop_search(
+    monkeypatch,
+):
+    # a spur reaches no loop at all: the exact out-and-back, the likely answer,
+    # is in hand before the tree phase starts; where a loop can fit (the
+    # square), nothing is offered before it
+    from planner.solver import answer
+
+    seen = []
+    seed_pool = answer.seed_pool
+
+    def watched(search, *args):
+        seen.append([c.turn is not None for c in search.pool])
+        return seed_pool(search, *args)
+
+    monkeypatch.setattr(answer, "seed_pool", watched)
+    spur = solve(draw(("a", "b", 1000), ("b", "c", 3000)), [at("a")], 5000)
+    square = solve(draw(*SQUARE), [at("a")], 4000)
+
+    assert seen[0] and any(seen[0])
+    assert seen[1] == []
+    assert spur.loops[0].kind == "out_and_back"
+    assert spur.loops[0].length_m == pytest.approx(5000)
+    assert square.loops[0].kind == "loop"
+
+
 def test_it_takes_a_lollipop_only_when_no_loop_fits_and_stems_are_allowed():
     lollipop = [("s", "a", 500)] + SQUARE
 

@@ -6,6 +6,8 @@ two cheapest ways out and back cannot make it, three legs and a detour can.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from planner.graph import EdgeRecord, build_graph
@@ -89,3 +91,15 @@ def test_via_loops_turn_at_two_junctions_and_take_detours_to_come_to_length(corn
 def test_via_loops_leave_a_small_network_to_the_depth_first_search(corner):
     arrays, root = corner
     assert via_loops(arrays, root, 14_400, 17_600, 0, near=(16_000, 160)) == []
+
+
+def test_via_loops_past_their_time_limit_try_no_more_turns(corner):
+    arrays, root = corner
+    ask = dict(near=(16_000, 160), min_junctions=0)
+    assert via_loops(
+        arrays, root, 14_400, 17_600, 0, until=time.perf_counter() + 60, **ask
+    )
+    assert (
+        via_loops(arrays, root, 14_400, 17_600, 0, until=time.perf_counter(), **ask)
+        == []
+    )

@@ -175,6 +175,7 @@ def import_region(name: str):
 
     path, trailheads = REGIONS[name]
     options = {"trailheads": DATA / trailheads} if trailheads else {}
+    # DATA / an absolute path (an --extra file) is that absolute path
     report = import_file(DATA / path, name, attribution=name, **options)
     from trails.models import Source
 
@@ -592,8 +593,21 @@ def main() -> None:
     parser.add_argument(
         "--detail", action="store_true", help="a line per question, ours only"
     )
+    parser.add_argument(
+        "--extra",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="also judge this file (an unseen region; never shipped), e.g. "
+        "--extra helsinki=/tmp/Helsinki.osm.pbf --regions helsinki",
+    )
     args = parser.parse_args()
     DETAIL[0] = args.detail
+    for extra in args.extra:
+        extra_name, _, extra_path = extra.partition("=")
+        if not extra_path or not Path(extra_path).is_file():
+            parser.error(f"--extra wants NAME=PATH of a file, not {extra!r}")
+        REGIONS[extra_name] = (str(Path(extra_path).resolve()), None)
     names = [n.strip() for n in args.regions.split(",") if n.strip()]
     unknown = [n for n in names if n not in REGIONS]
     if unknown:

@@ -36,6 +36,7 @@ FLAGS = {
     "private": "Private or no access, with no exception for walkers",
     "bike_downhill": "One-way bike or downhill line (bike park)",
     "invisible": "No trail visible on the ground",
+    "road_tunnel": "Road tunnel without a sidewalk or foot permission",
 }
 # Waymarked walking routes: OSM route=* values, and network=* values kept.
 ROUTE_KINDS = {"hiking", "foot", "walking"}

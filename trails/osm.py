@@ -17,7 +17,11 @@ specific key wins over a general one, so `foot=*` decides when it is given:
   mtb:type=downhill) without a foot permission. One-way does not bind walkers in
   OSM, so a one-way line with bikes on it is a bike-park or downhill line: walking
   it means meeting riders head-on (Skippy Track, Flow, Speed in Andorra);
-- `invisible`: trail_visibility=no or horrible: no path on the ground to follow.
+- `invisible`: trail_visibility=no or horrible: no path on the ground to follow;
+- `road_tunnel`: a motor road in a tunnel (tunnel=yes) with neither a foot
+  permission nor a sidewalk: a walker shares a dark tube with the traffic, and an
+  underground car park's ramps run under the streets a loop already walks.
+  Underpasses for walkers (footways, pedestrian streets, cycleways) stay.
 
 Waymarked routes are route relations with route=hiking, foot or walking (type
 route or superroute); a super-route is on every way its member routes are on.
@@ -73,6 +77,8 @@ ACCESS_FORBIDDEN = {"no", "private"}
 ACCESS_FOR_OTHERS = {"agricultural", "forestry", "delivery", "customers", "military"}
 ONEWAY = {"yes", "1", "true", "-1"}
 INVISIBLE = {"no", "horrible"}
+MOTOR_ROADS = {"unclassified", "residential", "service", "tertiary"}
+SIDEWALKS = {"both", "left", "right", "yes", "separate"}
 CAMP_TAGS = {
     ("tourism", "camp_site"): "camp_site",
     ("tourism", "alpine_hut"): "alpine_hut",
@@ -124,6 +130,13 @@ def way_flag(tags: Tags) -> str:
         return "bike_downhill"
     if tags.get("trail_visibility") in INVISIBLE:
         return "invisible"
+    if (
+        tags.get("highway") in MOTOR_ROADS
+        and tags.get("tunnel") == "yes"
+        and not allowed
+        and tags.get("sidewalk") not in SIDEWALKS
+    ):
+        return "road_tunnel"
     return ""
 
 

@@ -111,12 +111,18 @@ class SegmentGrid:
             near.update(after)
         if w not in self.indexed:
             return
-        s0 = None
-        for a, b in before:
-            starts = self._retire(w, a, b)
-            s0 = starts if s0 is None else min(s0, starts)
-        if s0 is None:
+        starts = [self._retire(w, a, b) for a, b in before]
+        known = [s for s in starts if s is not None]
+        if not known:
             return  # not indexed: far from any other line
+        if len(known) < len(starts):
+            # a moved vertex between a segment near another line and one far
+            # from all: each new segment is indexed as the old one it replaces
+            for (a, b), s0 in zip(after, starts):
+                if s0 is not None:
+                    self._add_segment(w, a, b, s0)
+            return
+        s0 = min(known)
         for a, b in after:
             self._add_segment(w, a, b, s0)
             s0 += flat_metres(a, b)

@@ -106,6 +106,16 @@ def test_sidewalks_are_left_out_and_private_ways_are_kept_but_flagged(osm_file):
         ({"highway": "path", "mtb:scale": "2"}, ""),
         ({"highway": "path", "trail_visibility": "horrible"}, "invisible"),
         ({"highway": "path", "trail_visibility": "bad"}, ""),
+        # Helsinki: an underground car park's ramp runs under Fabianinkatu.
+        (
+            {"highway": "service", "tunnel": "yes", "layer": "-3"},
+            "road_tunnel",
+        ),
+        ({"highway": "tertiary", "tunnel": "yes", "sidewalk": "both"}, ""),
+        ({"highway": "residential", "tunnel": "yes", "foot": "yes"}, ""),
+        ({"highway": "footway", "tunnel": "yes"}, ""),
+        ({"highway": "pedestrian", "tunnel": "yes"}, ""),
+        ({"highway": "service", "tunnel": "building_passage"}, ""),
     ],
 )
 def test_ways_a_hiker_should_not_walk_are_flagged_with_the_reason(tags, flag):

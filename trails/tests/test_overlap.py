@@ -318,6 +318,70 @@ def test_a_corner_cut_between_two_merged_stretches_is_merged_too():
     assert pairs(two) <= pairs(one)
 
 
+def test_a_junction_moved_between_a_near_and_a_far_segment_of_a_third_way_merges():
+    # Real ways (Helsinki, (c) OpenStreetMap contributors, ODbL), cut to the
+    # vertices that matter: a footway and a service road's end run beside a
+    # street, and moving their shared junction onto the street moved a vertex of
+    # the street between a segment near another way and one far from all. The
+    # import stopped with a TypeError there.
+    def way(wid, kind, nodes):
+        ids, coords = zip(*nodes)
+        return RawWay(wid, list(coords), kind=kind, vertex_ids=list(ids))
+
+    ways = [
+        way(
+            "w18378910",
+            "footway",
+            [
+                ("n189440489", (24.9414233, 60.1705674)),
+                ("n2039713539", (24.9403236, 60.1705478)),
+            ],
+        ),
+        way(
+            "w18379209",
+            "footway",
+            [
+                ("n189440934", (24.9414092, 60.1706265)),
+                ("n189440935", (24.9411013, 60.1706193)),
+            ],
+        ),
+        way(
+            "w122595267",
+            "road",
+            [
+                ("n302745631", (24.9411715, 60.1706072)),
+                ("n1369465840", (24.9413213, 60.1706126)),
+                ("n1369465837", (24.9413546, 60.170604)),
+                ("n3166361511", (24.9413854, 60.1705871)),
+                ("n270370928", (24.9413977, 60.1705691)),
+                ("n1369465822", (24.9414006, 60.1704977)),
+            ],
+        ),
+        way(
+            "w311381808",
+            "road",
+            [
+                ("n3170187290", (24.9412608, 60.1705421)),
+                ("n6138118880", (24.9413142, 60.1705616)),
+                ("n666739891", (24.9413305, 60.1705644)),
+                ("n3170187292", (24.9413536, 60.1705681)),
+                ("n270370928", (24.9413977, 60.1705691)),
+                ("n302745609", (24.9414479, 60.1705702)),
+                ("n3170187294", (24.9415125, 60.1705716)),
+            ],
+        ),
+    ]
+    merged_ways, merged = merge_parallel(ways, 3.5, 12.0, itself=True)
+    assert merged > 0
+    # each way's vertices moved by at most the tolerance: the same ground
+    for before, after in zip(ways, merged_ways):
+        assert line_length_m(after.coords) == pytest.approx(
+            line_length_m(before.coords), abs=2 * 3.5
+        )
+    # the street and the footway drawn along it share their stretch
+    assert pairs(merged_ways[0]) & pairs(merged_ways[3])
+
+
 def test_lines_crossing_at_a_junction_are_not_merged():
     cross = RawWay("cross", [m(150, -100), m(150, 0), m(150, 100)])
     (trail, after), merged = merge_parallel([TRAIL, cross])

@@ -156,3 +156,17 @@ def test_a_plan_with_no_drive_goes_stale_with_the_trailheads_a_walk_away():
     before = plans.version_of(query)
     DataVersion.bump([(1.003, 42.5, 1.003, 42.5)])
     assert plans.version_of(query) > before
+
+
+def test_the_garbage_collector_is_back_on_after_a_region_graph_is_built(fresh):
+    # Building a graph pauses the collector; a worker left without it would grow
+    # until it is killed.
+    import gc
+
+    assert gc.isenabled()
+    assert plans.make_plan(_query(drive="10", hike="6", budget=0.25))["loops"]
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), graph_cache.collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("the database went away")
+    assert gc.isenabled()

@@ -155,14 +155,17 @@ def tree(
     )
     into = links_into(pred, pairs.graph.keys, link, arrays.n)
     ends = np.flatnonzero(pred >= 0)
-    # metres and cost along the tree, by pointer jumping: each pass doubles the
-    # stretch of the way home that a junction has summed
-    step_m = np.zeros(arrays.n)
-    step_c = np.zeros(arrays.n)
-    step_m[ends] = arrays.length[into[ends]]
-    step_c[ends] = arrays.cost[into[ends]]
-    up = np.where(pred >= 0, pred, root)
-    up[root] = root
+    # metres and cost along the tree, by pointer jumping over the junctions
+    # reached (numbered 0..k-1, the root k): each pass doubles the stretch of
+    # the way home that a junction has summed
+    k = len(ends)
+    local = np.full(arrays.n, k, dtype=np.int64)
+    local[ends] = np.arange(k)
+    step_m = np.zeros(k + 1)
+    step_c = np.zeros(k + 1)
+    step_m[:k] = arrays.length[into[ends]]
+    step_c[:k] = arrays.cost[into[ends]]
+    up = np.append(local[pred[ends]], k)
     while True:
         step_m += step_m[up]
         step_c += step_c[up]
@@ -170,9 +173,11 @@ def tree(
         if np.array_equal(nxt, up):
             break
         up = nxt
-    reached = np.isfinite(dist)
-    metres = np.where(reached, step_m, np.inf)
-    cost = np.where(reached, step_c, np.inf)
+    metres = np.full(arrays.n, np.inf)
+    cost = np.full(arrays.n, np.inf)
+    metres[ends] = step_m[:k]
+    cost[ends] = step_c[:k]
+    metres[root] = cost[root] = 0.0
     return Tree(into, pred, metres, cost)
 
 

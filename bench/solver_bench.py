@@ -205,7 +205,7 @@ def _cycle_length(graph, cycle: list) -> tuple[float, float, float, int]:
     length = sum(d["length"] for d in edges)
     weighted = sum(d["length"] * costs.metre_cost(d) for d in edges)
     keys = [costs.follow_key(d) for d in edges]
-    turns = sum(a != b for a, b in zip(keys, keys[1:]))
+    turns = sum(costs.changes(a, b) for a, b in zip(keys, keys[1:]))
     road = sum(d["length"] for d in edges if d.get("connector"))
     return length, road, weighted, turns
 

@@ -110,7 +110,7 @@ def build_loop(
         stages=_stages(steps, days, campsites, max_day_m),
         cost=round(cand.cost, 3),
         turns=sum(
-            costs.follow_key(vars(a)) != costs.follow_key(vars(b))
+            costs.changes(costs.follow_key(vars(a)), costs.follow_key(vars(b)))
             for a, b in zip(steps, steps[1:])
         ),
     )

@@ -21,10 +21,14 @@ Only ratios matter; a metre of waymarked trail is the unit. Why these weights:
   out-and-back): ground walked twice is much worse than road; a loop 2.5% short
   beats an exact lollipop whose stem is more than a tenth of the walk (walked
   twice: a fifth of it on ground already seen).
-- `TURN` 150 m per change of trail (the name followed, else the kind of way): a
-  loop that follows few trails is easy to describe and to walk; a loop that
-  changes trail at every junction is not, even if each piece is fine. 150 m keeps
-  a 10-mile loop's changes to a handful when the network offers it.
+- `TURN` 150 m per change of trail: a loop that follows few trails is easy to
+  describe and to walk; a loop that changes trail at every junction is not, even
+  if each piece is fine. 150 m keeps a 10-mile loop's changes to a handful when
+  the network offers it. What a hiker follows on a segment (`follow_key`) is its
+  trail's name (else its kind of way) and every waymarked route on it: walking
+  on changes trail only when the next segment shares none of them (`changes`).
+  So a hiker on the red-marked route does not change trail where it runs along
+  another route whose name the shared segment happens to carry.
 - Length: within `EXACT` (1%) of the target counts as exact and costs nothing
   extra; beyond it, `MISS` (half the target: the length is the entry ticket, so a
   walk that misses it must be much better to be preferred, a loop on named trail
@@ -65,6 +69,8 @@ MUST_WALK = 0.5
 # what a metre adds to a trailhead's worth (`goodness`); a waymarked metre is 1
 GOOD_NAMED = 0.6
 GOOD_UNNAMED = 0.3
+FOLLOW_ROUTES = True  # a route shared by two segments is followed across them
+_KEYS: dict[tuple, frozenset[str]] = {}  # one frozenset per distinct key
 
 
 def metre_cost(edge: Mapping[str, Any]) -> float:
@@ -88,9 +94,21 @@ def goodness(edge: Mapping[str, Any]) -> float:
     return GOOD_NAMED if edge.get("trail") else GOOD_UNNAMED
 
 
-def follow_key(edge: Mapping[str, Any]) -> str:
-    """What a hiker follows on this edge: the trail's name, else its kind of way."""
-    return edge.get("trail") or f"({edge.get('kind', 'path')})"
+def follow_key(edge: Mapping[str, Any]) -> frozenset[str]:
+    """What a hiker follows on this edge: the trail's name, else its kind of way,
+    and with `FOLLOW_ROUTES` each waymarked route on it."""
+    name = edge.get("trail") or f"({edge.get('kind', 'path')})"
+    routes = edge.get("routes") if FOLLOW_ROUTES else None
+    if not routes:
+        return _KEYS.setdefault((name,), frozenset((name,)))
+    key = (name, *(f"route {r}" for r in routes))
+    return _KEYS.setdefault(key, frozenset(key))
+
+
+def changes(before: frozenset[str], after: frozenset[str]) -> bool:
+    """Whether walking on from a segment followed as `before` onto one followed as
+    `after` changes trail: they share no name and no route."""
+    return before.isdisjoint(after)
 
 
 def walk_cost(

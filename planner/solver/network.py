@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from planner.solver.costs import follow_key, goodness, metre_cost
+from planner.solver.costs import changes, follow_key, goodness, metre_cost
 
 # search.py, answer.py and trees.py import these from here, where they were
 # before the shortest ways and the reach had modules of their own.
@@ -69,8 +69,8 @@ class Link:
     # What a hiker makes of it (planner/solver/costs.py): metres x metre cost,
     # the trail followed at each end, changes of trail inside it.
     weighted: float = 0.0
-    head: str = ""
-    tail: str = ""
+    head: frozenset[str] = frozenset()
+    tail: frozenset[str] = frozenset()
     turns: int = 0
     good: float = 0.0  # metres x costs.goodness: what it adds to a start's worth
 
@@ -174,7 +174,7 @@ def prepare(graph: nx.MultiGraph, keep: Iterable[Hashable] = ()) -> Prepared:
     def walk(u: Hashable, v: Hashable, key: Hashable, data: dict) -> None:
         edges: list[OrigEdge] = []
         length = road = weighted = good = 0.0
-        keys: list[str] = []
+        keys: list[frozenset[str]] = []
         difficulty: int | None = None
         prev, cur = u, v
         while True:
@@ -185,7 +185,7 @@ def prepare(graph: nx.MultiGraph, keep: Iterable[Hashable] = ()) -> Prepared:
             weighted += metres * metre_cost(data)
             good += metres * goodness(data)
             key_here = follow_key(data)
-            if not keys or keys[-1] != key_here:
+            if not keys or changes(keys[-1], key_here):
                 keys.append(key_here)
             if data.get("connector"):
                 road += metres

@@ -125,13 +125,13 @@ def exhaustive(
             stem_road = sum(usable.edges[e]["road"] for e in stem)
             stem_w = sum(usable.edges[e]["weighted"] for e in stem)
             keys = [usable.edges[e]["follow"] for e in stem]
-            stem_turns = sum(a != b for a, b in zip(keys, keys[1:]))
+            stem_turns = sum(costs.changes(a, b) for a, b in zip(keys, keys[1:]))
             consider(2 * p, 2 * stem_road, p, 2 * stem_w, 2 * stem_turns, False)
             closed = {(frozenset(e[:2]), e[2]) for e in stem}
             for length, road, weighted, turns, first, last in _closed_trails(
                 usable, v, hi - 2 * p, closed, deadline
             ):
-                joins = (first != keys[-1]) + (last != keys[-1])
+                joins = costs.changes(keys[-1], first) + costs.changes(last, keys[-1])
                 consider(
                     2 * p + length,
                     2 * stem_road + road,
@@ -191,7 +191,7 @@ def _turns_inside(usable, graph, junction, stem, u, target_m):
             left -= walked
             if left <= 0:
                 break
-        turns = sum(a != b for a, b in zip(seq, seq[1:]))
+        turns = sum(costs.changes(a, b) for a, b in zip(seq, seq[1:]))
         yield (
             2 * half,
             2 * (stem_road + road),
@@ -267,7 +267,7 @@ def _closed_trails(
         nr = r + data["road"]
         nw = w + data["weighted"]
         follow = data["follow"]
-        nt = t + (last is not None and follow != last)
+        nt = t + (last is not None and costs.changes(last, follow))
         nfirst = follow if first is None else first
         if v == root:
             yield nd, nr, nw, nt, nfirst, follow

@@ -291,13 +291,13 @@ class Search:
             if stem:
                 lid, fwd = stem[-1]
                 leave = links[lid].tail if fwd else links[lid].head
-                turns += 2 * (enter != leave)  # onto it, and back off it
+                turns += 2 * costs.changes(leave, enter)  # onto it, and back off it
         for lid, fwd in [*stem, *circuit, *back]:
             link = links[lid]
             weighted += link.weighted - self.must_saving.get(lid, 0.0)
             turns += link.turns
             enter, leave = (link.head, link.tail) if fwd else (link.tail, link.head)
-            if last is not None and enter != last:
+            if last is not None and costs.changes(last, enter):
                 turns += 1
             last = leave
         return costs.walk_cost(
@@ -311,13 +311,13 @@ class Search:
 
     def part_of(
         self, lid: int, fwd: bool, metres: float
-    ) -> tuple[float, float, int, str]:
+    ) -> tuple[float, float, int, frozenset[str]]:
         """The first `metres` of a link walked forward (or backward): their
         weighted metres, road metres, changes of trail inside, and the trail
         followed entering it."""
         graph = self.prep.graph
         weighted = road = 0.0
-        keys: list[str] = []
+        keys: list[frozenset[str]] = []
         left = metres
         for u, v, k in self.prep.links[lid].walked(fwd):
             data = graph.edges[u, v, k]
@@ -326,7 +326,7 @@ class Search:
             if data.get("connector"):
                 road += walked
             key = costs.follow_key(data)
-            if not keys or keys[-1] != key:
+            if not keys or costs.changes(keys[-1], key):
                 keys.append(key)
             left -= walked
             if left <= 0:

@@ -159,7 +159,7 @@ class Walk:
                 continue
             score = abs(target - lb) + link_extra[lid]
             enters = heads[lid] if fwd else tails[lid]
-            if follows is not None and enters != follows:
+            if follows is not None and enters.isdisjoint(follows):
                 score += turn
             if penalty[lid]:
                 score += PICKED_WEIGHT * ln

@@ -14,6 +14,14 @@ from planner.solver import Start, costs, solve
 
 POS = {n: (i * 0.01, (i % 3) * 0.01) for i, n in enumerate("abcdefghijklmnop")}
 ROUTES = {
+    "local": {
+        "id": "local",
+        "name": "Volta",
+        "ref": "",
+        "network": "lwn",
+        "label": "Volta",
+        "marks": "yellow marks",
+    },
     "gr": {
         "id": "gr",
         "name": "Sentier",
@@ -21,7 +29,7 @@ ROUTES = {
         "network": "nwn",
         "label": "GR 1",
         "marks": "red-white marks",
-    }
+    },
 }
 
 
@@ -89,6 +97,32 @@ def test_a_loop_that_keeps_to_one_trail_beats_one_that_changes_at_every_junction
     loop = best(network(*one, *many))
     assert ground(loop) == {"ab", "bc", "cd", "da"}
     assert loop.turns == 0
+
+
+def test_following_one_route_where_it_shares_ground_with_another_is_no_change():
+    # One loop keeps to route GR 1 all the way round; two of its segments carry
+    # the name of a local route that runs with it there (an unnamed way takes
+    # its first route's name), so a hiker following the GR's marks changes
+    # nothing. The other loop leaves the GR for the local route at its far side:
+    # one change of trail, by name and by marks.
+    gr_all_round = [
+        edge("a", "b", 1000, trail="Sentier", routes=["gr"]),
+        edge("b", "c", 1000, trail="Volta", routes=["gr", "local"]),
+        edge("c", "d", 1000, trail="Volta", routes=["gr", "local"]),
+        edge("d", "a", 1000, trail="Sentier", routes=["gr"]),
+    ]
+    one_change = [
+        edge("a", "e", 1000, trail="Sentier", routes=["gr"]),
+        edge("e", "f", 1000, trail="Sentier", routes=["gr"]),
+        edge("f", "g", 1000, trail="Camí", routes=["local"]),
+        edge("g", "a", 1000, trail="Camí", routes=["local"]),
+    ]
+    assert ground(best(network(*gr_all_round, *one_change))) == {"ab", "bc", "cd", "da"}
+    # judged by names alone, the GR loop changes trail twice and loses
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(costs, "FOLLOW_ROUTES", False)
+        loop = best(network(*gr_all_round, *one_change))
+    assert ground(loop) == {"ae", "ef", "fg", "ga"}
 
 
 def test_the_nearer_trailhead_wins_between_equal_loops_but_not_over_a_better_one():

@@ -274,6 +274,7 @@ def _chains(
         search.t0 + NIGHTS_SHARE * (search.deadline - search.t0),
         max_day_m,
         twice=allow_stems,
+        deadline=search.deadline,
     )
     if not trips:
         search.deadline += time.perf_counter() - t_nights

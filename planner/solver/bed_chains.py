@@ -115,9 +115,16 @@ def chains(
         for k in range(seqs.shape[1]):
             ok[np.arange(len(seqs)), seqs[:, k]] = False  # each bed once
         chain, bed = np.nonzero(ok)
-        order = np.lexsort((bed, chain, grown[chain, bed]))[:BEAM]
+        scores = grown[chain, bed]
+        if len(scores) > BEAM:
+            # only those that can make the beam (ties at its edge included) are
+            # sorted: the same beam as sorting them all, in linear time
+            cut = np.partition(scores, BEAM - 1)[BEAM - 1]
+            keep = np.flatnonzero(scores <= cut)
+            chain, bed, scores = chain[keep], bed[keep], scores[keep]
+        order = np.lexsort((bed, chain, scores))[:BEAM]
         seqs = np.column_stack([seqs[chain[order]], bed[order]])
-        score = grown[chain[order], bed[order]]
+        score = scores[order]
     if not len(seqs):
         return []
     back = home[seqs[:, -1]]

@@ -53,6 +53,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from planner.solver import costs
 from planner.solver.bed_chains import beds_in_reach, chains, walking_distances
 from planner.solver.day_walks import DAY_SPREAD, Trip, walk_chain
 from planner.solver.network import Prepared
@@ -72,13 +73,18 @@ def plan(
     until: float,
     max_day_m: float | None = None,
     twice: bool = True,
+    deadline: float | None = None,
 ) -> list[Trip]:
     """Up to `search.alternatives` materially different trips of `days` days from
     the trailheads of `tasks`, every night at one of `beds` (graph node ids);
-    none when no chain of beds closes by `until`. Without `twice` (the hiker
+    none when no chain of beds closes by `until`. Trips found by then that all
+    miss the length by more than 1% go on being looked for up to `deadline`
+    (default `until`), as a plain loop cut into days would not sleep at beds.
+    Without `twice` (the hiker
     wants loops only) no ground is walked twice: no bed up a spur, no day on
     an earlier day's ground."""
     prep, layer = search.prep, search.layer
+    deadline = until if deadline is None else deadline
     mean = search.target / days
     day_hi = (1 + DAY_SPREAD) * mean
     if max_day_m is not None:
@@ -111,13 +117,16 @@ def plan(
     for spans_tried in patterns:
         order = []
         for task in tasks:
+            if order and time.perf_counter() >= until:
+                break  # the budget is spent: walk the chains found so far
             for spans in spans_tried:
                 got = chains(dist, row, task.node, found, spans, mean, day_hi, task)
                 order += [(score, task, spans, seq) for score, seq in got]
         # best chains first, from whichever trailhead
         order.sort(key=lambda c: (c[0], c[1].start, c[2]))
         for _, task, spans, seq in order:
-            if time.perf_counter() >= until:
+            now = time.perf_counter()
+            if now >= deadline or (now >= until and not _inexact(search, trips)):
                 break
             trip = walk_chain(
                 search, arrays, task, seq, spans, mean, day_hi, memo, twice
@@ -134,6 +143,15 @@ def plan(
     picked = _picked(search, trips)
     by_cand = {id(t.cand): t for t in trips}
     return [by_cand[id(c)] for c in picked]
+
+
+def _inexact(search: Search, trips: list[Trip]) -> bool:
+    """Trips found, none within `costs.EXACT` of the length: worth the time
+    left after `until`, up to the deadline."""
+    slack = costs.EXACT * search.target
+    return bool(trips) and all(
+        abs(t.cand.length - search.target) > slack for t in trips
+    )
 
 
 def _picked(search: Search, trips: list[Trip]) -> list[Cand]:

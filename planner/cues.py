@@ -14,6 +14,7 @@ line contradicts the summary's "on roads". No Django here.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections.abc import Collection, Sequence
@@ -51,20 +52,29 @@ class Step:
     other_names: list[str] = field(default_factory=list)
     segment_id: Any = None  # the same as the step before: the walk turns back
     way: Any = None  # the trail (mapped way) it is on: unnamed ones told apart
+    # keys() once worked out (a sheet asks each step many times); not an init
+    # field, so dataclasses.replace() works them out again for the new step
+    _keys: list[tuple[str, str]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def keys(self) -> list[tuple[str, str]]:
         """What a hiker following this step could be said to follow, best first."""
-        keys = [("route", spelling(r["label"])) for r in self.routes]
-        names = [n for n in (self.trail, *self.other_names) if spelling(n)]
-        keys += [("trail", spelling(n)) for n in names]
-        if not names:
-            keys.append(("unnamed", "road" if self.connector else "way"))
-        return keys
+        if self._keys is None:
+            keys = [("route", spelling(r["label"])) for r in self.routes]
+            names = [n for n in (self.trail, *self.other_names) if spelling(n)]
+            keys += [("trail", spelling(n)) for n in names]
+            if not names:
+                keys.append(("unnamed", "road" if self.connector else "way"))
+            self._keys = keys
+        return self._keys
 
 
+@functools.lru_cache(maxsize=65_536)
 def spelling(name: str) -> str:
     """A name as compared: no accents, case, spaces or punctuation ("GR-11" is
-    "GR 11" is "gr11"; "Camí Ral" is "Cami ral")."""
+    "GR 11" is "gr11"; "Camí Ral" is "Cami ral"). Kept per name: a sheet asks
+    for the same few names tens of thousands of times."""
     plain = unicodedata.normalize("NFKD", name or "")
     return "".join(ch for ch in plain.lower() if ch.isalnum())
 
@@ -198,8 +208,12 @@ def _fold_short(runs, steps, cuts: Collection[int] = frozenset()):
     """Lines too short to read join the line before them (the first one joins
     the next), and neighbours that then follow the same thing become one."""
 
+    before = [0.0]  # metres of the steps before each step
+    for s in steps:
+        before.append(before[-1] + s.length_m)
+
     def length(run) -> float:
-        return sum(s.length_m for s in steps[run[1] : run[2]])
+        return before[run[2]] - before[run[1]]
 
     runs = list(runs)
     changed = True

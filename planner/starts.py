@@ -20,6 +20,7 @@ from trails.models import Trailhead
 ESTIMATOR = StraightLineEstimator()
 FAR_M = 300_000.0  # a nearest trailhead further than this: outside the data
 WALK_TO_TRAILHEAD_M = 2_000.0  # a drive of 0: trailheads this close, on foot
+TRAILHEAD_FIELDS = ("id", "name", "kind", "lat", "lon", "junction")
 
 
 def trailheads_in_range(
@@ -32,7 +33,9 @@ def trailheads_in_range(
         return [(th, 0.0) for th, _ in walk]
     radius = ESTIMATOR.search_radius_m(drive_m)
     found = []
-    for th in Trailhead.objects.attached().around(lat, lon, radius).order_by("id"):
+    # the fields a plan and its document read: a long drive holds thousands
+    rows = Trailhead.objects.attached().around(lat, lon, radius).order_by("id")
+    for th in rows.only(*TRAILHEAD_FIELDS):
         drive = ESTIMATOR.drive_m(lat, lon, th.lat, th.lon)
         if drive <= drive_m:
             found.append((th, drive))

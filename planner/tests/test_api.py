@@ -1,6 +1,9 @@
 """The JSON API on the real Andorra network, through the test client."""
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from trails.geo import METRES_PER_MILE, haversine_m, line_length_m
@@ -116,6 +119,31 @@ def test_trailheads_lists_those_in_range_with_their_drive(client, world):
     assert rows and all(row["drive_miles"] <= 5 for row in rows)
     assert [r["drive_miles"] for r in rows] == sorted(r["drive_miles"] for r in rows)
     assert "straight-line" in response.json()["drive_note"]
+
+
+def test_the_trailheads_in_range_cost_the_same_few_queries_however_many_there_are(
+    client, world, django_assert_max_num_queries
+):
+    # A long drive reaches thousands of trailheads: each one read must not cost
+    # a query of its own (a field the plan reads, left out of the one query).
+    url = reverse("planner:api_trailheads")
+    near = {"lat": "42.5078", "lon": "1.5211", "drive_miles": "2"}
+    far = {**near, "drive_miles": "60"}
+    assert len(client.get(url, near).json()["trailheads"]) < len(
+        client.get(url, far).json()["trailheads"]
+    )
+    cache.clear()
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, near)
+    cache.clear()
+    with django_assert_max_num_queries(len(few)):
+        client.get(url, far)
+    cache.clear()
+    with CaptureQueriesContext(connection) as plan_near:
+        client.get(reverse("planner:api_plan"), {**near, "hike_miles": "6"})
+    cache.clear()
+    with django_assert_max_num_queries(len(plan_near) + 2):
+        client.get(reverse("planner:api_plan"), {**far, "hike_miles": "6"})
 
 
 def test_trailheads_refuses_a_plan_parameter_by_its_name(client, world):

@@ -54,7 +54,12 @@ from dataclasses import replace
 import numpy as np
 
 from planner.solver import costs
-from planner.solver.bed_chains import beds_in_reach, chains, walking_distances
+from planner.solver.bed_chains import (
+    Bed,
+    beds_in_reach,
+    chains,
+    walking_distances,
+)
 from planner.solver.day_walks import DAY_SPREAD, Trip, walk_chain
 from planner.solver.network import Prepared
 from planner.solver.ranking import pick_different
@@ -115,7 +120,7 @@ def plan(
             [(1,) * k + (2,) + (1,) * (days - 2 - k) for k in range(days - 1)]
         )
     for spans_tried in patterns:
-        order = []
+        order: list[tuple[float, Task, tuple[int, ...], tuple[Bed, ...]]] = []
         for task in tasks:
             if order and time.perf_counter() >= until:
                 break  # the budget is spent: walk the chains found so far

@@ -15,6 +15,7 @@ PURE = [
     "planner.profiles",
     "planner.compare",
     "planner.searchtext",
+    "planner.track",
     "planner.drive",
     "planner.trip",
     "planner.units",

@@ -38,7 +38,7 @@ from planner.forms import (
     prefilled,
 )
 from planner.limits import RateLimited, check_plan_rate
-from planner.places import GEONAMES_ATTRIBUTION
+from planner.place_lookup import GEONAMES_ATTRIBUTION
 from planner.plans import cached_plan, compute_plan, version_of
 from planner.presenters import api_plan_doc, page_context, trailhead_api_doc
 from planner.solver import DEFAULT_BUDGET_S

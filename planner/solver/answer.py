@@ -20,7 +20,7 @@ import networkx as nx
 from planner.solver import nights, trailheads
 from planner.solver.build import build_loop, nights_notice
 from planner.solver.cheapest import link_arrays
-from planner.solver.network import Prepared, prepare
+from planner.solver.linkgraph import Prepared, prepare
 from planner.solver.no_loop import near_misses, reason
 from planner.solver.result import SolveResult, Start
 from planner.solver.search import Search, Task

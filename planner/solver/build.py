@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from planner.solver import costs, nights
-from planner.solver.network import OrigEdge
+from planner.solver.linkgraph import OrigEdge
 from planner.solver.result import Loop, Stage, Step
 from planner.solver.search import Cand, Search
 

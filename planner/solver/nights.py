@@ -55,7 +55,7 @@ import numpy as np
 
 from planner.solver.bed_chains import beds_in_reach, chains, walking_distances
 from planner.solver.day_walks import DAY_SPREAD, Trip, walk_chain
-from planner.solver.network import Prepared
+from planner.solver.linkgraph import Prepared
 from planner.solver.ranking import pick_different
 from planner.solver.result import Loop, Stage, Step
 from planner.solver.search import Cand, Search, Task

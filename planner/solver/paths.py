@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import dijkstra as csgraph_dijkstra
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from planner.solver.network import Arc, Prepared
+    from planner.solver.linkgraph import Arc, Prepared
 
 INF = math.inf
 ROWS = 32  # sources per compiled many-source search, to bound its memory

@@ -15,7 +15,7 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 
 from planner.solver import costs
-from planner.solver.network import Layer, Prepared
+from planner.solver.linkgraph import Layer, Prepared
 from planner.solver.paths import Prev
 from planner.solver.ranking import (
     NEAR_FRACTION,

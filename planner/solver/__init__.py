@@ -122,7 +122,7 @@ stall a slice for tens of milliseconds.
 from planner.solver.answer import DEFAULT_BUDGET_S, MAX_BUDGET_S, solve, warm
 from planner.solver.linkgraph import Prepared, prepare
 from planner.solver.reach import loop_reach_m
-from planner.solver.result import Loop, SolveResult, Stage, Start, Step
+from planner.solver.records import Loop, SolveResult, Stage, Start, Step
 
 __all__ = [
     "DEFAULT_BUDGET_S",

@@ -9,7 +9,7 @@ from collections.abc import Hashable
 
 from planner.solver import costs, nights
 from planner.solver.linkgraph import OrigEdge
-from planner.solver.result import Loop, Stage, Step
+from planner.solver.records import Loop, Stage, Step
 from planner.solver.search import Cand, Search
 
 

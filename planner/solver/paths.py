@@ -1,4 +1,4 @@
-"""Shortest ways over the contracted network's links (`network.py`).
+"""Shortest ways over the contracted network's links (`linkgraph.py`).
 
 `Paths` runs them in compiled code (scipy's csgraph) for the big searches, many
 sources at once; `dijkstra` is the plain-Python one over a node's arcs, for

@@ -82,7 +82,7 @@ def subset():
 def places_db(django_db_setup, django_db_blocker, subset):
     """The subset in the test database for the session; each test rolls back."""
     from planner.models import Place
-    from planner.places import load_places
+    from planner.place_lookup import load_places
 
     with django_db_blocker.unblock():
         load_places(subset)

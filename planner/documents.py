@@ -2,9 +2,10 @@
 
 A plan document is the one thing the page, the JSON API, the GPX and GeoJSON
 downloads and a loop's own link all render from, and what the plan cache keeps.
-Here each loop the solver returns gets its line (from `regions.load_geometry`),
-its climb measured once over the whole walk, its cue sheet, its days and beds
-and its profile; `presenters.py` turns them into what each audience reads.
+Here each loop the solver returns gets its track (its line from
+`regions.load_geometry`, elevations, profile and climb, all from `track.py`),
+its cue sheet, its days and beds; `presenters.py` turns them into what each
+audience reads.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from typing import Any
 
 from planner import cues
 from planner.solver import Loop, Stage
+from planner.track import Track, track_of
 from planner.trip import TripQuery
 from planner.units import walking_hours
 from trails.dem import climb
-from trails.geo import haversine_m, part_of_line
 from trails.models import Campsite, Trailhead
 
 PROFILE_POINTS = 160
@@ -93,21 +94,6 @@ def bed_doc(camp: Campsite) -> dict[str, Any]:
     }
 
 
-def _oriented(graph, step, lines: dict) -> tuple[list, list | None]:
-    """The step's line in walking order, and its elevations where all are known:
-    for a step that walks part of its segment (an out-and-back turning partway),
-    that part."""
-    data = graph.edges[step.from_node, step.far_node, step.segment_id]
-    line = lines[step.segment_id][0]
-    if data["start"] != step.from_node:
-        line = line[::-1]
-    if step.span_m is not None:
-        line = part_of_line(line, *(m / data["length"] for m in step.span_m))
-    coords = [(c[0], c[1]) for c in line]
-    eles = [c[2] for c in line] if all(len(c) > 2 for c in line) else None
-    return coords, eles
-
-
 def loop_doc(
     loop: Loop,
     graph,
@@ -116,17 +102,14 @@ def loop_doc(
     beds: dict | None = None,
 ) -> dict[str, Any]:
     th = trailheads[loop.start.trailhead_id]
+    track = track_of(
+        loop.steps, graph, {s.segment_id: lines[s.segment_id][0] for s in loop.steps}
+    )
     cue_steps: list[cues.Step] = []
     segments = []
-    profile: list[tuple[float, float]] = []
-    have_profile = True
-    walked = 0.0
-    line: list[tuple[float, float]] = []
-    line_eles: list[float] = []
     routes = graph.graph.get("routes", {})
     on_route: dict[Any, float] = {}
-    step_ends: list[int] = []  # per step: index in `line` where it ends
-    for step in loop.steps:
+    for i, step in enumerate(loop.steps):
         edge = graph.edges[step.from_node, step.far_node, step.segment_id]
         route_ids = edge.get("routes", ())
         for r in route_ids:
@@ -156,34 +139,16 @@ def loop_doc(
                 kind=step.kind,
                 connector=step.connector,
                 length_m=step.length_m,
-                first=max(len(line) - 1, 0),
+                first=track.step_ends[i - 1] if i else 0,
                 routes=[routes[r] for r in route_ids],
                 other_names=list(lines[step.segment_id][1]),
                 segment_id=step.segment_id,
                 way=edge.get("trail_id"),
             )
         )
-        coords, eles = _oriented(graph, step, lines)
-        skip = 1 if line else 0  # each step starts where the last one ended
-        line.extend(coords[skip:])
-        if eles is None:
-            have_profile = False
-        elif have_profile:
-            line_eles.extend(eles[skip:])
-            d = walked
-            for i, (c, e) in enumerate(zip(coords, eles)):
-                if i:
-                    d += haversine_m(*coords[i - 1], *c)
-                profile.append((d, e))
-        walked += step.length_m
-        step_ends.append(len(line) - 1)
-    ascent, descent = loop.ascent_m, loop.descent_m
-    if have_profile and line_eles:
-        # Over the whole walk at once: per-segment sums drop small rises at segment
-        # ends unevenly, and a loop must climb exactly what it descends.
-        ascent, descent = climb(line_eles)
+    ascent, descent = track.ascent_m, track.descent_m
     hours = walking_hours(loop.length_m, ascent)
-    days = _days(loop, graph, beds or {}, step_ends, line_eles, have_profile)
+    days = _days(loop, graph, beds or {}, track)
     nights = list(itertools.accumulate(d["length_m"] for d in days))[:-1]
     return {
         "rank": loop.rank,
@@ -204,12 +169,10 @@ def loop_doc(
         "hours": round(hours, 2),
         "days": days,
         "segments": segments,
-        "cues": cues.sheet(
-            cue_steps, line, line_eles if have_profile else None, nights
-        ),
-        "coords": [[round(x, 6), round(y, 6)] for x, y in line],
-        "eles": [round(e, 1) for e in line_eles] if have_profile else None,
-        "profile": _thin(profile) if have_profile and profile else None,
+        "cues": cues.sheet(cue_steps, track.coords, track.eles, nights),
+        "coords": [[round(x, 6), round(y, 6)] for x, y in track.coords],
+        "eles": None if track.eles is None else [round(e, 1) for e in track.eles],
+        "profile": None if track.profile is None else _thin(track.profile),
     }
 
 
@@ -241,9 +204,7 @@ def _days(
     loop: Loop,
     graph,
     beds: dict[Any, dict[str, Any]],
-    step_ends: list[int],
-    eles: list[float],
-    have_profile: bool,
+    track: Track,
 ) -> list[dict[str, Any]]:
     """One entry per day: its length, climb, descent and walking time, and where
     it ends (a bed with what the data says of it, a bare junction, or back at
@@ -253,9 +214,9 @@ def _days(
     out = []
     first = 0  # index in the line where the day starts
     for stage in stages:
-        end = step_ends[stage.last_step if stage.last_step is not None else last]
-        if have_profile and eles:
-            ascent, descent = climb(eles[first : end + 1])
+        end = track.step_ends[stage.last_step if stage.last_step is not None else last]
+        if track.eles:
+            ascent, descent = climb(track.eles[first : end + 1])
         else:
             ascent = descent = None
         first = end

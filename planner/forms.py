@@ -13,7 +13,7 @@ import math
 
 from django import forms
 
-from planner.places import resolve
+from planner.place_lookup import resolve
 from planner.solver import DEFAULT_BUDGET_S
 from planner.trip import TripQuery
 from planner.units import UNIT_METRES, UNIT_NAMES, WALK_KMH, length_in

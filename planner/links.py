@@ -143,7 +143,7 @@ def plan_of(kept: Kept, units: str) -> tuple[dict[str, Any], TripQuery]:
     steps = _steps(graph, th.junction_id, kept.segment_ids, kept.turn)
     if steps is None:
         raise Gone("This loop's trails no longer join up.", again)
-    loop = _loop(kept, th, graph, steps)
+    loop = _loop(kept, th, steps)
     query = TripQuery(
         lat=None,
         lon=None,
@@ -208,7 +208,7 @@ def _steps(
     return steps if at == start else None
 
 
-def _loop(kept: Kept, th: Trailhead, graph, steps: list[Step]) -> Loop:
+def _loop(kept: Kept, th: Trailhead, steps: list[Step]) -> Loop:
     length = sum(s.length_m for s in steps)
     counts = Counter(s.segment_id for s in steps if s.span_m is None)
     lengths = {s.segment_id: s.length_m for s in steps}
@@ -226,32 +226,15 @@ def _loop(kept: Kept, th: Trailhead, graph, steps: list[Step]) -> Loop:
         camp = (camps[node] or "Campsite") if node in camps else None
         stages.append(Stage(day, walked - prev, node, camp))
         prev = walked
-    ascent: float | None = 0.0
-    descent: float | None = 0.0
-    for s in steps:
-        data = graph.edges[s.from_node, s.far_node, s.segment_id]
-        up, down = data.get("ascent"), data.get("descent")
-        if s.reversed:
-            up, down = down, up
-        if up is None or down is None or ascent is None or descent is None:
-            ascent = descent = None
-        elif s.span_m is None:
-            ascent, descent = ascent + up, descent + down
-        else:  # part of it, out or back: about its share, evenly up and down
-            share = s.length_m / data["length"] * (up + down) / 2
-            ascent, descent = ascent + share, descent + share
     return Loop(
         rank=kept.rank,
         start=Start(th.junction_id, th.id, th.name, kept.drive_m),
         kind=kept.kind,
         steps=steps,
-        coords=[],
         length_m=length,
         error_m=length - kept.hike_m,
         repeated_m=sum((c - 1) * lengths[s] for s, c in counts.items())
         + sum(s.length_m for s in steps if s.span_m is not None) / 2,
         connector_m=sum(s.length_m for s in steps if s.connector),
-        ascent_m=ascent,
-        descent_m=descent,
         stages=stages if len(stages) > 1 else [],
     )

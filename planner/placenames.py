@@ -1,6 +1,6 @@
 """Reading what a hiker types as a start: coordinates or a place name. No Django.
 
-The database side (`planner/places.py`) asks this module two questions: which
+The database side (`planner/place_lookup.py`) asks this module two questions: which
 `search_name` keys might the text mean (`prepare`), and, given the places stored
 under those keys, what the answer is (`decide`). Everything about spelling,
 qualifiers ("Springfield, IL"), coordinates and messages lives here, so it is

@@ -24,7 +24,7 @@ from planner.documents import beds_in, loop_doc, plan_doc, trailhead_doc
 from planner.graph_cache import GRAPHS, TooMuchNetwork, region_to_load
 from planner.regions import load_geometry
 from planner.solver import Start, solve
-from planner.solver.result import NoLoop
+from planner.solver.records import NoLoop
 from planner.starts import (
     ESTIMATOR,
     FAR_M,

@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 
 from planner import compare, links, profiles
 from planner.reasons import words
-from planner.solver.result import NoLoop
+from planner.solver.records import NoLoop
 from planner.starts import WALK_TO_TRAILHEAD_M
 from planner.trip import TripQuery
 from planner.units import UNIT_METRES, feet, miles

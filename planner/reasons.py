@@ -10,7 +10,7 @@ plan may load). No Django.
 
 from __future__ import annotations
 
-from planner.solver.result import NoLoop
+from planner.solver.records import NoLoop
 from planner.units import distance_text
 
 UNSURE = " (the search ran out of time: try harder)"

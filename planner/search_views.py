@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 from planner import caching
 from planner.limits import RateLimited, check_plan_rate
 from planner.models import SearchTerm
-from planner.places import GEONAMES_ATTRIBUTION
+from planner.place_lookup import GEONAMES_ATTRIBUTION
 from planner.search import Hit, SearchQuery, search
 from planner.search_forms import MAX_LIMIT, SearchForm
 from planner.solver import DEFAULT_BUDGET_S

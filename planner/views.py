@@ -19,7 +19,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from planner import exports, links, walks
+from planner import downloads, links, walks
 from planner.answers import (
     PLAN_MAX_AGE,
     Asked,
@@ -38,7 +38,7 @@ from planner.forms import (
     prefilled,
 )
 from planner.limits import RateLimited, check_plan_rate
-from planner.places import GEONAMES_ATTRIBUTION
+from planner.place_lookup import GEONAMES_ATTRIBUTION
 from planner.plans import cached_plan, compute_plan, version_of
 from planner.presenters import api_plan_doc, page_context, trailhead_api_doc
 from planner.solver import DEFAULT_BUDGET_S
@@ -197,12 +197,14 @@ def _download(request, asked: Asked, render_file, content_type: str, extension: 
 
 @plan_view(_read_download("gpx"))
 def plan_gpx(request, asked: Asked):
-    return _download(request, asked, exports.gpx, "application/gpx+xml", "gpx")
+    return _download(request, asked, downloads.gpx, "application/gpx+xml", "gpx")
 
 
 @plan_view(_read_download("geojson"))
 def plan_geojson(request, asked: Asked):
-    return _download(request, asked, exports.geojson, "application/geo+json", "geojson")
+    return _download(
+        request, asked, downloads.geojson, "application/geo+json", "geojson"
+    )
 
 
 def _kept(request, token: str):
@@ -256,13 +258,13 @@ def _kept_file(request, token, render_file, content_type: str, extension: str):
 
 @require_GET
 def loop_gpx(request, token: str):
-    return _kept_file(request, token, exports.gpx, "application/gpx+xml", "gpx")
+    return _kept_file(request, token, downloads.gpx, "application/gpx+xml", "gpx")
 
 
 @require_GET
 def loop_geojson(request, token: str):
     return _kept_file(
-        request, token, exports.geojson, "application/geo+json", "geojson"
+        request, token, downloads.geojson, "application/geo+json", "geojson"
     )
 
 

@@ -62,7 +62,7 @@ share (the pool, the picks, the caps); `walk.py` is the depth-first search,
 `tasks.py` the searches the scheduler interleaves; `build.py` makes the answer's
 loops and `no_loop.py` the reason when there is none.
 
-1. Contract degree-2 chains into links (`network.py`) and find the links on no
+1. Contract degree-2 chains into links (`linkgraph.py`) and find the links on no
    cycle (bridges): a loop never uses them, only a stem can. A loop of length L
    stays within L/2 of its trailhead on cycle-bearing trail, so for every
    trailhead in range at once (compiled shortest paths, `paths.py`, kept per
@@ -120,9 +120,9 @@ stall a slice for tens of milliseconds.
 """
 
 from planner.solver.answer import DEFAULT_BUDGET_S, MAX_BUDGET_S, solve, warm
-from planner.solver.network import Prepared, prepare
+from planner.solver.linkgraph import Prepared, prepare
 from planner.solver.reach import loop_reach_m
-from planner.solver.result import Loop, SolveResult, Stage, Start, Step
+from planner.solver.records import Loop, SolveResult, Stage, Start, Step
 
 __all__ = [
     "DEFAULT_BUDGET_S",

@@ -1,18 +1,16 @@
 """The answer's loops: a picked walk (`Cand`) made into a `Loop` of steps along
-the original edges, with its line, climb, days and cost.
+the original edges, with its days and cost. Its line and climb are the
+planner's to work out (`planner/track.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable
 
-import networkx as nx
-
 from planner.solver import costs, nights
-from planner.solver.network import OrigEdge
-from planner.solver.result import Loop, Stage, Step
+from planner.solver.linkgraph import OrigEdge
+from planner.solver.records import Loop, Stage, Step
 from planner.solver.search import Cand, Search
-from trails.geo import part_of_line
 
 
 def build_loop(
@@ -50,19 +48,15 @@ def build_loop(
         for edge in prep.links[lid].walked(not fwd)
     ]
     steps: list[Step] = []
-    coords: list[tuple[float, float]] = []
-    ascent: float | None = 0.0
-    descent: float | None = 0.0
     for (u, v, k), repeated, span in walked:
         data = graph.edges[u, v, k]
-        rev = data.get("start", u) != u
         share = 1.0 if span is None else abs(span[1] - span[0]) / data["length"]
         steps.append(
             Step(
                 segment_id=data.get("segment_id", k),
                 from_node=u,
                 to_node=v if span is None else u,
-                reversed=rev,
+                reversed=data.get("start", u) != u,
                 length_m=data["length"] * share,
                 trail=data.get("trail", ""),
                 kind=data.get("kind", "path"),
@@ -72,27 +66,6 @@ def build_loop(
                 toward=None if span is None else v,
             )
         )
-        line = data.get("coords") or _node_line(graph, u, v)
-        if rev and data.get("coords"):
-            line = line[::-1]
-        if span is not None:
-            ends = (span[0] / data["length"], span[1] / data["length"])
-            line = part_of_line(line, *ends)
-        for point in line:
-            point = (point[0], point[1])
-            if not coords or coords[-1] != point:
-                coords.append(point)
-        up, down = data.get("ascent"), data.get("descent")
-        if rev:
-            up, down = down, up
-        if up is None or down is None or ascent is None or descent is None:
-            ascent = descent = None
-        elif span is None:
-            ascent += up
-            descent += down
-        else:  # part of its climb, about evenly spread, up and down again
-            ascent += share * (up + down) / 2
-            descent += share * (up + down) / 2
     length = sum(s.length_m for s in steps)
     kind = "out_and_back" if not cand.circuit else "lollipop" if cand.stem else "loop"
     return Loop(
@@ -100,13 +73,10 @@ def build_loop(
         start=search.starts[cand.start],
         kind=kind,
         steps=steps,
-        coords=coords,
         length_m=length,
         error_m=length - search.target,
         repeated_m=cand.repeated,
         connector_m=sum(s.length_m for s in steps if s.connector),
-        ascent_m=ascent,
-        descent_m=descent,
         stages=_stages(steps, days, campsites, max_day_m),
         cost=round(cand.cost, 3),
         turns=sum(
@@ -114,16 +84,6 @@ def build_loop(
             for a, b in zip(steps, steps[1:])
         ),
     )
-
-
-def _node_line(graph: nx.MultiGraph, u: Hashable, v: Hashable) -> list:
-    """A straight line between two nodes, for graphs drawn without geometry."""
-    line = []
-    for n in (u, v):
-        attrs = graph.nodes[n]
-        if attrs.get("lon") is not None and attrs.get("lat") is not None:
-            line.append((attrs["lon"], attrs["lat"]))
-    return line
 
 
 def _stages(

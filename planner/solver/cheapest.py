@@ -14,7 +14,7 @@ import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
 from planner.solver import costs
-from planner.solver.network import Layer, Prepared
+from planner.solver.linkgraph import Layer, Prepared
 from planner.solver.paths import PairGraph, links_into
 
 

@@ -26,7 +26,7 @@ from planner.solver.cheapest import (
     path,
     tree,
 )
-from planner.solver.network import Prepared
+from planner.solver.linkgraph import Prepared
 from planner.solver.ranking import rank_key
 from planner.solver.search import Cand, Hop, Search, Task
 

@@ -61,9 +61,9 @@ from planner.solver.bed_chains import (
     walking_distances,
 )
 from planner.solver.day_walks import DAY_SPREAD, Trip, walk_chain
-from planner.solver.network import Prepared
+from planner.solver.linkgraph import Prepared
 from planner.solver.ranking import pick_different
-from planner.solver.result import Loop, Stage, Step
+from planner.solver.records import Loop, Stage, Step
 from planner.solver.search import Cand, Search, Task
 from planner.solver.trees import link_arrays
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from planner.solver.result import NoLoop, Start
+from planner.solver.records import NoLoop, Start
 from planner.solver.search import Search
 
 NEAR_MISS = 0.5  # after a timed-out search, closest only from half the length up

@@ -1,4 +1,4 @@
-"""Shortest ways over the contracted network's links (`network.py`).
+"""Shortest ways over the contracted network's links (`linkgraph.py`).
 
 `Paths` runs them in compiled code (scipy's csgraph) for the big searches, many
 sources at once; `dijkstra` is the plain-Python one over a node's arcs, for
@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import dijkstra as csgraph_dijkstra
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from planner.solver.network import Arc, Prepared
+    from planner.solver.linkgraph import Arc, Prepared
 
 INF = math.inf
 ROWS = 32  # sources per compiled many-source search, to bound its memory

@@ -17,7 +17,7 @@ from planner.solver.paths import INF, ROWS
 if TYPE_CHECKING:
     from collections.abc import Hashable
 
-    from planner.solver.network import Layer, Prepared
+    from planner.solver.linkgraph import Layer, Prepared
 
 REACH_STEP = 1.2
 

@@ -21,7 +21,7 @@ import networkx as nx
 
 from planner.solver import costs
 from planner.solver.ranking import Key, rank_key
-from planner.solver.result import Start
+from planner.solver.records import Start
 
 
 class Timeout(Exception):

@@ -15,7 +15,7 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 
 from planner.solver import costs
-from planner.solver.network import Layer, Prepared
+from planner.solver.linkgraph import Layer, Prepared
 from planner.solver.paths import Prev
 from planner.solver.ranking import (
     NEAR_FRACTION,
@@ -24,7 +24,7 @@ from planner.solver.ranking import (
     pick_different,
     rank_key,
 )
-from planner.solver.result import Start
+from planner.solver.records import Start
 
 POOL_PER_PICK = 8  # candidates kept per wanted alternative
 # ordering: how much a link's hiker cost beyond its length (and a change of trail)

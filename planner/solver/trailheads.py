@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from planner.solver import costs
-from planner.solver.network import Layer, Prepared
+from planner.solver.linkgraph import Layer, Prepared
 from planner.solver.paths import ROWS
 from planner.solver.reach import reach_worth
 from planner.solver.search import Search, Task

@@ -19,7 +19,7 @@ from collections.abc import Generator
 from heapq import heappop, heappush
 
 from planner.solver import costs
-from planner.solver.network import Arc
+from planner.solver.linkgraph import Arc
 from planner.solver.paths import INF, Paths, Prev, dijkstra
 from planner.solver.ranking import MAX_SHARED_FRACTION
 from planner.solver.search import COST_WEIGHT, Hop, Search, Task

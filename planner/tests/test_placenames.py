@@ -1,7 +1,7 @@
 """Reading a typed start without a database: spelling, coordinates, qualifiers.
 
 The places here are hand-made, so the right answer can be seen; the real GeoNames
-rows are exercised through the database in test_places.py.
+rows are exercised through the database in test_place_lookup.py.
 """
 
 import math

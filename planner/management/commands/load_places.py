@@ -10,8 +10,8 @@ whole table or changes nothing. Place names: GeoNames (geonames.org), CC BY 4.0.
 
 from django.core.management.base import BaseCommand, CommandError
 
+from planner.place_lookup import load_places
 from planner.placenames import read_geonames
-from planner.places import load_places
 
 
 class Command(BaseCommand):

@@ -65,14 +65,11 @@ class Loop:
     rank: int
     start: Start
     kind: str  # "loop", "lollipop" (stem out and back to a loop) or "out_and_back"
-    steps: list[Step]
-    coords: list[tuple[float, float]]  # (lon, lat); first == last == the trailhead
+    steps: list[Step]  # from the trailhead back to it; line and climb: planner/track.py
     length_m: float
     error_m: float  # length_m - target_m
     repeated_m: float  # trail walked twice (the stem)
     connector_m: float  # road walked, counting a road stem twice
-    ascent_m: float | None  # None when any segment's elevation is unknown
-    descent_m: float | None
     stages: list[Stage]
     cost: float = 0.0  # the hiker's cost it was ranked by (planner/solver/costs.py)
     turns: int = 0  # changes of trail followed (name, else kind of way)

@@ -13,8 +13,8 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from planner.models import Place
+from planner.place_lookup import load_places, resolve
 from planner.placenames import Kind, read_geonames
-from planner.places import load_places, resolve
 
 # Resolving names
 

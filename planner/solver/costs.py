@@ -71,6 +71,7 @@ GOOD_NAMED = 0.6
 GOOD_UNNAMED = 0.3
 FOLLOW_ROUTES = True  # a route shared by two segments is followed across them
 _KEYS: dict[tuple, frozenset[str]] = {}  # one frozenset per distinct key
+MAX_KEYS = 100_000  # about 20 MB of them at most
 
 
 def metre_cost(edge: Mapping[str, Any]) -> float:
@@ -99,10 +100,13 @@ def follow_key(edge: Mapping[str, Any]) -> frozenset[str]:
     and with `FOLLOW_ROUTES` each waymarked route on it."""
     name = edge.get("trail") or f"({edge.get('kind', 'path')})"
     routes = edge.get("routes") if FOLLOW_ROUTES else None
-    if not routes:
-        return _KEYS.setdefault((name,), frozenset((name,)))
-    key = (name, *(f"route {r}" for r in routes))
-    return _KEYS.setdefault(key, frozenset(key))
+    key = (name, *(f"route {r}" for r in routes)) if routes else (name,)
+    found = _KEYS.get(key)
+    if found is None:
+        if len(_KEYS) >= MAX_KEYS:
+            _KEYS.clear()  # a worker's memory does not grow with the data it sees
+        found = _KEYS[key] = frozenset(key)
+    return found
 
 
 def changes(before: frozenset[str], after: frozenset[str]) -> bool:

@@ -24,6 +24,8 @@ geometry, never by the solver's own figures:
 - foot-way share: metres on segments whose trail kind is not `road`;
 - trail changes per mile: the walk's sequence of way names (kind when unnamed),
   consecutive repeats merged;
+- cue lines per mile: the lines of the walk's cue sheet (`planner/cues.py`, one
+  per trail or waymarked route followed), what a hiker is told to follow;
 - walks per request, distinct trailheads among a request's walks, time per
   request (p50/p95);
 - time to the first loop within 1% (p50/p95 over the requests that found one,
@@ -119,6 +121,7 @@ class Walk:
     foot_share: float
     waymarked_share: float | None
     changes_per_mi: float
+    cue_lines_per_mi: float  # the lines of its cue sheet: what a hiker is told
     flagged: bool | None
 
     @property
@@ -308,6 +311,7 @@ def judge(loop: dict, hike_mi: int, table: dict[int, SegmentInfo]) -> Walk:
         foot_share=foot / walked,
         waymarked_share=waymarked,
         changes_per_mi=(len(ways) - 1) / (length / METRES_PER_MILE),
+        cue_lines_per_mi=len(loop.get("cues") or []) / (length / METRES_PER_MILE),
         flagged=flagged,
     )
 
@@ -481,6 +485,7 @@ def row(requests: list[Request]) -> list[str]:
         share([w.foot_share for w in walks]),
         share([w.waymarked_share for w in walks]),
         median([w.changes_per_mi for w in walks]),
+        median([w.cue_lines_per_mi for w in walks]),
         f"{len(walks) / len(requests):.1f}" if requests else "n/a",
         f"{statistics.fmean(r.trailheads for r in answered):.1f}"
         if answered
@@ -499,6 +504,7 @@ COLUMNS = [
     "foot share (median)",
     "waymarked share (median)",
     "trail changes/mi (median)",
+    "cue lines/mi (median)",
     "walks/request",
     "trailheads/request",
     "p50/p95 s",
@@ -511,6 +517,7 @@ COMPARED = [
     "foot share (median)",
     "waymarked share (median)",
     "trail changes/mi (median)",
+    "cue lines/mi (median)",
     "walks/request",
     "p50/p95 s",
     "first within 1% p50/p95 ms",

@@ -3,6 +3,7 @@ sees, the 404s, and the two buttons, which lead to plans that start at the
 trailhead or walk the trail."""
 
 import re
+from dataclasses import replace
 from html import unescape
 
 import pytest
@@ -51,7 +52,9 @@ def plan_for(link: str) -> dict:
     assert path == reverse("planner:plan")
     form = TripForm(QueryDict(query))
     assert form.is_valid(), form.errors
-    return make_plan(form.trip_query())
+    # What these tests look at is where the loops go, not how fast they come: a
+    # second of search, so a machine busy with other work finds them too.
+    return make_plan(replace(form.trip_query(), budget_s=1.0))
 
 
 def test_a_trail_page_shows_its_length_routes_and_the_data_licence(client, world):

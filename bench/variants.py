@@ -5,7 +5,8 @@ the same machine (a loaded machine slows them alike).
     .venv/bin/python bench/variants.py andorra,lauf '' \\
         'old:planner.solver.costs.NAMED=1.15,planner.solver.costs.UNNAMED=1.35'
 
-The first argument lists regions (as in regions_bench.py); each further one is a
+The first argument lists regions (as in regions_bench.py, or NAME=PATH for a file
+the project does not ship); each further one is a
 variant, `name:module.attribute=value,...` (an empty one is the code as it is).
 Values are Python literals. Each variant keeps its own region graphs, as weights
 are read when a graph is prepared. Prints regions_bench.py's table per variant,
@@ -39,7 +40,13 @@ def parse(spec: str) -> tuple[str, list[tuple[str, str, object]]]:
 def main() -> None:
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    regions = sys.argv[1].split(",")
+    regions = []
+    for region in sys.argv[1].split(","):
+        # NAME=PATH: a file the project does not ship, as regions_bench's --extra
+        name, _, path = region.partition("=")
+        if path:
+            rb.REGIONS[name] = (str(Path(path).resolve()), None)
+        regions.append(name)
     variants = [parse(s) for s in sys.argv[2:]] or [("as is", [])]
     with tempfile.TemporaryDirectory() as tmp:
         rb.setup(tmp)

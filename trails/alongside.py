@@ -55,8 +55,8 @@ NEAR_SHARE = 0.75
 OPPOSITE = math.radians(134)
 # The grid's cells: a segment of a region (median some 10 m) sits in one to four
 # of them, and a cell in town holds a few dozen.
-CHUNK_M = 60.0
-CELL_M = 50.0
+CHUNK_M = 100.0
+CELL_M = 80.0
 BAND_CELLS = 32  # 1.6 km
 
 
@@ -84,10 +84,10 @@ def alongside(
     turn_gap_m = gap_m if turn_gap_m is None else turn_gap_m
     if sum(len(c) for c in lines) < 2:
         return found
-    segments = _Segments(lines)
     straight = _straight(tolerance_m, gap_m)
     # Boxes grown by half the tolerance meet when their stretches come within it.
-    stretches = _Stretches(segments, straight, gap_m, tolerance_m / 2 + 1e-6)
+    stretches = _Stretches(straight, gap_m, tolerance_m / 2 + 1e-6)
+    segments = _Segments(lines, stretches)
     beside = _Beside()
     for one, other in _stretch_pairs(segments, stretches, straight):
         for a, b in _segment_pairs(segments, stretches, one, other, straight):
@@ -136,9 +136,10 @@ def _cuts(own: list[tuple[float, float, bool]], loop_m: float | None) -> list[fl
 
 class _Segments:
     """Every line's node-to-node segments in flat metres, by the index of their
-    first vertex among all the lines' vertices (one after another)."""
+    first vertex among all the lines' vertices (one after another), and the
+    lines cut into `stretches`."""
 
-    def __init__(self, lines: Sequence[Sequence[LonLat]]):
+    def __init__(self, lines: Sequence[Sequence[LonLat]], stretches: _Stretches):
         self.lines = lines
         lon_min = lat_min = math.inf
         lon_max = lat_max = -math.inf
@@ -151,11 +152,10 @@ class _Segments:
         ky = math.radians(1) * EARTH_RADIUS_M
         kx = ky * math.cos(math.radians(lat0))
         self.x, self.y = array("d"), array("d")
-        # A segment's unit direction, length and where it starts along its line
-        # (a line's last vertex starts none: length 0), and its heading in
-        # radians, counted on from the line's first so that a line turning round
-        # goes past pi rather than jump back.
-        self.ux, self.uy = array("d"), array("d")
+        # A segment's length and where it starts along its line (a line's last
+        # vertex starts none: length 0), and its heading in radians, counted on
+        # from the line's first so that a line turning round goes past pi
+        # rather than jump back.
         self.length, self.along = array("d"), array("d")
         self.heading = array("d")
         self.way = array("i")
@@ -177,18 +177,25 @@ class _Segments:
             ms = list(map(hypot, dxs, dys))
             bearings = list(map(atan2, dys, dxs))
             turns = [(b - a + pi) % tau - pi for a, b in zip(bearings, bearings[1:])]
+            along = list(accumulate(ms, initial=0.0))
+            heading = list(accumulate(turns, initial=bearings[0] if ms else 0.0))
+            if ms:
+                stretches.cut(w, self.first[w], xs, ys, along, heading)
             self.x.extend(xs)
             self.y.extend(ys)
-            self.ux.extend([dx / m if m else 0.0 for dx, m in zip(dxs, ms)])
-            self.uy.extend([dy / m if m else 0.0 for dy, m in zip(dys, ms)])
             self.length.extend(ms)
-            self.along.extend(accumulate(ms, initial=0.0))
-            self.heading.extend(accumulate(turns, initial=bearings[0] if ms else 0.0))
-            for v in (self.ux, self.uy, self.length, self.heading):
-                v.append(0.0)  # the last vertex
+            self.along.extend(along)
+            self.heading.extend(heading)
+            self.length.append(0.0)  # the last vertex
+            self.heading.append(0.0)
             self.way.extend([w] * len(coords))
-            self.total.append(self.along[-1])
+            self.total.append(along[-1])
             self.closed.append(coords[0] == coords[-1])
+
+    def direction(self, v: int) -> tuple[float, float]:
+        """Segment v's unit vector."""
+        m = self.length[v]
+        return (self.x[v + 1] - self.x[v]) / m, (self.y[v + 1] - self.y[v]) / m
 
     def lonlat(self, v: int) -> LonLat:
         w = self.way[v]
@@ -207,48 +214,54 @@ class _Segments:
 
 class _Stretches:
     """Each line cut into stretches of consecutive segments, at most `CHUNK_M`
-    long (or one longer segment), along which its heading stays within
-    `straight` radians: no two pieces of one stretch run beside each other (see
-    `_straight`). Each stretch has its box, grown by `grow`."""
+    long (or one longer segment), along which no two pieces can run beside each
+    other: its heading stays within `OPPOSITE`, and within `straight` unless it
+    is at most `gap_m` long (see `_straight`). Each stretch has its box, grown
+    by `grow`."""
 
-    def __init__(self, segments: _Segments, straight: float, gap_m: float, grow: float):
-        self.grow = grow
+    def __init__(self, straight: float, gap_m: float, grow: float):
+        self.straight, self.gap_m, self.grow = straight, gap_m, grow
         self.first, self.last = array("i"), array("i")  # its segments
         self.way = array("i")
         self.x0, self.x1 = array("d"), array("d")
         self.y0, self.y1 = array("d"), array("d")
-        x, y, heading = segments.x, segments.y, segments.heading
-        along, length = segments.along, segments.length
-        for w, coords in enumerate(segments.lines):
-            if len(coords) < 2:
-                continue
-            start = segments.first[w]
-            end = start + len(coords) - 1  # its last vertex: no segment starts there
-            low = high = heading[start]
-            s0 = along[start]
-            for v in range(start + 1, end):
-                t = heading[v]
-                if t < low:
-                    low = t
-                elif t > high:
-                    high = t
-                metres = along[v] + length[v] - s0
-                if (
-                    metres > CHUNK_M
-                    or high - low >= OPPOSITE
-                    or (high - low >= straight and metres > gap_m)
-                ):
-                    self._add(w, start, v - 1, x, y, grow)
-                    start, low, high, s0 = v, t, t, along[v]
-            self._add(w, start, end - 1, x, y, grow)
+
+    def cut(
+        self,
+        w: int,
+        offset: int,
+        xs: list[float],
+        ys: list[float],
+        along: list[float],
+        heading: list[float],
+    ) -> None:
+        """Cut line w (its first vertex `offset` among all lines' vertices)."""
+        straight, gap_m = self.straight, self.gap_m
+        start, low, high, s0 = 0, heading[0], heading[0], 0.0
+        for n in range(1, len(xs) - 1):
+            t = heading[n]
+            if t < low:
+                low = t
+            elif t > high:
+                high = t
+            metres = along[n + 1] - s0
+            if (
+                metres > CHUNK_M
+                or high - low >= OPPOSITE
+                or (high - low >= straight and metres > gap_m)
+            ):
+                self._add(w, offset, start, n - 1, xs, ys)
+                start, low, high, s0 = n, t, t, along[n]
+        self._add(w, offset, start, len(xs) - 2, xs, ys)
 
     def _add(
-        self, w: int, first: int, last: int, x: array, y: array, grow: float
+        self, w: int, offset: int, first: int, last: int, xs: list, ys: list
     ) -> None:
-        self.first.append(first)
-        self.last.append(last)
+        grow = self.grow
+        self.first.append(offset + first)
+        self.last.append(offset + last)
         self.way.append(w)
-        xs, ys = x[first : last + 2], y[first : last + 2]
+        xs, ys = xs[first : last + 2], ys[first : last + 2]
         self.x0.append(min(xs) - grow)
         self.x1.append(max(xs) + grow)
         self.y0.append(min(ys) - grow)
@@ -323,6 +336,10 @@ def _stretch_pairs(
         for key, cell in cells.items():
             if len(cell) < 2:
                 continue
+            if way[cell[0]] == way[cell[-1]]:  # one line's stretches only
+                bearings = heading[first[cell[0]] : last[cell[-1]] + 1]
+                if max(bearings) - min(bearings) < straight:
+                    continue
             c, r = divmod(key, rows)
             for i, a in enumerate(cell):
                 ax0, ax1, ay0, ay1, ca, ra = (
@@ -352,13 +369,7 @@ def _segment_pairs(
     """The pairs of segments, one from each stretch, whose boxes meet and that run
     within `PARALLEL_COS` of parallel; of one line, only two between which it
     turns by `straight` or more."""
-    x, y, ux, uy, heading = (
-        segments.x,
-        segments.y,
-        segments.ux,
-        segments.uy,
-        segments.heading,
-    )
+    x, y, length, heading = segments.x, segments.y, segments.length, segments.heading
     grow = stretches.grow
     ox0, ox1 = stretches.x0[other], stretches.x1[other]
     oy0, oy1 = stretches.y0[other], stretches.y1[other]
@@ -374,6 +385,8 @@ def _segment_pairs(
                     (xb if xa < xb else xa) + grow,
                     (ya if ya < yb else yb) - grow,
                     (yb if ya < yb else ya) + grow,
+                    (xb - xa) / length[b],
+                    (yb - ya) / length[b],
                 )
             )
     for a in range(stretches.first[one], stretches.last[one] + 1):
@@ -382,11 +395,11 @@ def _segment_pairs(
         ay0, ay1 = (ya if ya < yb else yb) - grow, (yb if ya < yb else ya) + grow
         if (xa == xb and ya == yb) or ox0 > ax1 or ax0 > ox1 or oy0 > ay1 or ay0 > oy1:
             continue
-        uxa, uya = ux[a], uy[a]
-        for b, bx0, bx1, by0, by1 in boxes:
+        uxa, uya = (xb - xa) / length[a], (yb - ya) / length[a]
+        for b, bx0, bx1, by0, by1, uxb, uyb in boxes:
             if bx0 > ax1 or ax0 > bx1 or by0 > ay1 or ay0 > by1:
                 continue
-            if abs(uxa * ux[b] + uya * uy[b]) <= PARALLEL_COS:
+            if abs(uxa * uxb + uya * uyb) <= PARALLEL_COS:
                 continue
             if one_line:
                 bearings = heading[a : b + 1]
@@ -437,15 +450,10 @@ class _Beside:
     ) -> None:
         """Count the pieces of segments a and b (parallel, maybe within the
         tolerance) that run beside each other."""
-        way, x, y, ux, uy = (
-            segments.way,
-            segments.x,
-            segments.y,
-            segments.ux,
-            segments.uy,
-        )
+        way, x, y = segments.way, segments.x, segments.y
         wa, wb = way[a], way[b]
-        cos = ux[a] * ux[b] + uy[a] * uy[b]
+        (uxa, uya), (uxb, uyb) = segments.direction(a), segments.direction(b)
+        cos = uxa * uxb + uya * uyb
         la, lb = segments.length[a], segments.length[b]
         sa, sb = segments.along[a], segments.along[b]
         if wa == wb:
@@ -456,8 +464,7 @@ class _Beside:
                 return
             total = segments.total[wa]
             closed = segments.closed[wa]
-        xa0, ya0, uxa, uya = x[a], y[a], ux[a], uy[a]
-        xb0, yb0, uxb, uyb = x[b], y[b], ux[b], uy[b]
+        xa0, ya0, xb0, yb0 = x[a], y[a], x[b], y[b]
         # No piece of one beside the other if the whole segments are not.
         if not (
             _beside(xa0, ya0, uxa, uya, la, xb0, yb0, uxb, uyb, lb, tolerance_m)

@@ -373,10 +373,16 @@ def _segment_pairs(
     grow = stretches.grow
     ox0, ox1 = stretches.x0[other], stretches.x1[other]
     oy0, oy1 = stretches.y0[other], stretches.y1[other]
+    sx0, sx1 = stretches.x0[one], stretches.x1[one]
+    sy0, sy1 = stretches.y0[one], stretches.y1[one]
     one_line = stretches.way[one] == stretches.way[other]
     boxes = []
     for b in range(stretches.first[other], stretches.last[other] + 1):
         xa, xb, ya, yb = x[b], x[b + 1], y[b], y[b + 1]
+        if (xa if xa < xb else xb) - grow > sx1 or (xb if xa < xb else xa) + grow < sx0:
+            continue
+        if (ya if ya < yb else yb) - grow > sy1 or (yb if ya < yb else ya) + grow < sy0:
+            continue
         if xa != xb or ya != yb:
             boxes.append(
                 (
@@ -389,6 +395,8 @@ def _segment_pairs(
                     (yb - ya) / length[b],
                 )
             )
+    if not boxes:
+        return
     for a in range(stretches.first[one], stretches.last[one] + 1):
         xa, xb, ya, yb = x[a], x[a + 1], y[a], y[a + 1]
         ax0, ax1 = (xa if xa < xb else xb) - grow, (xb if xa < xb else xa) + grow

@@ -3,18 +3,22 @@
 `trails/overlap.py` looks closely at a line (a sample every half tolerance, the
 nearest earlier line to each) to merge what is drawn twice. That is far too slow to
 do for every line of an OSM region, where almost no line runs beside another, so
-this module finds the few that might, with numpy:
+this module finds the few that might:
 
-- every line's node-to-node segments are cut into pieces of at most `PIECE_M`, in a
-  flat projection around the data's centre (metres, good to a fraction of a percent
-  over a region tens of km wide);
-- the pieces go into a grid of cells `tolerance + PIECE_M` wide by their middles, so
-  two pieces within the tolerance of each other sit in the same or neighbouring
-  cells; pairs are formed within each cell and with four of its neighbours;
-- a pair counts only if its pieces run within `PARALLEL_COS` of parallel (or
-  antiparallel), which drops the crossings at junctions that make most of the pairs
-  in a town, and only with the metres of each piece beside the other, within the
-  tolerance;
+- every line is cut, in a flat projection around the data's centre (metres, good
+  to a fraction of a percent over a region tens of km wide), into stretches of
+  consecutive segments, at most `CHUNK_M` long, that turn too little for the
+  line to come back beside itself within one (`_straight`);
+- the stretches go into a grid of `CELL_M` cells, a band of columns at a time:
+  each into every cell its box, grown by half the tolerance, touches, so two
+  stretches within the tolerance of each other share a cell; a pair is looked
+  at in the first cell the two share, and two stretches of one line only if the
+  line turns enough between them;
+- of two such stretches, only segments whose boxes meet and that run within
+  `PARALLEL_COS` of parallel (or antiparallel) are compared, which drops the
+  crossings at junctions that make most of the pairs in a town; they are cut
+  into pieces of at most `PIECE_M`, and each pair of pieces counts with the
+  metres of each piece beside the other, within the tolerance;
 - two lines are a candidate when each has more than `NEAR_SHARE` of `min_m` beside
   the other; a line is a candidate with itself when two of its stretches more than
   `gap_m` apart along it (around the loop, for a closed line) run beside each other,
@@ -26,15 +30,20 @@ this module finds the few that might, with numpy:
 Lines that share a segment (the same two vertices) already share that ground, and
 their pieces there do not count. The answer is generous on purpose: the close look
 decides.
+
+Plain Python, not numpy: only the few segments that run side by side are cut into
+pieces, so nothing holds every piece of a region at once (numpy's arrays of them,
+and numpy itself, made a region's import a quarter larger in memory).
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass
-
-import numpy as np
+import math
+from array import array
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate
+from statistics import median
 
 from trails.geo import EARTH_RADIUS_M
 
@@ -44,7 +53,15 @@ PIECE_M = 20.0
 # twice: within 45 degrees. A GPS track's wobble stays well inside it.
 PARALLEL_COS = 0.7
 NEAR_SHARE = 0.75
-_NEIGHBOURS = ((1, -1), (1, 0), (1, 1), (0, 1))
+# Two segments of one line more than this far apart may run opposite ways
+# (cos < -PARALLEL_COS is more than 134.4 degrees).
+OPPOSITE = math.radians(134)
+# A stretch's length at most, and the grid's cells: on the demo region a stretch
+# is four segments on average (the mountain paths turn), and cells from 40 to
+# 120 m and stretches from 40 to 150 m take within 5% of the same time.
+CHUNK_M = 100.0
+CELL_M = 80.0
+BAND_CELLS = 32  # 2.6 km: a band's cells are all that is in memory at once
 
 
 @dataclass
@@ -69,276 +86,489 @@ def alongside(
     themselves, for more than `min_m`; see the module docstring."""
     found = Alongside(set(), {}, {})
     turn_gap_m = gap_m if turn_gap_m is None else turn_gap_m
-    counts = np.fromiter((len(c) for c in lines), np.int64, len(lines))
-    if counts.sum() < 2:
+    if sum(len(c) for c in lines) < 2:
         return found
-    pieces = _pieces(lines, counts, tolerance_m)
-    if pieces is None:
-        return found
-
-    def worth_a_look(pieces: _Pieces, p: np.ndarray, q: np.ndarray) -> np.ndarray:
-        # Most pairs are a line's own neighbouring pieces: drop them as they come.
-        way, along, total = pieces.way, pieces.along, pieces.total
-        cos = pieces.ux[p] * pieces.ux[q] + pieces.uy[p] * pieces.uy[q]
-        apart = np.abs(along[p] - along[q])
-        apart = np.where(pieces.closed[p], np.minimum(apart, total[p] - apart), apart)
-        return (way[p] != way[q]) | (apart > gap_m) | ((cos < 0) & (apart > turn_gap_m))
-
-    pieces, p, q = _pairs_of_neighbours(pieces, tolerance_m + PIECE_M, worth_a_look)
-    way, along, total = pieces.way, pieces.along, pieces.total
-    cos = pieces.ux[p] * pieces.ux[q] + pieces.uy[p] * pieces.uy[q]
-    q_by_p = _chunked(_beside, pieces, p, q, tolerance_m)  # q's metres beside p
-    p_by_q = _chunked(_beside, pieces, q, p, tolerance_m)
-    hit = (q_by_p > 0) | (p_by_q > 0)
-    hit[hit] = ~_same_ends(pieces.lonlat, pieces.seg[p[hit]], pieces.seg[q[hit]])
-    p, q, q_by_p, p_by_q, cos = p[hit], q[hit], q_by_p[hit], p_by_q[hit], cos[hit]
-    lo = np.minimum(way[p], way[q])
-    hi = np.maximum(way[p], way[q])
-    # Metres of the higher line beside the lower, and of the lower beside the higher.
-    hi_m = np.where(way[q] == hi, q_by_p, p_by_q)
-    lo_m = np.where(way[q] == hi, p_by_q, q_by_p)
-    n = len(lines)
-    key = lo.astype(np.int64) * n + hi
-    keys, inverse = np.unique(key, return_inverse=True)
-    near = np.minimum(
-        np.bincount(inverse, hi_m, len(keys)), np.bincount(inverse, lo_m, len(keys))
-    )
-    good = near > NEAR_SHARE * min_m
-    chosen = good[inverse]
-    ws = np.concatenate((way[p[chosen]], way[q[chosen]]))
-    ns = np.concatenate((pieces.seg_n[p[chosen]], pieces.seg_n[q[chosen]]))
-    for w, s in np.unique(np.stack((ws, ns), axis=1), axis=0).tolist():
-        found.near.setdefault(w, []).append(s)
-    for k in keys[good].tolist():
-        a, b = divmod(k, n)
-        if a != b:
-            found.pairs.add((a, b))
+    straight = _straight(tolerance_m, gap_m)
+    # Boxes grown by half the tolerance meet when their stretches come within it.
+    stretches = _Stretches(straight, gap_m, tolerance_m / 2 + 1e-6)
+    segments = _Segments(lines, stretches)
+    beside = _Beside()
+    for one, other in _stretch_pairs(segments, stretches, straight):
+        for a, b in _segment_pairs(segments, stretches, one, other, straight):
+            beside.add(segments, a, b, tolerance_m, gap_m, turn_gap_m)
+    for (lo, hi), sums in beside.by_lines.items():
+        if min(sums.hi_m, sums.lo_m) <= NEAR_SHARE * min_m:
             continue
-        mine = (way[p] == a) & (way[q] == a)
-        cuts = _cuts(
-            np.minimum(along[p[mine]], along[q[mine]]),
-            np.maximum(along[p[mine]], along[q[mine]]),
-            cos[mine] < 0,
-            float(total[p[mine][0]]) if pieces.closed[p[mine][0]] else None,
-        )
+        for w, n in sums.segments:
+            found.near.setdefault(w, []).append(n)
+        if lo != hi:
+            found.pairs.add((lo, hi))
+            continue
+        loop_m = segments.total[lo] if segments.closed[lo] else None
+        cuts = _cuts(sums.own, loop_m)
         if cuts:
-            found.returns[a] = cuts
+            found.returns[lo] = cuts
+    for w, ns in found.near.items():
+        found.near[w] = sorted(set(ns))
     return found
 
 
-def _cuts(
-    earlier: np.ndarray, later: np.ndarray, opposite: np.ndarray, loop_m: float | None
-) -> list[float]:
+def _cuts(own: list[tuple[float, float, bool]], loop_m: float | None) -> list[float]:
     """Where to cut a line whose pieces at `earlier` run beside its pieces at
-    `later` (metres along it): at each turn, the middle of a cluster of pairs
-    running opposite ways; else once between the two stretches."""
-    if loop_m is not None:  # across a closed line's start: that is a cut already
-        opposite = opposite & (later - earlier <= loop_m / 2)
-    if opposite.any():
-        middles = np.sort((earlier[opposite] + later[opposite]) / 2)
-        turns = np.split(middles, np.flatnonzero(np.diff(middles) > PIECE_M) + 1)
-        return [float(np.median(t)) for t in turns]
-    if earlier.max() >= later.min():
+    `later` (metres along it; `own` holds (earlier, later, opposite)): at each
+    turn, the middle of a cluster of pairs running opposite ways; else once
+    between the two stretches."""
+    middles = sorted(
+        (earlier + later) / 2
+        for earlier, later, opposite in own
+        # across a closed line's start: that is a cut already
+        if opposite and (loop_m is None or later - earlier <= loop_m / 2)
+    )
+    if middles:
+        turns = [[middles[0]]]
+        for before, after in zip(middles, middles[1:]):
+            if after - before > PIECE_M:
+                turns.append([])
+            turns[-1].append(after)
+        return [median(t) for t in turns]
+    last_earlier = max(earlier for earlier, _, _ in own)
+    first_later = min(later for _, later, _ in own)
+    if last_earlier >= first_later:
         return []
-    return [float(earlier.max() + later.min()) / 2]
+    return [(last_earlier + first_later) / 2]
+
+
+class _Segments:
+    """Every line's node-to-node segments in flat metres, by the index of their
+    first vertex among all the lines' vertices (one after another), and the
+    lines cut into `stretches`."""
+
+    def __init__(self, lines: Sequence[Sequence[LonLat]], stretches: _Stretches):
+        self.lines = lines
+        lon_min = lat_min = math.inf
+        lon_max = lat_max = -math.inf
+        for coords in lines:
+            if coords:
+                lons, lats = zip(*coords)
+                lon_min, lon_max = min(lon_min, *lons), max(lon_max, *lons)
+                lat_min, lat_max = min(lat_min, *lats), max(lat_max, *lats)
+        lon0, lat0 = (lon_min + lon_max) / 2, (lat_min + lat_max) / 2
+        ky = math.radians(1) * EARTH_RADIUS_M
+        kx = ky * math.cos(math.radians(lat0))
+        self.x, self.y = array("d"), array("d")
+        # A segment's length and where it starts along its line (a line's last
+        # vertex starts none: length 0), and its heading in radians, counted on
+        # from the line's first so that a line turning round goes past pi
+        # rather than jump back.
+        self.length, self.along = array("d"), array("d")
+        self.heading = array("d")
+        self.way = array("i")
+        self.first: list[int] = []
+        self.total: list[float] = []
+        self.closed: list[bool] = []
+        hypot, atan2, pi, tau = math.hypot, math.atan2, math.pi, math.tau
+        for w, coords in enumerate(lines):
+            self.first.append(len(self.x))
+            if not coords:
+                self.total.append(0.0)
+                self.closed.append(False)
+                continue
+            lons, lats = zip(*coords)
+            xs = [(lon - lon0) * kx for lon in lons]
+            ys = [(lat - lat0) * ky for lat in lats]
+            dxs = [b - a for a, b in zip(xs, xs[1:])]
+            dys = [b - a for a, b in zip(ys, ys[1:])]
+            ms = list(map(hypot, dxs, dys))
+            bearings = list(map(atan2, dys, dxs))
+            turns = [(b - a + pi) % tau - pi for a, b in zip(bearings, bearings[1:])]
+            along = list(accumulate(ms, initial=0.0))
+            heading = list(accumulate(turns, initial=bearings[0] if ms else 0.0))
+            if ms:
+                stretches.cut(w, self.first[w], xs, ys, along, heading)
+            self.x.extend(xs)
+            self.y.extend(ys)
+            self.length.extend(ms)
+            self.along.extend(along)
+            self.heading.extend(heading)
+            self.length.append(0.0)  # the last vertex
+            self.heading.append(0.0)
+            self.way.extend([w] * len(coords))
+            self.total.append(along[-1])
+            self.closed.append(coords[0] == coords[-1])
+
+    def direction(self, v: int) -> tuple[float, float]:
+        """Segment v's unit vector."""
+        m = self.length[v]
+        return (self.x[v + 1] - self.x[v]) / m, (self.y[v + 1] - self.y[v]) / m
+
+    def lonlat(self, v: int) -> LonLat:
+        w = self.way[v]
+        return self.lines[w][v - self.first[w]]
+
+    def same_ends(self, a: int, b: int) -> bool:
+        """Whether segments a and b join the same two vertices, either way round."""
+        a0, a1, b0, b1 = (
+            self.lonlat(a),
+            self.lonlat(a + 1),
+            self.lonlat(b),
+            self.lonlat(b + 1),
+        )
+        return (a0 == b0 and a1 == b1) or (a0 == b1 and a1 == b0)
+
+
+class _Stretches:
+    """Each line cut into stretches of consecutive segments, at most `CHUNK_M`
+    long (or one longer segment), along which no two pieces can run beside each
+    other: its heading stays within `OPPOSITE`, and within `straight` unless it
+    is at most `gap_m` long (see `_straight`). Each stretch has its box, grown
+    by `grow`."""
+
+    def __init__(self, straight: float, gap_m: float, grow: float):
+        self.straight, self.gap_m, self.grow = straight, gap_m, grow
+        self.first, self.last = array("i"), array("i")  # its segments
+        self.way = array("i")
+        self.x0, self.x1 = array("d"), array("d")
+        self.y0, self.y1 = array("d"), array("d")
+
+    def cut(
+        self,
+        w: int,
+        offset: int,
+        xs: list[float],
+        ys: list[float],
+        along: list[float],
+        heading: list[float],
+    ) -> None:
+        """Cut line w (its first vertex `offset` among all lines' vertices)."""
+        straight, gap_m = self.straight, self.gap_m
+        start, low, high, s0 = 0, heading[0], heading[0], 0.0
+        for n in range(1, len(xs) - 1):
+            t = heading[n]
+            if t < low:
+                low = t
+            elif t > high:
+                high = t
+            metres = along[n + 1] - s0
+            if (
+                metres > CHUNK_M
+                or high - low >= OPPOSITE
+                or (high - low >= straight and metres > gap_m)
+            ):
+                self._add(w, offset, start, n - 1, xs, ys)
+                start, low, high, s0 = n, t, t, along[n]
+        self._add(w, offset, start, len(xs) - 2, xs, ys)
+
+    def _add(
+        self, w: int, offset: int, first: int, last: int, xs: list, ys: list
+    ) -> None:
+        grow = self.grow
+        self.first.append(offset + first)
+        self.last.append(offset + last)
+        self.way.append(w)
+        xs, ys = xs[first : last + 2], ys[first : last + 2]
+        self.x0.append(min(xs) - grow)
+        self.x1.append(max(xs) + grow)
+        self.y0.append(min(ys) - grow)
+        self.y1.append(max(ys) + grow)
+
+
+class _Grid:
+    """The stretches in cells of `CELL_M`: each in every cell its box touches, so
+    two stretches within the tolerance of each other share a cell. The cells
+    are made a band of `BAND_CELLS` columns at a time, so that a region's cells
+    are never all in memory at once."""
+
+    def __init__(self, stretches: _Stretches):
+        x_low, y_low = min(stretches.x0), min(stretches.y0)
+        self.rows = int((max(stretches.y1) - y_low) / CELL_M) + 1
+        # Each stretch's box in cells: columns col0..col1, rows row0..row1.
+        self.col0 = array("i", [int((v - x_low) / CELL_M) for v in stretches.x0])
+        self.col1 = array("i", [int((v - x_low) / CELL_M) for v in stretches.x1])
+        self.row0 = array("i", [int((v - y_low) / CELL_M) for v in stretches.y0])
+        self.row1 = array("i", [int((v - y_low) / CELL_M) for v in stretches.y1])
+        # Stretches by their first column, to make the cells band by band.
+        self.by_column = sorted(range(len(self.col0)), key=self.col0.__getitem__)
+
+    def bands(self) -> Iterator[dict[int, list[int]]]:
+        """The cells (by column * rows + row: the stretches in them), a band of
+        columns at a time."""
+        col0, col1, row0, row1 = self.col0, self.col1, self.row0, self.row1
+        rows, by_column = self.rows, self.by_column
+        waiting: list[int] = []  # stretches reaching into later bands
+        at, last = 0, -1
+        while at < len(by_column) or waiting:
+            if waiting:
+                first = last + 1
+            else:
+                first = col0[by_column[at]]
+                first -= first % BAND_CELLS
+            last = first + BAND_CELLS - 1
+            todo, waiting = waiting, []
+            while at < len(by_column) and col0[by_column[at]] <= last:
+                todo.append(by_column[at])
+                at += 1
+            todo.sort()  # so that each cell holds its stretches in order
+            cells: dict[int, list[int]] = {}
+            for k in todo:
+                c0, c1 = col0[k], col1[k]
+                if c1 > last:
+                    waiting.append(k)
+                    c1 = last
+                if c0 < first:
+                    c0 = first
+                for c in range(c0, c1 + 1):
+                    for key in range(c * rows + row0[k], c * rows + row1[k] + 1):
+                        cell = cells.get(key)
+                        if cell is None:
+                            cells[key] = [k]
+                        else:
+                            cell.append(k)
+            yield cells
+
+
+def _stretch_pairs(
+    segments: _Segments, stretches: _Stretches, straight: float
+) -> Iterator[tuple[int, int]]:
+    """Every pair of stretches (a < b) whose boxes meet, once; of one line's
+    stretches, only two between which it turns by `straight` or more."""
+    grid = _Grid(stretches)
+    rows, col0, row0 = grid.rows, grid.col0, grid.row0
+    x0, x1, y0, y1 = stretches.x0, stretches.x1, stretches.y0, stretches.y1
+    way, first, last = stretches.way, stretches.first, stretches.last
+    heading = segments.heading
+    for cells in grid.bands():
+        for key, cell in cells.items():
+            if len(cell) < 2:
+                continue
+            if way[cell[0]] == way[cell[-1]]:  # one line's stretches only
+                bearings = heading[first[cell[0]] : last[cell[-1]] + 1]
+                if max(bearings) - min(bearings) < straight:
+                    continue
+            c, r = divmod(key, rows)
+            for i, a in enumerate(cell):
+                ax0, ax1, ay0, ay1, ca, ra = (
+                    x0[a],
+                    x1[a],
+                    y0[a],
+                    y1[a],
+                    col0[a],
+                    row0[a],
+                )
+                for b in cell[i + 1 :]:
+                    if x0[b] > ax1 or ax0 > x1[b] or y0[b] > ay1 or ay0 > y1[b]:
+                        continue
+                    cb, rb = col0[b], row0[b]
+                    if (ca if ca > cb else cb) != c or (ra if ra > rb else rb) != r:
+                        continue  # they meet in an earlier cell too
+                    if way[a] == way[b]:
+                        bearings = heading[first[a] : last[b] + 1]
+                        if max(bearings) - min(bearings) < straight:
+                            continue
+                    yield a, b
+
+
+def _segment_pairs(
+    segments: _Segments, stretches: _Stretches, one: int, other: int, straight: float
+) -> Iterator[tuple[int, int]]:
+    """The pairs of segments, one from each stretch, whose boxes meet and that run
+    within `PARALLEL_COS` of parallel; of one line, only two between which it
+    turns by `straight` or more."""
+    x, y, length, heading = segments.x, segments.y, segments.length, segments.heading
+    grow = stretches.grow
+    ox0, ox1 = stretches.x0[other], stretches.x1[other]
+    oy0, oy1 = stretches.y0[other], stretches.y1[other]
+    sx0, sx1 = stretches.x0[one], stretches.x1[one]
+    sy0, sy1 = stretches.y0[one], stretches.y1[one]
+    one_line = stretches.way[one] == stretches.way[other]
+    boxes = []
+    for b in range(stretches.first[other], stretches.last[other] + 1):
+        xa, xb, ya, yb = x[b], x[b + 1], y[b], y[b + 1]
+        if (xa if xa < xb else xb) - grow > sx1 or (xb if xa < xb else xa) + grow < sx0:
+            continue
+        if (ya if ya < yb else yb) - grow > sy1 or (yb if ya < yb else ya) + grow < sy0:
+            continue
+        if xa != xb or ya != yb:
+            boxes.append(
+                (
+                    b,
+                    (xa if xa < xb else xb) - grow,
+                    (xb if xa < xb else xa) + grow,
+                    (ya if ya < yb else yb) - grow,
+                    (yb if ya < yb else ya) + grow,
+                    (xb - xa) / length[b],
+                    (yb - ya) / length[b],
+                )
+            )
+    if not boxes:
+        return
+    for a in range(stretches.first[one], stretches.last[one] + 1):
+        xa, xb, ya, yb = x[a], x[a + 1], y[a], y[a + 1]
+        ax0, ax1 = (xa if xa < xb else xb) - grow, (xb if xa < xb else xa) + grow
+        ay0, ay1 = (ya if ya < yb else yb) - grow, (yb if ya < yb else ya) + grow
+        if (xa == xb and ya == yb) or ox0 > ax1 or ax0 > ox1 or oy0 > ay1 or ay0 > oy1:
+            continue
+        uxa, uya = (xb - xa) / length[a], (yb - ya) / length[a]
+        for b, bx0, bx1, by0, by1, uxb, uyb in boxes:
+            if bx0 > ax1 or ax0 > bx1 or by0 > ay1 or ay0 > by1:
+                continue
+            if abs(uxa * uxb + uya * uyb) <= PARALLEL_COS:
+                continue
+            if one_line:
+                bearings = heading[a : b + 1]
+                if max(bearings) - min(bearings) < straight:
+                    continue
+            yield a, b
+
+
+def _straight(tolerance_m: float, gap_m: float) -> float:
+    """A line whose heading stays within this many radians between two of its
+    segments cannot come back beside itself between them: two of its pieces
+    beside each other have middles within `near` of each other, while a line
+    keeping within that arc moves on by at least cos(half the arc) times the
+    distance along it, and pieces count only more than `gap_m` apart along it.
+    (Pieces running opposite ways are more than 134 degrees apart: always
+    looked at.)"""
+    near = PIECE_M / 2 + math.hypot(PIECE_M / 2, tolerance_m)
+    if near >= gap_m:
+        return 0.0
+    return min(math.radians(134), 0.99 * 2 * math.acos(near / gap_m))
 
 
 @dataclass
-class _Pieces:
-    lonlat: np.ndarray  # every line's vertices, one after another
-    x0: np.ndarray  # start, flat metres
-    y0: np.ndarray
-    ux: np.ndarray  # unit direction
-    uy: np.ndarray
-    length: np.ndarray
-    way: np.ndarray
-    along: np.ndarray  # metres along its line where its middle is
-    total: np.ndarray  # its line's length
-    closed: np.ndarray  # its line ends where it starts
-    seg: np.ndarray  # the segment it is on: from vertex seg to seg + 1
-    seg_n: np.ndarray  # the same, counted from its line's first vertex
+class _Sums:
+    """What two lines (lo <= hi) have beside each other."""
+
+    hi_m: float = 0.0  # metres of the higher line beside the lower
+    lo_m: float = 0.0  # and of the lower beside the higher
+    segments: set[tuple[int, int]] = field(default_factory=set)  # (line, n)
+    # A line with itself: (earlier, later, opposite) for each pair of its pieces
+    own: list[tuple[float, float, bool]] = field(default_factory=list)
 
 
-def _pieces(
-    lines: Sequence[Sequence[LonLat]], counts: np.ndarray, tolerance_m: float
-) -> _Pieces | None:
-    lonlat = np.fromiter(
-        itertools.chain.from_iterable(itertools.chain.from_iterable(lines)),
-        np.float64,
-        2 * int(counts.sum()),
-    ).reshape(-1, 2)
-    lon, lat = lonlat[:, 0], lonlat[:, 1]
-    lon0 = (lon.min() + lon.max()) / 2
-    lat0 = (lat.min() + lat.max()) / 2
-    ky = np.radians(1) * EARTH_RADIUS_M
-    kx = ky * np.cos(np.radians(lat0))
-    x, y = (lon - lon0) * kx, (lat - lat0) * ky
-    vertex_way = np.repeat(np.arange(len(lines)), counts)
-    # Segment k runs from vertex k to k + 1 of the same line.
-    dx, dy = np.diff(x), np.diff(y)
-    seg_m = np.hypot(dx, dy)
-    inside = vertex_way[1:] == vertex_way[:-1]
-    seg_m = np.where(inside, seg_m, 0.0)
-    cum = np.concatenate(([0.0], np.cumsum(seg_m)))
-    first = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    last = first + counts - 1
-    start_m = cum[first]
-    totals = cum[last] - start_m
-    ok = inside & (seg_m > 0)
-    k = np.flatnonzero(ok)
-    if not len(k):
-        return None
-    # Single precision and 32-bit indexes: millimetres over a region a hundred km
-    # wide, and half the memory of a country's pieces. Each segment's figures are
-    # narrowed before they are spread over its pieces, which outnumber them.
-    f32, i32 = np.float32, np.int32
-    w = vertex_way[k].astype(i32)
-    seg_m, cum_k = seg_m[k].astype(f32), (cum[k] - start_m[vertex_way[k]]).astype(f32)
-    x_k, y_k, dx_k, dy_k = (v[k].astype(f32) for v in (x, y, dx, dy))
-    n = np.maximum(1, np.ceil(seg_m / PIECE_M)).astype(i32)
-    s = np.repeat(np.arange(len(k), dtype=i32), n)
-    f = (np.arange(len(s), dtype=i32) - np.repeat(np.cumsum(n) - n, n)) / n[s]
-    f = f.astype(f32)
-    piece_m = seg_m[s] / n[s]
-    way = w[s]
-    closed = (lon[first] == lon[last]) & (lat[first] == lat[last])
-    return _Pieces(
-        lonlat=lonlat,
-        x0=x_k[s] + dx_k[s] * f,
-        y0=y_k[s] + dy_k[s] * f,
-        ux=(dx_k / seg_m)[s],
-        uy=(dy_k / seg_m)[s],
-        length=piece_m,
-        way=way,
-        along=cum_k[s] + seg_m[s] * f + piece_m / 2,
-        total=totals.astype(f32)[way],
-        closed=closed[way],
-        seg=k.astype(i32)[s],
-        seg_n=(k - first[vertex_way[k]]).astype(i32)[s],
-    )
+class _Beside:
+    """The metres each line has beside each other line, pair of pieces by pair."""
 
+    def __init__(self) -> None:
+        self.by_lines: dict[tuple[int, int], _Sums] = {}
 
-def _pairs_of_neighbours(
-    pieces: _Pieces, cell_m: float, wanted
-) -> tuple[_Pieces, np.ndarray, np.ndarray]:
-    """The pieces sorted by cell (in place), and every pair of them whose middles
-    are in the same or neighbouring cells, that run roughly parallel and that
-    `wanted(pieces, p, q)` keeps (kept block by block, so the pairs at a town's
-    crossings, or along each line, never all sit in memory at once)."""
-    mx = pieces.x0 + pieces.ux * pieces.length / 2
-    my = pieces.y0 + pieces.uy * pieces.length / 2
-    cx = np.floor(mx / cell_m).astype(np.int64)
-    cy = np.floor(my / cell_m).astype(np.int64)
-    cx -= cx.min() - 1
-    cy -= cy.min() - 1
-    width = int(cy.max()) + 2
-    cell = cx * width + cy
-    order = np.argsort(cell)
-    sorted_cells = cell[order]
-    starts = np.flatnonzero(
-        np.concatenate(([True], sorted_cells[1:] != sorted_cells[:-1]))
-    )
-    ids = sorted_cells[starts]
-    sizes = np.diff(np.append(starts, len(cell)))
-    del mx, my, cx, cy, cell, sorted_cells
-    for name, value in vars(pieces).items():  # in place: one field's copy at a time
-        if name != "lonlat":
-            setattr(pieces, name, value[order])
-    del order
-    ux, uy = pieces.ux, pieces.uy
-
-    def parallel(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        keep = np.abs(ux[a] * ux[b] + uy[a] * uy[b]) > PARALLEL_COS
-        return a[keep], b[keep]
-
-    ps, qs = [], []
-    blocks = [(starts, sizes, starts, sizes, True)]
-    for ox, oy in _NEIGHBOURS:
-        target = ids + ox * width + oy
-        at = np.searchsorted(ids, target)
-        at = np.minimum(at, len(ids) - 1)
-        there = ids[at] == target
-        blocks.append(
-            (starts[there], sizes[there], starts[at[there]], sizes[at[there]], False)
-        )
-    for sa, na, sb, nb, same in blocks:
-        # a few thousand cells at a time: their pairs' arrays stay small
-        bounds = np.searchsorted(
-            np.cumsum(na * nb),
-            np.arange(1, 1 + int((na * nb).sum()) // CHUNK + 1) * CHUNK,
-        )
-        for lo, hi in zip(
-            np.concatenate(([0], bounds)), np.concatenate((bounds, [len(na)]))
+    def add(
+        self,
+        segments: _Segments,
+        a: int,
+        b: int,
+        tolerance_m: float,
+        gap_m: float,
+        turn_gap_m: float,
+    ) -> None:
+        """Count the pieces of segments a and b (parallel, maybe within the
+        tolerance) that run beside each other."""
+        way, x, y = segments.way, segments.x, segments.y
+        wa, wb = way[a], way[b]
+        (uxa, uya), (uxb, uyb) = segments.direction(a), segments.direction(b)
+        cos = uxa * uxb + uya * uyb
+        la, lb = segments.length[a], segments.length[b]
+        sa, sb = segments.along[a], segments.along[b]
+        if wa == wb:
+            # Most pairs are a line's own neighbouring segments: no two of their
+            # pieces are far enough apart along it to count.
+            reach = max(sa + la, sb + lb) - min(sa, sb)
+            if reach <= (turn_gap_m if cos < 0 else gap_m) and reach <= gap_m:
+                return
+            total = segments.total[wa]
+            closed = segments.closed[wa]
+        xa0, ya0, xb0, yb0 = x[a], y[a], x[b], y[b]
+        # No piece of one beside the other if the whole segments are not.
+        if not (
+            _beside(xa0, ya0, uxa, uya, la, xb0, yb0, uxb, uyb, lb, tolerance_m)
+            or _beside(xb0, yb0, uxb, uyb, lb, xa0, ya0, uxa, uya, la, tolerance_m)
         ):
-            if hi <= lo:
-                continue
-            a, b = _cross(sa[lo:hi], na[lo:hi], sb[lo:hi], nb[lo:hi])
-            if same:
-                mask = a < b
-                a, b = a[mask], b[mask]
-            a, b = parallel(a, b)
-            keep = wanted(pieces, a, b)
-            ps.append(a[keep].astype(np.int32))
-            qs.append(b[keep].astype(np.int32))
-    return pieces, np.concatenate(ps), np.concatenate(qs)
-
-
-CHUNK = 32_768  # pairs measured at once: bounds the temporary arrays' memory
-
-
-def _chunked(measure, pieces: _Pieces, p, q, tolerance_m: float) -> np.ndarray:
-    """`measure` over the pairs a chunk at a time."""
-    if len(p) <= CHUNK:
-        return measure(pieces, p, q, tolerance_m)
-    return np.concatenate(
-        [
-            measure(pieces, p[i : i + CHUNK], q[i : i + CHUNK], tolerance_m)
-            for i in range(0, len(p), CHUNK)
-        ]
-    )
-
-
-def _cross(
-    starts_a: np.ndarray, sizes_a: np.ndarray, starts_b: np.ndarray, sizes_b: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """All (i, j) with i in run k of a and j in run k of b, for every k."""
-    sizes = sizes_a * sizes_b
-    group = np.repeat(np.arange(len(sizes)), sizes)
-    offset = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    width = sizes_b[group]
-    return starts_a[group] + offset // width, starts_b[group] + offset % width
+            return
+        hits = []
+        na, nb = max(1, math.ceil(la / PIECE_M)), max(1, math.ceil(lb / PIECE_M))
+        pa, pb = la / na, lb / nb
+        dxa, dya, dxb, dyb = (
+            x[a + 1] - xa0,
+            y[a + 1] - ya0,
+            x[b + 1] - xb0,
+            y[b + 1] - yb0,
+        )
+        for i in range(na):
+            fa = i / na
+            xa, ya = xa0 + dxa * fa, ya0 + dya * fa
+            at_a = sa + la * fa + pa / 2
+            for j in range(nb):
+                fb = j / nb
+                at_b = sb + lb * fb + pb / 2
+                if wa == wb:
+                    apart = abs(at_a - at_b)
+                    if closed:
+                        apart = min(apart, total - apart)
+                    if not (apart > gap_m or (cos < 0 and apart > turn_gap_m)):
+                        continue
+                xb, yb = xb0 + dxb * fb, yb0 + dyb * fb
+                b_by_a = _beside(
+                    xa, ya, uxa, uya, pa, xb, yb, uxb, uyb, pb, tolerance_m
+                )
+                a_by_b = _beside(
+                    xb, yb, uxb, uyb, pb, xa, ya, uxa, uya, pa, tolerance_m
+                )
+                if b_by_a > 0 or a_by_b > 0:
+                    hits.append((at_a, at_b, b_by_a, a_by_b))
+        if not hits or segments.same_ends(a, b):
+            return
+        lo, hi = min(wa, wb), max(wa, wb)
+        sums = self.by_lines.get((lo, hi))
+        if sums is None:
+            sums = self.by_lines[(lo, hi)] = _Sums()
+        sums.segments.add((wa, a - segments.first[wa]))
+        sums.segments.add((wb, b - segments.first[wb]))
+        for at_a, at_b, b_by_a, a_by_b in hits:
+            if wb == hi:
+                sums.hi_m += b_by_a
+                sums.lo_m += a_by_b
+            else:
+                sums.hi_m += a_by_b
+                sums.lo_m += b_by_a
+            if wa == wb:
+                sums.own.append((min(at_a, at_b), max(at_a, at_b), cos < 0))
 
 
 def _beside(
-    pieces: _Pieces, p: np.ndarray, q: np.ndarray, tolerance_m: float
-) -> np.ndarray:
-    """Metres of each piece q within the tolerance of the line through piece p, and
-    beside p rather than beyond its ends."""
-    ux, uy = pieces.ux[p], pieces.uy[p]
-    ax, ay = pieces.x0[p], pieces.y0[p]
-    bx, by = pieces.x0[q] - ax, pieces.y0[q] - ay
-    lq = pieces.length[q]
-    ex, ey = bx + pieces.ux[q] * lq, by + pieces.uy[q] * lq
-    lo = np.zeros(len(p))
-    hi = np.ones(len(p))
+    px: float,
+    py: float,
+    ux: float,
+    uy: float,
+    length_p: float,
+    qx: float,
+    qy: float,
+    qux: float,
+    quy: float,
+    length_q: float,
+    tolerance_m: float,
+) -> float:
+    """Metres of piece q (from (qx, qy), direction (qux, quy)) within the tolerance
+    of the line through piece p (from (px, py), direction (ux, uy)), and beside p
+    rather than beyond its ends."""
+    bx, by = qx - px, qy - py
+    ex, ey = bx + qux * length_q, by + quy * length_q
+    across0, across1 = bx * uy - by * ux, ex * uy - ey * ux
+    if across0 > tolerance_m < across1 or across0 < -tolerance_m > across1:
+        return 0.0
+    along0, along1 = bx * ux + by * uy, ex * ux + ey * uy
+    if along0 > length_p < along1 or along0 < 0.0 > along1:
+        return 0.0
+    lo, hi = 0.0, 1.0
     for p0, p1, low, high in (
-        (bx * uy - by * ux, ex * uy - ey * ux, -tolerance_m, tolerance_m),
-        (bx * ux + by * uy, ex * ux + ey * uy, 0.0, pieces.length[p]),
+        (across0, across1, -tolerance_m, tolerance_m),
+        (along0, along1, 0.0, length_p),
     ):
         span = p1 - p0
-        flat = span == 0
-        safe = np.where(flat, 1.0, span)
-        t0, t1 = (low - p0) / safe, (high - p0) / safe
-        t0, t1 = np.minimum(t0, t1), np.maximum(t0, t1)
-        inside = (p0 >= low) & (p0 <= high)
-        lo = np.maximum(lo, np.where(flat, np.where(inside, 0.0, 1.0), t0))
-        hi = np.minimum(hi, np.where(flat, np.where(inside, 1.0, 0.0), t1))
-    return np.clip(hi - lo, 0.0, None) * lq
-
-
-def _same_ends(lonlat: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Whether segments a and b (vertex indexes of their starts) join the same two
-    vertices, either way round."""
-    a0, a1, b0, b1 = lonlat[a], lonlat[a + 1], lonlat[b], lonlat[b + 1]
-    same = (a0 == b0).all(axis=1) & (a1 == b1).all(axis=1)
-    return same | ((a0 == b1).all(axis=1) & (a1 == b0).all(axis=1))
+        if span == 0:
+            if not low <= p0 <= high:
+                return 0.0
+            continue
+        t0, t1 = (low - p0) / span, (high - p0) / span
+        if t0 > t1:
+            t0, t1 = t1, t0
+        lo, hi = max(lo, t0), min(hi, t1)
+    return max(hi - lo, 0.0) * length_q

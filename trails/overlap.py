@@ -72,6 +72,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from trails.alongside import alongside
 from trails.network import RawWay
 from trails.overlap_grid import Segment, flat_length, flat_metres
 from trails.overlap_rewrite import Merger
@@ -108,10 +109,6 @@ def merge_parallel(
         return ways, 0.0
     gap_m = SELF_GAP_TOLERANCES * tolerance_m + min_m
     turn_gap_m = TURN_GAP_TOLERANCES * tolerance_m
-    # numpy (some 20 MB) only when there are lines to compare: not in a web
-    # process that never imports, nor for a file of our own export
-    from trails.alongside import alongside
-
     found = alongside(
         [ways[i].coords for i in usable],
         tolerance_m,

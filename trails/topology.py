@@ -100,17 +100,22 @@ class _VertexIndex:
         # cheap), then measure only the winner on the sphere.
         kx = math.cos(math.radians(lat))
         cx, cy = self._cell(lon, lat)
-        best: tuple[float, str, float, float] | None = None
+        # The least (d2, key): the nearest, the lowest key among equals.
+        best_d2, best_key, best_at = math.inf, None, (0.0, 0.0)
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
                 for key, vlon, vlat in self.cells.get((cx + dx, cy + dy), ()):
                     d2 = ((vlon - lon) * kx) ** 2 + (vlat - lat) ** 2
-                    if best is None or (d2, key) < best[:2]:
-                        best = (d2, key, vlon, vlat)
-        if best is None:
+                    if (
+                        best_key is None
+                        or d2 < best_d2
+                        or (d2 == best_d2 and key < best_key)
+                    ):
+                        best_d2, best_key, best_at = d2, key, (vlon, vlat)
+        if best_key is None:
             return None
-        d = haversine_m(lon, lat, best[2], best[3])
-        return (best[1], d) if d <= radius_m else None
+        d = haversine_m(lon, lat, *best_at)
+        return (best_key, d) if d <= radius_m else None
 
 
 Edge = tuple[str, str]  # a pair of consecutive vertex keys, in sorted order
@@ -368,16 +373,18 @@ def _attach_points(
     named = {p.junction for p in points if p.junction is not None}
     positions: dict[str, LonLat] = {}
     seen: set[str] = set()  # vertices on several lines: the first line's place
+    floor, dlon, dlat = math.floor, index.dlon, index.dlat  # index._cell, inlined
     for way, keys, idx in prepared:
+        coords = way.coords
         for key, i in zip(keys, idx):
             if key in shared:
                 if key in seen:
                     continue
                 seen.add(key)
-            lon, lat = way.coords[i]
+            lon, lat = coords[i]
             if key in named:
                 positions[key] = (lon, lat)
-            if index._cell(lon, lat) in near:
+            if (floor(lon / dlon), floor(lat / dlat)) in near:
                 index.add(key, lon, lat)
     del seen
     places = []

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -454,6 +457,28 @@ def test_a_gps_track_of_a_colorado_trail_merges_onto_it_and_changes_nothing_else
     assert [w.coords for w in ways[:-1]] == [w.coords for w in colorado]
     assert ways[-1].coords == blue_lake.coords
     assert line_length_m(track.coords) - length > 400  # the wobble it had
+
+
+def test_merging_an_osm_region_loads_no_numpy(shared_data):
+    # numpy and its arrays of every piece made the demo region's import a quarter
+    # larger in memory (issue 9): the first look at which lines run side by side
+    # is plain Python. In a fresh process, as an import runs.
+    krems = shared_data / "osm-regions" / "krems.osm.gz"
+    script = (
+        "import sys\n"
+        "from trails.formats import read_network\n"
+        f"parsed = read_network({str(krems)!r})\n"
+        "print(any('drawn twice' in w for w in parsed.warnings))\n"
+        "print('numpy' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.split() == ["True", "False"]  # merged, and without numpy
 
 
 def test_reading_a_geojson_file_merges_a_path_drawn_twice_and_says_so(tmp_path):

@@ -12,8 +12,6 @@ import gc
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -22,6 +20,7 @@ from planner import density
 from planner.regions import load_graph
 from planner.solver import Prepared, costs, prepare, warm
 from trails.geo import degrees_for_metres, haversine_m
+from trails.memory import collector_paused
 from trails.models import Campsite, DataVersion, Trailhead
 
 Box = tuple[float, float, float, float]
@@ -141,22 +140,6 @@ def _contains(outer: tuple, inner: tuple) -> bool:
     )
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No garbage collection while a region graph is built: its hundreds of
-    thousands of new objects set off collection after collection, each walking
-    all of them, for nothing (they are all alive). Oslo's 16,500 segments:
-    load and prepare 0.7-0.9 s with the collector, 0.55-0.65 s without
-    (docs/benchmarks.md). The collector is back on afterwards, whatever happens."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
 class GraphCache:
     """The last few regions' graphs, prepared for the solver, per process: at
     most `size` of them and `segments` segments in all, the newest always kept.
@@ -198,6 +181,8 @@ class GraphCache:
             return found
         # read before loading: an edit made while loading leaves this one stale
         version = DataVersion.of(box)
+        # no collection while the graph's objects are made, as in an import:
+        # Oslo's 16,500 segments 0.86 -> 0.50 s (bench/graph_bench.py)
         with collector_paused():
             graph = load_graph(*box)
             keep = set(

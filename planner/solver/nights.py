@@ -53,7 +53,6 @@ from dataclasses import replace
 
 import numpy as np
 
-from planner.solver import costs
 from planner.solver.bed_chains import (
     Bed,
     beds_in_reach,
@@ -85,9 +84,8 @@ def plan(
     none when no chain of beds closes by `until`. Trips found by then that all
     miss the length by more than 1% go on being looked for up to `deadline`
     (default `until`), as a plain loop cut into days would not sleep at beds.
-    Without `twice` (the hiker
-    wants loops only) no ground is walked twice: no bed up a spur, no day on
-    an earlier day's ground."""
+    Without `twice` (the hiker wants loops only) no ground is walked twice: no
+    bed up a spur, no day on an earlier day's ground."""
     prep, layer = search.prep, search.layer
     deadline = until if deadline is None else deadline
     mean = search.target / days
@@ -151,11 +149,10 @@ def plan(
 
 
 def _inexact(search: Search, trips: list[Trip]) -> bool:
-    """Trips found, none within `costs.EXACT` of the length: worth the time
-    left after `until`, up to the deadline."""
-    slack = costs.EXACT * search.target
+    """Trips found, none within `search.near` (1%) of the length: worth the
+    time left after `until`, up to the deadline."""
     return bool(trips) and all(
-        abs(t.cand.length - search.target) > slack for t in trips
+        abs(t.cand.length - search.target) > search.near for t in trips
     )
 
 

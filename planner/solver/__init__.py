@@ -89,7 +89,10 @@ loops and `no_loop.py` the reason when there is none.
 3. Children are tried in order of |target - (d + len + h(next))|: head out until
    the shortest way home would close the length, then come home; plus what the
    link costs a hiker beyond its length, 150 m for a change of trail, and a
-   metre per metre already in a picked loop.
+   metre per metre already in a picked loop. In the last 40% of the target the
+   walk is closing its length: the hiker's terms are left out of the order (not
+   of the ranking), or on short city links they outweigh the few metres that
+   decide whether it closes within 1% (`walk.CLOSE_SHARE`).
 4. Closed walks feed a pool ranked by the key above, in which no walk shares
    more than half of itself with a better one; the answer is the greedy pick of
    materially different walks from it.

@@ -127,8 +127,12 @@ class Search:
             saving = metres * (costs.metre_cost(data) - costs.MUST_WALK)
             self.must_m[lid] = self.must_m.get(lid, 0.0) + metres
             self.must_saving[lid] = self.must_saving.get(lid, 0.0) + saving
+        # near the end of a walk, links are ordered by length alone (walk.py's
+        # CLOSE_SHARE), save for what the hiker asked to walk
+        self.close_extra = [0.0] * len(links)
         for lid, saving in self.must_saving.items():
             self.link_extra[lid] -= weight * saving
+            self.close_extra[lid] -= weight * saving
         # the least a metre can cost: the cut on stems and "good enough" use it
         self.least_metre = (
             min(costs.WAYMARKED, costs.MUST_WALK) if self.must_walk else costs.WAYMARKED

@@ -92,7 +92,8 @@ loops and `no_loop.py` the reason when there is none.
    metre per metre already in a picked loop. In the last 40% of the target the
    walk is closing its length: the hiker's terms are left out of the order (not
    of the ranking), or on short city links they outweigh the few metres that
-   decide whether it closes within 1% (`walk.CLOSE_SHARE`).
+   decide whether it closes within 1% (`walk.CLOSE_SHARE`). While no walk
+   has come within 1% at all, near dives (step 5) order by length alone.
 4. Closed walks feed a pool ranked by the key above, in which no walk shares
    more than half of itself with a better one; the answer is the greedy pick of
    materially different walks from it.

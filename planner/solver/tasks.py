@@ -74,7 +74,12 @@ def dives(
     At each cap, first a *near* dive that keeps only walks that can still end
     within 1% of the target, so a walk that drifted long backtracks early, to
     where its length can still be mended; then a *wide* dive over the whole
-    tolerance. While the answer has some but not all of its alternatives, the
+    tolerance. While no walk has come within 1% of the target (`search.near`),
+    a near dive orders its children by length alone (`walk.Walk`'s `blind`): a
+    length missed by more than 1% costs half the target (`costs.MISS`), more
+    than any choice of ground, and where the trees found nothing near (a compact
+    network, where a long loop must wind about) the hiker's order heads nowhere
+    in particular. While the answer has some but not all of its alternatives, the
     wide dive looks only for walks unlike the picks (diversify); if that
     exhausts its space, a plain wide dive follows at the same cap. A near
     dive that finishes is not repeated; a plain wide one that finishes has
@@ -87,8 +92,20 @@ def dives(
     while True:
         if not near_done:
             seed = None if dive == 0 else dive * 1_000_003 + task.start
+            blind = search.first_near_s is None  # nothing within 1% yet
             near_done = yield from circuits(
-                search, task, home, d0, r0, repeated, stem, cap, False, True, seed
+                search,
+                task,
+                home,
+                d0,
+                r0,
+                repeated,
+                stem,
+                cap,
+                False,
+                True,
+                seed,
+                blind,
             )
         while True:
             diversify = (

@@ -100,6 +100,7 @@ class Walk:
         diversify: bool,
         near: bool,
         seed: int | None,
+        blind: bool = False,
     ):
         self.search = search
         self.home = home
@@ -124,7 +125,8 @@ class Walk:
         self.prev: Hops = []
         self.first = -1
         self.marks = [d0 + f * (target - d0) for f in REBOUND_AT]
-        self.closing = target * (1 - CLOSE_SHARE)  # ordered by length from here
+        # ordered by length from here on (from the root when `blind`)
+        self.closing = -INF if blind else target * (1 - CLOSE_SHARE)
         self.mark = 0
         self.checkpoints: list[tuple[int, list[float], Hops, int]] = []
         self.nodes = [self.root]
@@ -342,6 +344,7 @@ def circuits(
     diversify: bool,
     near: bool,
     seed: int | None = None,
+    blind: bool = False,
 ) -> Generator[None, None, bool]:
     """Depth-first search for closed walks from `home.root` using each link once.
 
@@ -352,9 +355,11 @@ def circuits(
     share more than half of the longest possible loop with a pick are cut;
     with `near`, walks that cannot end within 1% of the target. With a `seed`,
     the order of children is shaken by a little seeded noise, so restarts
-    explore other ways out instead of the same first branches.
+    explore other ways out instead of the same first branches. With `blind`,
+    children are ordered by length alone from the root, not only once the walk
+    is closing its length (`CLOSE_SHARE`).
     """
-    walk = Walk(search, home, d0, r0, diversify, near, seed)
+    walk = Walk(search, home, d0, r0, diversify, near, seed, blind)
     root = walk.root
     frames, at, hops, nodes = walk.frames, walk.at, walk.hops, walk.nodes
     dists, roads = walk.dists, walk.roads

@@ -26,10 +26,11 @@ def edge(sid, u, v, metres, trail, kind="path"):
     )
 
 
-def first_choice(d0: float, target: float) -> str:
+def first_choice(d0: float, target: float, blind: bool = False) -> str:
     """Out of trailhead "a" to "m" (or "n": the network is symmetric), and on to
     the other: by 1 km of named trail, or 1.2 km of road. Which does the search
-    try first, `d0` metres already walked?"""
+    try first, `d0` metres already walked (`blind`: while no walk has come
+    within 1% of the length)?"""
     graph = build_graph(
         ((n, *xy, None) for n, xy in POS.items()),
         [
@@ -55,7 +56,7 @@ def first_choice(d0: float, target: float) -> str:
     )
     root = prep.index["a"]
     home = Home(search.loop_paths, search.layer.loop_adj, root, search.hi, frozenset())
-    walk = Walk(search, home, d0, 0.0, False, False, None)
+    walk = Walk(search, home, d0, 0.0, False, False, None, blind)
     _, first, there, metres, _, _ = walk.children(root, d0)[0]
     walk.leave_root(first)
     choice = walk.children(there, d0 + metres)[0]
@@ -73,3 +74,9 @@ def test_closing_the_length_it_tries_what_closes_it_first():
     # than CLOSE_SHARE is left, and only the road closes the length
     assert 2200 / 5700 < CLOSE_SHARE
     assert first_choice(2500.0, 5700.0) == "road"
+
+
+def test_while_nothing_came_near_the_length_it_tries_what_closes_it_first():
+    # the same question as the first test, in a search that has found no walk
+    # within 1% yet: the length comes first from the trailhead on
+    assert first_choice(0.0, 3200.0, blind=True) == "road"

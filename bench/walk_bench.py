@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/walk_bench.py              # 4 trailheads per region
     .venv/bin/python bench/walk_bench.py --repeat 5   # best of 5 runs
+    .venv/bin/python bench/walk_bench.py --all        # and the five osm-regions
 
 The solver is time-budgeted, so its own benchmark (`solver_bench.py`) measures
 what a budget buys; this one measures the hot loop itself on work that does not
@@ -26,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.solver_bench import REGIONS, choose_trailheads  # noqa: E402
+from bench.solver_bench import DATA, REGIONS, choose_trailheads  # noqa: E402
 from planner.graph import graph_from_network  # noqa: E402
 from planner.solver import Start, prepare  # noqa: E402
 from planner.solver.search import Search, Task  # noqa: E402
@@ -35,6 +36,17 @@ from trails.formats import read_network  # noqa: E402
 from trails.geo import METRES_PER_MILE  # noqa: E402
 
 MILES = (5, 10, 25)
+# `--all`: the five more regions of ../shared/data/osm-regions as well
+MORE = {
+    name: (DATA / "osm-regions" / file, None)
+    for name, file in (
+        ("beatty", "beatty.osm"),
+        ("krems", "krems.osm.gz"),
+        ("lauf", "lauf-200115.osm.pbf"),
+        ("north-bayreuth", "north-bayreuth.osm.gz"),
+        ("oslo-east", "oslo-east-filtered.osm.pbf"),
+    )
+}
 
 
 def workload(prepared, start: Start, target: float, pushes: int) -> tuple[int, float]:
@@ -71,11 +83,17 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs per question; the fastest counts"
     )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="the osm-regions too (Andorra and Colorado only by default)",
+    )
     args = parser.parse_args()
+    regions = {**REGIONS, **(MORE if args.all else {})}
     print("| region | questions | pushes | seconds | pushes/s |")
     print("|---|---:|---:|---:|---:|")
     all_pushes, all_s = 0, 0.0
-    for name, (path, trailheads) in REGIONS.items():
+    for name, (path, trailheads) in regions.items():
         network = read_network(path, trailheads=trailheads).network
         keep = [p.junction for p in network.places if p.junction]
         prepared = prepare(graph_from_network(network), keep=keep)

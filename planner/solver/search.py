@@ -133,6 +133,9 @@ class Search:
         for lid, saving in self.must_saving.items():
             self.link_extra[lid] -= weight * saving
             self.close_extra[lid] -= weight * saving
+        # per link: its weighted metres less what walking it saves (walk_cost)
+        self.link_w = [x.weighted - self.must_saving.get(x.id, 0.0) for x in links]
+        self.link_turns = [x.turns for x in links]
         # the least a metre can cost: the cut on stems and "good enough" use it
         self.least_metre = (
             min(costs.WAYMARKED, costs.MUST_WALK) if self.must_walk else costs.WAYMARKED
@@ -162,9 +165,12 @@ class Search:
         road: float,
         repeated: float,
         turn: tuple[int, bool, float] | None = None,
+        parts: tuple[float, int] | None = None,
     ) -> None:
         """Consider a closed walk found by a task; keep it if it can still matter.
-        `turn`: an out-and-back that turns back inside a link (see `Cand.turn`)."""
+        `turn`: an out-and-back that turns back inside a link (see `Cand.turn`).
+        `parts`: a stemless circuit's weighted metres and changes of trail, when
+        the caller summed them as it walked (`walk_cost` otherwise does)."""
         if circuit:
             self.circuits_seen += 1
         else:
@@ -188,22 +194,33 @@ class Search:
         if self.first_near_s is None and abs(length - self.target) <= self.near:
             self.first_near_s = time.perf_counter() - self.t0
         if not stem and nodes is not None:
-            start, circuit = self._reroot(start, circuit, nodes)
+            start, at = self._reroot(start, nodes)
+            if at:
+                if parts is not None:
+                    # its changes of trail are counted from elsewhere: the
+                    # change where it was closed is walked, the new one is not
+                    parts = (
+                        parts[0],
+                        parts[1]
+                        + self._change(circuit[-1], circuit[0])
+                        - self._change(circuit[at - 1], circuit[at]),
+                    )
+                circuit = list(circuit[at:]) + list(circuit[:at])
             pivot = self.prep.index[self.starts[start].node]
+        cost = self.walk_cost(start, stem, circuit, length, repeated, turn, parts)
+        head = rank_key(
+            cost=cost, out_and_back=not circuit, drive_m=self.starts[start].drive_m
+        )
+        limit = self.alternatives * POOL_PER_PICK
+        if len(self.pool) >= limit and head > self.pool[-1].key[: len(head)]:
+            return  # worse than the whole pool, ties aside: no need to name it
         sig: tuple = (
             tuple(sorted(lid for lid, _ in circuit)),
             tuple(lid for lid, _ in stem),
         )
         if turn is not None:
             sig = (sig[0], (*sig[1], turn[0]), round(turn[2]))
-        cost = self.walk_cost(start, stem, circuit, length, repeated, turn)
-        key = rank_key(
-            cost=cost,
-            out_and_back=not circuit,
-            drive_m=self.starts[start].drive_m,
-            tie=(start, sig),
-        )
-        limit = self.alternatives * POOL_PER_PICK
+        key = (*head, start, sig)
         if len(self.pool) >= limit and key >= self.pool[-1].key:
             return
         links = frozenset(sig[0]) | frozenset(sig[1])
@@ -277,13 +294,25 @@ class Search:
         length: float,
         repeated: float,
         turn: tuple[int, bool, float] | None = None,
+        parts: tuple[float, int] | None = None,
     ) -> float:
         """What the walk costs a hiker (planner/solver/costs.py); with
-        minimise_road off, only what it misses of the length and repeats."""
+        minimise_road off, only what it misses of the length and repeats.
+        `parts`: see `offer`."""
         if not self.minimise_road:
             error = abs(length - self.target)
             return self.target + error + costs.REPEATED * repeated
+        if parts is not None:
+            return costs.walk_cost(
+                weighted_m=parts[0],
+                length_m=length,
+                turns=parts[1],
+                repeated_m=repeated,
+                target_m=self.target,
+                drive_m=self.starts[start].drive_m,
+            )
         links = self.prep.links
+        link_w = self.link_w
         back = [(lid, not fwd) for lid, fwd in reversed(stem)]
         weighted = 0.0
         turns = 0
@@ -298,7 +327,7 @@ class Search:
                 turns += 2 * costs.changes(leave, enter)  # onto it, and back off it
         for lid, fwd in [*stem, *circuit, *back]:
             link = links[lid]
-            weighted += link.weighted - self.must_saving.get(lid, 0.0)
+            weighted += link_w[lid]
             turns += link.turns
             enter, leave = (link.head, link.tail) if fwd else (link.tail, link.head)
             if last is not None and costs.changes(last, enter):
@@ -337,10 +366,17 @@ class Search:
                 break
         return weighted, road, len(keys) - 1, keys[0]
 
-    def _reroot(
-        self, start: int, circuit: Sequence[Hop], nodes: Sequence[int]
-    ) -> tuple[int, Sequence[Hop]]:
-        """Start the loop at the nearest-drive trailhead it passes, if any."""
+    def _change(self, before: Hop, after: Hop) -> int:
+        """1 if walking on from hop `before` onto hop `after` changes trail."""
+        lid, fwd = before
+        leave = self.link_tail[lid] if fwd else self.link_head[lid]
+        lid, fwd = after
+        enter = self.link_head[lid] if fwd else self.link_tail[lid]
+        return int(costs.changes(leave, enter))
+
+    def _reroot(self, start: int, nodes: Sequence[int]) -> tuple[int, int]:
+        """The nearest-drive trailhead a loop through `nodes` passes, if any, and
+        the position it passes it at (0: where the loop starts)."""
         best, at = start, 0
         for pos, n in enumerate(nodes[:-1]):
             j = self.best_start_at.get(n)
@@ -349,9 +385,7 @@ class Search:
                 best,
             ):
                 best, at = j, pos
-        if at:
-            circuit = list(circuit[at:]) + list(circuit[:at])
-        return best, circuit
+        return best, at
 
     def _repick(self) -> None:
         picks = pick_different(self.pool, self.alternatives, self.link_m)

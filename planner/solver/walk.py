@@ -134,6 +134,11 @@ class Walk:
         self.dists = [d0]
         self.roads = [r0]
         self.shared: list[list[float]] = []
+        # per hop walked, once asked for (`parts`): weighted metres and changes
+        # of trail so far, and the trail followed leaving it
+        self.wsum: list[float] = [0.0]
+        self.tsum: list[int] = [0]
+        self.leaves: list[frozenset[str] | None] = [None]
         self.work = 0  # steps since the last return to the scheduler
         self.refresh()
         self.frames = [self.children(self.root, d0)]
@@ -220,6 +225,8 @@ class Walk:
         hops = self.hops
         if hops:
             self.used[hops.pop()[0]] = 0
+            if len(self.wsum) > len(hops) + 1:
+                del self.wsum[-1], self.tsum[-1], self.leaves[-1]
             self.nodes.pop()
             self.dists.pop()
             self.roads.pop()
@@ -227,6 +234,38 @@ class Walk:
             checkpoints = self.checkpoints
             if checkpoints and checkpoints[-1][0] > len(hops):
                 _, self.h, self.prev, self.mark = checkpoints.pop()
+
+    def parts(self, lid: int, fwd: bool) -> tuple[float, int]:
+        """The weighted metres and changes of trail of the walk so far and link
+        `lid` after it, as `Search.walk_cost` counts them for a stemless
+        circuit; the sums over the walk are kept, and extended only past the
+        last hop they reached, so closing many walks costs little more than
+        walking them."""
+        search = self.search
+        link_w, link_turns = search.link_w, search.link_turns
+        heads, tails = self.heads, self.tails
+        wsum, tsum, leaves, hops = self.wsum, self.tsum, self.leaves, self.hops
+        k = len(wsum) - 1
+        while k < len(hops):
+            hop, forward = hops[k]
+            enter = heads[hop] if forward else tails[hop]
+            left = leaves[k]
+            wsum.append(wsum[k] + link_w[hop])
+            tsum.append(
+                tsum[k]
+                + link_turns[hop]
+                + (left is not None and costs.changes(left, enter))
+            )
+            leaves.append(tails[hop] if forward else heads[hop])
+            k += 1
+        enter = heads[lid] if fwd else tails[lid]
+        left = leaves[k]
+        return (
+            wsum[k] + link_w[lid],
+            tsum[k]
+            + link_turns[lid]
+            + (left is not None and costs.changes(left, enter)),
+        )
 
     def leave_root(self, lid: int) -> None:
         """Start a new loop out of the root by link `lid`."""
@@ -407,6 +446,7 @@ def circuits(
                 nd,
                 nr,
                 repeated,
+                parts=None if stem else walk.parts(lid, fwd),
             )
             refresh()
             # the picks may have changed: count this link against the new ones

@@ -204,3 +204,59 @@ def test_its_first_pick_is_optimal_on_small_random_pieces(request, region_name, 
 def said(result) -> str:
     """Why the solver found no loop, as a hiker reads it in km."""
     return words(result.reason, "km")
+
+
+def test_what_the_search_sums_as_it_walks_is_what_a_walk_costs(andorra):
+    # The depth-first search sums a closed walk's weighted metres and changes
+    # of trail link by link (`Walk.parts`), also for loops it re-roots at a
+    # nearer trailhead they pass; each must cost what it costs from scratch.
+    import math
+
+    from planner.solver.search import Search, Task
+    from planner.solver.tasks import loop_task
+
+    # every trailhead a start, the last searched ones the farthest drive, so
+    # their loops are re-rooted at any other they pass
+    index = andorra.prepared.index
+    starts = [
+        Start(p.junction, p.key, p.name, 1000.0 * i)
+        for i, p in enumerate(
+            [p for p in reversed(andorra.trailheads) if p.junction in index]
+        )
+    ]
+    search = Search(
+        prep=andorra.prepared,
+        layer=andorra.prepared.layer(None),
+        starts=starts,
+        target=8 * METRES_PER_MILE,
+        tolerance=0.10,
+        alternatives=3,
+        minimise_road=True,
+        max_difficulty=None,
+        deadline=math.inf,
+    )
+    offered = []
+    rerooted = 0
+    summed, reroot = search.walk_cost, search._reroot
+
+    def checked(start, stem, circuit, length, repeated, turn=None, parts=None):
+        cost = summed(start, stem, circuit, length, repeated, turn, parts)
+        if parts is not None:
+            offered.append((cost, summed(start, stem, circuit, length, repeated, turn)))
+        return cost
+
+    def counted(start, nodes):
+        nonlocal rerooted
+        found = reroot(start, nodes)
+        rerooted += found[1] > 0
+        return found
+
+    search.walk_cost = checked  # type: ignore[method-assign]
+    search._reroot = counted  # type: ignore[method-assign]
+    for i in range(len(starts) - 6, len(starts)):
+        task = Task(i, andorra.prepared.index[starts[i].node], "loop")
+        for _ in loop_task(search, task):
+            if task.pushes >= 3000:
+                break
+    assert len(offered) > 50 and rerooted > 10
+    assert all(a == pytest.approx(b, rel=1e-9) for a, b in offered)

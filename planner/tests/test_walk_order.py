@@ -1,14 +1,18 @@
-"""The order in which the depth-first search tries the ways on from a junction
-(`planner/solver/walk.py`): on the ground a hiker prefers while much of the
-length is left, by the length alone once the walk is closing it."""
+"""The depth-first search's walk (`planner/solver/walk.py`): the order in which
+it tries the ways on from a junction (on the ground a hiker prefers while much
+of the length is left, by the length alone once the walk is closing it), and
+what a walk it closes is found to cost."""
 
 from __future__ import annotations
 
 import math
 
+import pytest
+
 from planner.graph import EdgeRecord, build_graph
-from planner.solver import Start, prepare
-from planner.solver.search import Search
+from planner.solver import Start, costs, prepare
+from planner.solver.search import Search, Task
+from planner.solver.tasks import loop_task
 from planner.solver.walk import CLOSE_SHARE, Home, Walk
 
 POS = {"a": (0.0, 0.0), "m": (0.01, 0.01), "n": (0.02, 0.0), "x": (0.015, 0.02)}
@@ -80,3 +84,40 @@ def test_while_nothing_came_near_the_length_it_tries_what_closes_it_first():
     # the same question as the first test, in a search that has found no walk
     # within 1% yet: the length comes first from the trailhead on
     assert first_choice(0.0, 3200.0, blind=True) == "road"
+
+
+def test_a_loop_re_rooted_at_a_nearer_trailhead_counts_its_changes_of_trail_there():
+    # A loop from "a" (a long drive): 2 km of Camí out to "n", back 1 km on
+    # Other to "x" and 1 km of Camí to "a". Walked from "a" it changes trail
+    # twice (at "n" and "x"); the search re-roots it at "n" (no drive), where it
+    # changes trail at "n" itself no more: it follows Other, then Camí on round
+    # through "a" to "n". Once only, as its cost must say.
+    graph = build_graph(
+        ((n, *xy, None) for n, xy in POS.items()),
+        [
+            edge("out", "a", "m", 1000, "Camí"),
+            edge("on", "m", "n", 1000, "Camí"),
+            edge("back", "n", "x", 1000, "Other"),
+            edge("home", "x", "a", 1000, "Camí"),
+        ],
+        {},
+    )
+    prep = prepare(graph, keep=["a", "n"])
+    search = Search(
+        prep=prep,
+        layer=prep.layer(None),
+        starts=[Start("a", "far", "Far", 20_000.0), Start("n", "near", "Near", 0.0)],
+        target=4000.0,
+        tolerance=0.10,
+        alternatives=1,
+        minimise_road=True,
+        max_difficulty=None,
+        deadline=math.inf,
+    )
+    task = Task(0, prep.index["a"], "loop")
+    for _ in loop_task(search, task):
+        pass
+    (loop,) = search.pool
+    assert search.starts[loop.start].name == "Near"
+    # (4 km of named trail x 1.3 + 150 m for one change) / 4 km x 4 km
+    assert loop.cost == pytest.approx(4000 * costs.NAMED + costs.TURN)

@@ -62,12 +62,14 @@ def beds_in_reach(search: Search, nodes: list[int]) -> list[Bed]:
 
 
 def walking_distances(search: Search, sources: list[int], radius: float) -> np.ndarray:
-    """Shortest walking metres over the loop-bearing network from each source."""
+    """Shortest walking metres over the loop-bearing network between the
+    sources: row and column k are `sources[k]`. (Kept to the sources: rows over
+    the whole network of a country's plan took longer to stack than to find.)"""
     paths = search.prep.loop_paths(search.layer)
     rows = []
     for at in range(0, len(sources), ROWS):
         dist, _ = paths.many(sources[at : at + ROWS], radius)
-        rows.append(np.atleast_2d(dist))
+        rows.append(np.atleast_2d(dist)[:, sources])
     return np.vstack(rows)
 
 
@@ -94,10 +96,10 @@ def chains(
     spur = np.array([b.spur_m for b in usable])
     rows = np.array([row[a] for a in anchor])
     # shortest walk from bed i to bed j, spurs in and out included
-    between = dist[rows][:, anchor] + spur[:, None] + spur[None, :]
+    between = dist[np.ix_(rows, rows)] + spur[:, None] + spur[None, :]
     between[anchor[:, None] == anchor[None, :]] = np.inf  # no day to the same place
-    first = dist[row[pivot], anchor] + spur + approach
-    home = dist[rows, pivot] + spur + approach
+    first = dist[row[pivot], rows] + spur + approach
+    home = dist[rows, row[pivot]] + spur + approach
 
     def miss(shortest: np.ndarray, span: int) -> np.ndarray:
         # a day shorter than the mean takes a detour; one longer cannot shrink

@@ -17,7 +17,8 @@
    over 4 days with 300, each first cold (no region graph in memory, plan cache
    empty) and then warm (graph cached, plan not), through `/api/plan` at the
    default budget. Each answer's first walk is re-measured on its geometry
-   (`trails/ground.py`): "within 1%" is the measured length against the target.
+   (`trails/ground.py`): "within 1%" is the measured length against the target;
+   for several days, how many of its nights are at a bed.
    The worker's resident memory is read after every plan.
 
 `--hikes-only` reuses the database a previous run imported (step 4 alone);
@@ -194,10 +195,13 @@ def plan_child(n: int) -> list[dict]:
             doc = response.json()
             loops = doc.get("loops", [])
             error = None
+            at_bed = None
             if loops:
                 length = walk_length_m(loops[0]["geometry"]["coordinates"])
                 target = hike * METRES_PER_MILE
                 error = (length - target) / target
+                nights = loops[0].get("days", [])[:-1]
+                at_bed = sum(bool(d["ends_at"]["campsite"]) for d in nights)
             rows.append(
                 {
                     "drive": drive,
@@ -208,6 +212,7 @@ def plan_child(n: int) -> list[dict]:
                     "seconds": round(seconds, 2),
                     "walks": len(loops),
                     "error": error,
+                    "at_bed": at_bed,
                     "message": doc.get("message"),
                     "rss_mb": round(rss_mb()),
                 }
@@ -273,6 +278,8 @@ def main() -> None:
     print("|" + "---|" * len(header))
     for r in rows:
         error = "-" if r["error"] is None else f"{r['error']:+.1%}"
+        if r["error"] is not None and r["days"] > 1:
+            error += f", {r['at_bed']} of {r['days'] - 1} nights at a bed"
         walks = r["walks"] if r["walks"] else f"0 ({r['message'] or r['status']})"
         print(
             f"| {r['drive']} | {r['hike']} | {r['days']} | {r['state']} | "

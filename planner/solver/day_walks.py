@@ -2,12 +2,12 @@
 
 Each day is a walk between its two beds that keeps the trip's running total
 within 1% of its even share of the length (the last day: the trip within 1%),
-the cheapest of those: out along the cheapest way to a junction and back by the
-cheapest way from it (`trees.py`'s shortest-path trees), ground an earlier day
-walked costing as ground walked twice. A stretch of two days (a night at a junction) is
-cut at the junction nearest its middle. A chain whose days all fit becomes a
-`Trip`, ranked by the hiker's cost plus `UNEVEN` per metre a day strays from the
-mean.
+the cheapest of those, else the nearest: out along the cheapest way to a
+junction and back by the cheapest way from it (`trees.py`'s shortest-path
+trees), ground an earlier day walked costing as ground walked twice. A stretch
+of two days (a night at a junction) is cut at the junction nearest its middle. A
+chain whose days all fit becomes a `Trip`, ranked by the hiker's cost plus
+`UNEVEN` per metre a day strays from the mean.
 """
 
 from __future__ import annotations
@@ -33,10 +33,11 @@ from planner.solver.search import Cand, Hop, Search, Task
 
 DAY_SPREAD = 0.25  # every day within this share of the trip's mean day
 # A day whose running total (the trip so far, this day included) is within 1% of
-# its even share of the length is as good as exact: then so is the trip, however
-# the days before it went (4% of the day's own aim before, which let every day
-# of a 60-mile, 4-day trip run 2-4% long and the last not make up for it).
-# Beyond that, per share of the aim missed, against cost per metre:
+# its even share of the length is as good as exact, and comes before any other
+# walk that day: then the last day puts the whole trip within 1%. (Before: a
+# day within 4% of its own aim was as good as exact and the cheaper way won, so
+# every day of a 60-mile, 4-day trip ran 2-4% long and the last could not make
+# up for it.) Outside that, per share of the aim missed, against cost per metre:
 AIM_WEIGHT = 3.5
 MAX_REPEATED = 0.15  # share of a trip it may walk twice (spurs to beds, a valley)
 WAYS_TRIED = 6  # walks offered per day, best first
@@ -160,7 +161,6 @@ def walk_chain(
             lo - fixed,
             hi - fixed,
             free,
-            last,
         )
         way = _first(ways, arrays, free) if last else next(ways, None)
         on_way = _on(arrays, way or [])
@@ -278,22 +278,18 @@ def _ways(
     lo: float,
     hi: float,
     free: tuple[float, float],
-    closing: bool = False,
 ) -> Iterator[list[Hop]]:
-    """Walks from `u` to `v` over `usable` links of length in [lo, hi], those
-    with a length in `free` (as good as exact) or nearest it first and of those
-    the cheapest per metre (`closing`: the last day, which puts the trip within
-    1% or not: every walk in `free` before any other): made of the cheapest ways
-    by the hiker's cost, then (when those are all too long: they go round
-    ground walked before) of the shortest."""
+    """Walks from `u` to `v` over `usable` links of length in [lo, hi]: those
+    with a length in `free` (as good as exact) first, the cheapest per metre
+    first, then the others, nearest `free` and cheapest first (`AIM_WEIGHT`):
+    made of the cheapest ways by the hiker's cost, then (when those are all too
+    long: they go round ground walked before) of the shortest."""
     if hi <= 0 or hi < lo:
         return
     lo = max(lo, 0.0)
     seen: set[tuple[Hop, ...]] = set()
     for weight in (arrays.cost, arrays.length):
-        yield from _ways_by(
-            arrays, weight, usable, u, v, aim, lo, hi, free, closing, seen
-        )
+        yield from _ways_by(arrays, weight, usable, u, v, aim, lo, hi, free, seen)
 
 
 def _ways_by(
@@ -306,7 +302,6 @@ def _ways_by(
     lo: float,
     hi: float,
     free: tuple[float, float],
-    closing: bool,
     seen: set[tuple[Hop, ...]],
 ) -> Iterator[list[Hop]]:
     # a metre costs at most a road's, walked a second time, plus turns
@@ -317,12 +312,12 @@ def _ways_by(
     cost = from_u.cost + from_v.cost
     apart = from_u.into != from_v.into
     ok = np.flatnonzero(apart & np.isfinite(total) & (total >= lo) & (total <= hi))
-    # nearer the aim, then cheaper per metre: 10% off the aim weighs like a
-    # path unnamed rather than waymarked; closing, within 1% of the trip first
+    # in `free` first; outside it, nearer, then cheaper per metre: 10% off the
+    # aim weighs like a path unnamed rather than waymarked
     miss = np.maximum(np.maximum(free[0] - total[ok], total[ok] - free[1]), 0.0)
     miss /= max(aim, 1.0)
     score = AIM_WEIGHT * miss + cost[ok] / np.maximum(total[ok], 1.0)
-    order = ok[np.lexsort((score, miss > 0) if closing else (score,))]
+    order = ok[np.lexsort((score, miss > 0))]
     overlap = []
     offered = 0
     for w in order[:TURNS_LOOKED].tolist():

@@ -28,9 +28,10 @@ solver asks this module before anything else (steps 1 and 2 are
    shortest ways. Ground an earlier day walked costs as ground walked twice, so
    it is walked again only where it must be (out of a valley the way the first
    day came in), and a trip walks at most `MAX_REPEATED` of itself twice. Each
-   day aims at its even share of the length: a day that keeps the trip's
-   running total within 1% of its share is as good as exact, and the last day
-   takes a walk that puts the trip within 1% of the length before any other.
+   day aims at its even share of the length: a walk that keeps the trip's
+   running total within 1% of its share is as good as exact and comes before
+   any other that day, so the last day puts the trip within 1% of the length
+   wherever its ways allow.
    Chains that share their first beds share those days (`day_walks._Sofar`,
    memoised).
 4. A chain that closes, with every day within `DAY_SPREAD` of the trip's own

@@ -318,7 +318,7 @@ def _ways_by(
     miss /= max(aim, 1.0)
     score = AIM_WEIGHT * miss + cost[ok] / np.maximum(total[ok], 1.0)
     order = ok[np.lexsort((score, miss > 0))]
-    overlap = []
+    overlap: list[list[Hop]] = []
     offered = 0
     for w in order[:TURNS_LOOKED].tolist():
         out = path(arrays, from_u, u, w)

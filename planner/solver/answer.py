@@ -167,8 +167,9 @@ def _solve(
         if days > 1 and campsites
         else []
     )
-    if any(nights.exact(search, t.cand) for t in trips):
-        # nights at beds and the length within 1%: a plain loop would rank after
+    if sum(nights.exact(search, t.cand) for t in trips) >= alternatives:
+        # as many trips with nights at beds and the length within 1% as asked
+        # for: a plain loop would rank after them all (else it may fill a place)
         loop_tasks, stem_tasks = [], []
     if stem_tasks and search.turns_partway and search.loops_unlikely:
         # No trailhead reaches trail enough for a loop of this length (a desert's

@@ -44,8 +44,9 @@ solver asks this module before anything else (steps 1 and 2 are
    junction nearest its middle (`day_walks._split`).
 
 When no trip closes within 1% of the length, the caller runs the plain loop
-search too (with the time the chains took given back) and cuts its loops into
-days (`cut`: days even first, then beds).
+search too (with the time the chains took given back), and when fewer trips
+close within 1% than the alternatives asked for, in what is left of the
+budget; it cuts those loops into days (`cut`: days even first, then beds).
 
 What the hiker gets first (`ranked`, `ranking.before_key`): a walk within 1%
 of the length asked for, then the fewest nights away from a hut, campsite or

@@ -13,8 +13,9 @@ chain whose days all fit becomes a `Trip`, ranked by the hiker's cost plus
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
@@ -162,7 +163,11 @@ def walk_chain(
             hi - fixed,
             free,
         )
-        way = _first(ways, arrays, free) if last else next(ways, None)
+        if last:
+            fits = partial(_ends_well, search, arrays, sofar, morning, fixed, span)
+            way = _first(ways, arrays, free, fits)
+        else:
+            way = next(ways, None)
         on_way = _on(arrays, way or [])
         twice_m = sofar.twice_m + sofar.spur_back_m  # the spur walked out again
         twice_m += float(arrays.length[on_way & sofar.walked_links].sum())
@@ -210,12 +215,39 @@ def walk_chain(
     return _trip_of(search, task, sofar, walked)
 
 
+def _ends_well(
+    search: Search,
+    arrays: LinkArrays,
+    sofar: _Sofar,
+    morning: float,
+    fixed: float,
+    span: int,
+    way: list[Hop],
+) -> bool:
+    """Whether a trip walked up to `sofar` can end with `way`: every day within
+    `DAY_SPREAD` of the trip's mean, and not too much of it walked twice."""
+    again = sofar.twice_m + sofar.spur_back_m
+    again += float(arrays.length[_on(arrays, way) & sofar.walked_links].sum())
+    split = _split(search.prep, way, morning, fixed, span)
+    if split is None or again > MAX_REPEATED * search.hi:
+        return False
+    every = sofar.days_m + split[0]
+    mean = sum(every) / len(every)
+    return all(abs(d - mean) <= DAY_SPREAD * mean for d in every)
+
+
 def _first(
-    ways: Iterator[list[Hop]], arrays: LinkArrays, free: tuple[float, float]
+    ways: Iterator[list[Hop]],
+    arrays: LinkArrays,
+    free: tuple[float, float],
+    fits: Callable[[list[Hop]], bool],
 ) -> list[Hop] | None:
-    """The first of `ways` whose length is in `free`, else the first of them."""
+    """The first of `ways` that `fits` whose length is in `free`, else the
+    first that fits: the last day, which puts the trip within 1% or not."""
     first = None
     for way in ways:
+        if not fits(way):
+            continue
         metres = float(arrays.length[arrays.pos[[lid for lid, _ in way]]].sum())
         if free[0] <= metres <= free[1]:
             return way

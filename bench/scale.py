@@ -22,6 +22,7 @@
    The worker's resident memory is read after every plan.
 
 `--hikes-only` reuses the database a previous run imported (step 4 alone);
+`--ask DRIVE,HIKE,DAYS` (repeatable) plans those questions instead of the three;
 `--import-only` stops after step 3; `--file PATH` keeps the tiled file there and
 reuses it when it is already there (tiling N = 5 takes a minute).
 """
@@ -154,7 +155,7 @@ def rss_mb() -> float:
     return 0.0
 
 
-def plan_child(n: int) -> list[dict]:
+def plan_child(n: int, questions: list[tuple[int, int, int]]) -> list[dict]:
     import django
 
     django.setup()
@@ -177,7 +178,7 @@ def plan_child(n: int) -> list[dict]:
     lat = CENTRE[1] + middle * SPACING_DEG[1]
     client = Client()
     rows = []
-    for drive, hike, days in QUESTIONS:
+    for drive, hike, days in questions:
         params = {
             "lat": lat,
             "lon": lon,
@@ -220,6 +221,11 @@ def plan_child(n: int) -> list[dict]:
     return rows
 
 
+def _question(text: str) -> tuple[int, int, int]:
+    drive, hike, days = (int(x) for x in text.split(","))
+    return drive, hike, days
+
+
 def run_child(kind: str, arg: str, db_url: str) -> object:
     out = subprocess.run(
         [sys.executable, __file__, "--child", kind, arg],
@@ -238,11 +244,22 @@ def main() -> None:
     parser.add_argument("--hikes-only", action="store_true", help="plan only")
     parser.add_argument("--import-only", action="store_true", help="import only")
     parser.add_argument("--file", type=Path, help="where to keep the tiled file")
+    parser.add_argument(
+        "--ask",
+        action="append",
+        metavar="DRIVE,HIKE,DAYS",
+        help="plan this question instead of the usual three (miles, miles, days); "
+        "may be repeated",
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, arg = args.child
-        result = import_child(arg) if kind == "import" else plan_child(int(arg))
+        if kind == "import":
+            result: object = import_child(arg)
+        else:
+            n, asked = arg.split(":")
+            result = plan_child(int(n), [_question(q) for q in asked.split(";")])
         print(json.dumps(result))
         return
 
@@ -271,7 +288,8 @@ def main() -> None:
         )
     if args.import_only:
         return
-    rows = run_child("plan", str(args.n), PG_URL)
+    asked = ";".join(args.ask or [",".join(map(str, q)) for q in QUESTIONS])
+    rows = run_child("plan", f"{args.n}:{asked}", PG_URL)
     header = ["drive mi", "hike mi", "days", "state", "s", "walks"]
     header += ["first walk vs target", "worker MB"]
     print("| " + " | ".join(header) + " |")

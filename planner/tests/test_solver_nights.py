@@ -206,3 +206,25 @@ def test_a_trip_with_every_night_at_a_bed_keeps_a_place_among_the_walks_offered(
     assert first.length_m == pytest.approx(20000)
     assert first.stages[0].campsite is None
     assert second.stages[0].campsite == "Hut"
+
+
+def test_after_a_trip_on_the_length_a_loop_with_a_night_at_a_junction_can_follow():
+    # the hut is half way round the first ring; the other ring has no bed
+    other_ring = [
+        ("a", "e", 5000),
+        ("e", "f", 5000),
+        ("f", "j", 5000),
+        ("j", "a", 5000),
+    ]
+
+    result = solve(
+        draw(*RING_20, *other_ring), [at("a")], 20000, days=2, campsites={"c": "Hut"}
+    )
+
+    first, second = result.loops
+    assert [s.campsite for s in first.stages] == ["Hut", None]
+    assert second.length_m == pytest.approx(20000)
+    assert second.stages[0].campsite is None
+    assert result.notice == (
+        "Nights marked as a junction are not at a hut, campsite or shelter."
+    )

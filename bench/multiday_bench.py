@@ -18,9 +18,11 @@ shelters as the parser reads them (`trails.formats.read_network`: shelters no
 one sleeps in, `shelter_type` bus stop or picnic roof, are not beds), and a
 night is "at a bed" when the point where the day ends (the API's `ends_at`) is
 within 300 m of one. Also reported: trips answered, days within ±25% of the
-trip's own mean day, nights the API calls a bed that the raw data does not
-confirm, trips that say some nights are not at a bed (`notice`), and the time
-per request (p50/p95). A region with no bed in its file is listed and skipped.
+trip's own mean day, first walks within 1% of the length asked for (measured on
+their line, `trails/ground.py`), nights the API calls a bed that the raw data
+does not confirm, trips that say some nights are not at a bed (`notice`), and
+the time per request (p50/p95). A region with no bed in its file is listed and
+skipped.
 
 With `--repeat N` each question is asked N times (cache cleared each time) and
 the times pooled, for noisy machines.
@@ -56,6 +58,7 @@ DRIVE_MI = 20
 STARTS = 3
 AT_BED_M = 300.0
 EVEN = 0.25
+NEAR = 0.01  # a first walk this close to the length asked for is on it
 TOWNS = {  # GeoNames coordinates of the demo region's towns
     "Andorra la Vella": (42.50779, 1.52109),
     "Encamp": (42.53474, 1.58014),
@@ -76,6 +79,7 @@ class Trip:
     even: bool = False
     spread: float = 0.0  # largest |day - mean| / mean
     notice: bool = False
+    error: float | None = None  # the first walk's length on its line vs asked
 
 
 def raw_beds(name: str) -> list[tuple[float, float]]:
@@ -102,7 +106,11 @@ def judge(doc: dict, trip: Trip, beds: list[tuple[float, float]]) -> None:
     trip.notice = bool(doc.get("notice"))
     if not doc["loops"]:
         return
+    from trails.ground import walk_length_m
+
     loop = doc["loops"][0]
+    target = trip.miles * METRES_PER_MILE
+    trip.error = (walk_length_m(loop["geometry"]["coordinates"]) - target) / target
     miles = [d["miles"] for d in loop["days"]]
     mean = sum(miles) / len(miles)
     trip.spread = max(abs(m - mean) / mean for m in miles)
@@ -166,17 +174,22 @@ def run_region(name: str, repeat: int) -> list[Trip] | None:
                 f"  {label[:28]:28} {days} d {miles:2} mi: {trip.status:9} "
                 f"{statistics.median(trip.seconds) * 1000:5.0f} ms  "
                 f"nights at a bed {trip.at_bed}/{trip.nights}  days {days_mi} "
-                f"(spread {trip.spread:.0%})"
+                f"(spread {trip.spread:.0%}, length {_error(trip)})"
             )
     return trips
+
+
+def _error(trip: Trip) -> str:
+    return "-" if trip.error is None else f"{trip.error:+.1%}"
 
 
 def table(rows: list[tuple[str, list[Trip]]]) -> None:
     print(
         "\n| region | trips | answered | nights at a bed (≤ 300 m) | days within "
-        "±25% | claimed, not confirmed | notices | p50 s | p95 s |"
+        "±25% | within 1% of the length | claimed, not confirmed | notices | "
+        "p50 s | p95 s |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     every: list[Trip] = []
     for name, trips in rows + [("all", [])]:
         trips = trips or every
@@ -190,6 +203,8 @@ def table(rows: list[tuple[str, list[Trip]]]) -> None:
         print(
             f"| {name} | {len(trips)} | {len(answered)} | {share} | "
             f"{sum(t.even for t in answered)}/{len(answered)} | "
+            f"{sum(abs(t.error) <= NEAR for t in answered if t.error is not None)}"
+            f"/{len(answered)} | "
             f"{sum(t.claimed_not_confirmed for t in trips)} | "
             f"{sum(t.notice for t in trips)} | "
             f"{percentile(seconds, 0.5):.2f} | {percentile(seconds, 0.95):.2f} |"

@@ -17,10 +17,12 @@
    over 4 days with 300, each first cold (no region graph in memory, plan cache
    empty) and then warm (graph cached, plan not), through `/api/plan` at the
    default budget. Each answer's first walk is re-measured on its geometry
-   (`trails/ground.py`): "within 1%" is the measured length against the target.
+   (`trails/ground.py`): "within 1%" is the measured length against the target;
+   for several days, how many of its nights are at a bed.
    The worker's resident memory is read after every plan.
 
 `--hikes-only` reuses the database a previous run imported (step 4 alone);
+`--ask DRIVE,HIKE,DAYS` (repeatable) plans those questions instead of the three;
 `--import-only` stops after step 3; `--file PATH` keeps the tiled file there and
 reuses it when it is already there (tiling N = 5 takes a minute).
 """
@@ -153,7 +155,7 @@ def rss_mb() -> float:
     return 0.0
 
 
-def plan_child(n: int) -> list[dict]:
+def plan_child(n: int, questions: list[tuple[int, int, int]]) -> list[dict]:
     import django
 
     django.setup()
@@ -176,7 +178,7 @@ def plan_child(n: int) -> list[dict]:
     lat = CENTRE[1] + middle * SPACING_DEG[1]
     client = Client()
     rows = []
-    for drive, hike, days in QUESTIONS:
+    for drive, hike, days in questions:
         params = {
             "lat": lat,
             "lon": lon,
@@ -194,10 +196,13 @@ def plan_child(n: int) -> list[dict]:
             doc = response.json()
             loops = doc.get("loops", [])
             error = None
+            at_bed = None
             if loops:
                 length = walk_length_m(loops[0]["geometry"]["coordinates"])
                 target = hike * METRES_PER_MILE
                 error = (length - target) / target
+                nights = loops[0].get("days", [])[:-1]
+                at_bed = sum(bool(d["ends_at"]["campsite"]) for d in nights)
             rows.append(
                 {
                     "drive": drive,
@@ -208,11 +213,17 @@ def plan_child(n: int) -> list[dict]:
                     "seconds": round(seconds, 2),
                     "walks": len(loops),
                     "error": error,
+                    "at_bed": at_bed,
                     "message": doc.get("message"),
                     "rss_mb": round(rss_mb()),
                 }
             )
     return rows
+
+
+def _question(text: str) -> tuple[int, int, int]:
+    drive, hike, days = (int(x) for x in text.split(","))
+    return drive, hike, days
 
 
 def run_child(kind: str, arg: str, db_url: str) -> object:
@@ -233,11 +244,22 @@ def main() -> None:
     parser.add_argument("--hikes-only", action="store_true", help="plan only")
     parser.add_argument("--import-only", action="store_true", help="import only")
     parser.add_argument("--file", type=Path, help="where to keep the tiled file")
+    parser.add_argument(
+        "--ask",
+        action="append",
+        metavar="DRIVE,HIKE,DAYS",
+        help="plan this question instead of the usual three (miles, miles, days); "
+        "may be repeated",
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, arg = args.child
-        result = import_child(arg) if kind == "import" else plan_child(int(arg))
+        if kind == "import":
+            result: object = import_child(arg)
+        else:
+            n, asked = arg.split(":")
+            result = plan_child(int(n), [_question(q) for q in asked.split(";")])
         print(json.dumps(result))
         return
 
@@ -266,13 +288,16 @@ def main() -> None:
         )
     if args.import_only:
         return
-    rows = run_child("plan", str(args.n), PG_URL)
+    asked = ";".join(args.ask or [",".join(map(str, q)) for q in QUESTIONS])
+    rows = run_child("plan", f"{args.n}:{asked}", PG_URL)
     header = ["drive mi", "hike mi", "days", "state", "s", "walks"]
     header += ["first walk vs target", "worker MB"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for r in rows:
         error = "-" if r["error"] is None else f"{r['error']:+.1%}"
+        if r["error"] is not None and r["days"] > 1:
+            error += f", {r['at_bed']} of {r['days'] - 1} nights at a bed"
         walks = r["walks"] if r["walks"] else f"0 ({r['message'] or r['status']})"
         print(
             f"| {r['drive']} | {r['hike']} | {r['days']} | {r['state']} | "

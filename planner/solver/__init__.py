@@ -11,12 +11,15 @@ Public API
   -> SolveResult`
 - Several days (`days` > 1): the loop is a chain of days from bed to bed, the
   nodes of `campsites` (name by node), each day within 25% of the mean and at
-  most `max_day_m` (`nights.py`); when no chain closes, the plain loop is cut
-  into days (`nights.cut`) and `SolveResult.notice` says some nights are at a
-  bare junction. `Stage.last_step` is the index of each day's last step.
-  The chains of beds take at most 70% of the budget; when none closes, the
-  plain loop search gets the whole budget after them (so such an answer can
-  take up to 1.7 times the budget).
+  most `max_day_m` (`nights.py`); when fewer chains close within 1% of the
+  length than the alternatives asked for, the plain loop is searched too and
+  cut into days (`nights.cut`), and the walks rank by the length first (within
+  1%), then by their nights at no bed, then by cost (`nights.py` says why);
+  `SolveResult.notice` says when some nights are at a bare junction.
+  `Stage.last_step` is the index of each day's last step. The chains of beds
+  take at most 70% of the budget; when none closes within 1%, the plain loop
+  search gets the whole budget after them (so such an answer can take up to
+  1.7 times the budget).
 - `must_walk`: segment ids of a trail or route the hiker asked to walk ("plan a
   loop that walks this"): walks that take none of it are not offered, a metre on
   it costs `costs.MUST_WALK`, the trees bend toward it, and only trailheads that

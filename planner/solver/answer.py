@@ -50,8 +50,9 @@ TREE_SHARE = 0.6
 TREE_ROUNDS = 40
 MUST_TREE_SHARE = 0.3
 MUST_TREE_ROUNDS = 12
-# Share of the budget for chains of days from bed to bed; should none close, a
-# plain loop cut into days gets the whole budget after them.
+# Share of the budget for chains of days from bed to bed; should none close
+# within 1% of the length, a plain loop cut into days gets the whole budget
+# after them.
 NIGHTS_SHARE = 0.7
 
 
@@ -166,7 +167,9 @@ def _solve(
         if days > 1 and campsites
         else []
     )
-    if trips:  # every night at a bed: the plain loop search has nothing to add
+    if sum(nights.exact(search, t.cand) for t in trips) >= alternatives:
+        # as many trips with nights at beds and the length within 1% as asked
+        # for: a plain loop would rank after them all (else it may fill a place)
         loop_tasks, stem_tasks = [], []
     if stem_tasks and search.turns_partway and search.loops_unlikely:
         # No trailhead reaches trail enough for a loop of this length (a desert's
@@ -200,10 +203,16 @@ def _solve(
     loops = [
         build_loop(search, cand, rank, days, campsites, max_day_m)
         for rank, cand in enumerate(search.picks, start=1)
-    ] or [
-        nights.finish(build_loop(search, t.cand, rank, 1, {}), t, prep, campsites)
-        for rank, t in enumerate(trips, start=1)
     ]
+    if days > 1:  # trips and loops cut into days (none within 1%), one ranking
+        walks = [*zip(search.picks, loops)] + [
+            (
+                t.cand,
+                nights.finish(build_loop(search, t.cand, 1, 1, {}), t, prep, campsites),
+            )
+            for t in trips
+        ]
+        loops = nights.ranked(search, walks)
     closest = [c[0] for c in near_misses(search, exhaustive)]
     stats = {
         "elapsed_s": time.perf_counter() - t0,
@@ -263,8 +272,9 @@ def _chains(
     allow_stems: bool,
 ) -> list[nights.Trip]:
     """Chains of days from bed to bed (`nights.plan`), in `NIGHTS_SHARE` of
-    the budget. When none closes, the plain loop gets the time they took
-    back, so that a busy machine still answers with a loop cut into days."""
+    the budget. When none closes within 1% of the length, the plain loop gets
+    the time they took back, so that a busy machine still answers with a loop
+    cut into days, and one within 1% ranks before them (`nights.py`)."""
     t_nights = time.perf_counter()
     trips = nights.plan(
         search,
@@ -274,9 +284,8 @@ def _chains(
         search.t0 + NIGHTS_SHARE * (search.deadline - search.t0),
         max_day_m,
         twice=allow_stems,
-        deadline=search.deadline,
     )
-    if not trips:
+    if not any(nights.exact(search, t.cand) for t in trips):
         search.deadline += time.perf_counter() - t_nights
     return trips
 

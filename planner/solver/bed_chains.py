@@ -4,7 +4,8 @@ Steps 1 and 2 of `nights.py`: each bed is reached from the loop-bearing network
 at its anchor (itself on a cycle, else the nearest junction on one within
 `MAX_SPUR_M`, up a spur walked in and out again), and from each trailhead a beam
 search grows chains of distinct beds whose every day's shortest walk fits the
-day's band, best first by how far those shortest days are from the mean day.
+day's band, best first by how far those shortest days are from `ROOMY` of the
+mean day (a little under it: each day walks its cheapest way, not the shortest).
 """
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ from planner.solver.search import Hop, Search, Task
 MAX_SPUR_M = 1500.0  # a bed this far off the loop-bearing network is still in reach
 BEAM = 300  # partial chains kept per night and trailhead
 CHAINS_PER_START = 40  # complete chains tried per trailhead, best first
+# The shortest way of a chain's day, as a share of the mean day, that ranks
+# first: a day walks the cheapest way, not the shortest, and the last day must
+# land the trip within 1% of its length, so beds a whole day apart by the
+# shortest way leave no room (1.0 before: in 5 x 5 copies of the demo region,
+# 60 miles over 4 days, the best chains walked 2.9-4.1% long; with 0.9 within
+# 1%, docs/benchmarks.md).
+ROOMY = 0.9
 
 
 @dataclass(frozen=True)
@@ -62,12 +70,14 @@ def beds_in_reach(search: Search, nodes: list[int]) -> list[Bed]:
 
 
 def walking_distances(search: Search, sources: list[int], radius: float) -> np.ndarray:
-    """Shortest walking metres over the loop-bearing network from each source."""
+    """Shortest walking metres over the loop-bearing network between the
+    sources: row and column k are `sources[k]`. (Kept to the sources: rows over
+    the whole network of a country's plan took longer to stack than to find.)"""
     paths = search.prep.loop_paths(search.layer)
     rows = []
     for at in range(0, len(sources), ROWS):
         dist, _ = paths.many(sources[at : at + ROWS], radius)
-        rows.append(np.atleast_2d(dist))
+        rows.append(np.atleast_2d(dist)[:, sources])
     return np.vstack(rows)
 
 
@@ -94,14 +104,14 @@ def chains(
     spur = np.array([b.spur_m for b in usable])
     rows = np.array([row[a] for a in anchor])
     # shortest walk from bed i to bed j, spurs in and out included
-    between = dist[rows][:, anchor] + spur[:, None] + spur[None, :]
+    between = dist[np.ix_(rows, rows)] + spur[:, None] + spur[None, :]
     between[anchor[:, None] == anchor[None, :]] = np.inf  # no day to the same place
-    first = dist[row[pivot], anchor] + spur + approach
-    home = dist[rows, pivot] + spur + approach
+    first = dist[row[pivot], rows] + spur + approach
+    home = dist[rows, row[pivot]] + spur + approach
 
     def miss(shortest: np.ndarray, span: int) -> np.ndarray:
         # a day shorter than the mean takes a detour; one longer cannot shrink
-        return np.abs(span * mean - shortest) / (span * mean)
+        return np.abs(ROOMY * span * mean - shortest) / (span * mean)
 
     fits = np.flatnonzero(first <= spans[0] * day_hi)
     seqs = fits[:, None]  # beam: one row of bed indexes per chain

@@ -98,10 +98,21 @@ def _stages(
 
 
 def nights_notice(loops: list[Loop], days: int) -> str | None:
-    """Why some nights are at a bare junction, when they are."""
-    if days < 2 or all(s.campsite for loop in loops for s in loop.stages[:-1]):
+    """Why some nights are at a bare junction, when they are (`nights.ranked`
+    says in which order walks come)."""
+    at_beds = [all(s.campsite for s in loop.stages[:-1]) for loop in loops]
+    if days < 2 or all(at_beds):
         return None
-    return (
-        "No loop in range puts every night at a hut, campsite or shelter with "
-        "days of about the same length: nights marked as a junction are not at one."
-    )
+    if not any(at_beds):
+        return (
+            "No loop in range puts every night at a hut, campsite or shelter with "
+            "days of about the same length: nights marked as a junction are not "
+            "at one."
+        )
+    if not at_beds[0]:
+        return (
+            "The walks nearest the length asked for put some nights at a bare "
+            "junction (marked as such); those with every night at a hut, campsite "
+            "or shelter are further from it."
+        )
+    return "Nights marked as a junction are not at a hut, campsite or shelter."

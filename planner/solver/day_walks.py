@@ -1,19 +1,21 @@
 """A chain of beds walked day by day: steps 3 to 5 of `nights.py`.
 
-Each day is a walk of about what is left of the trip over the days left, between
-its two beds: out along the cheapest way to a junction and back by the cheapest
-way from it (`trees.py`'s shortest-path trees), ground an earlier day walked
-costing as ground walked twice. A stretch of two days (a night at a junction) is
-cut at the junction nearest its middle. A chain whose days all fit becomes a
-`Trip`, ranked by the hiker's cost plus `UNEVEN` per metre a day strays from the
-mean.
+Each day is a walk between its two beds that keeps the trip's running total
+within 1% of its even share of the length (the last day: the trip within 1%),
+the cheapest of those, else the nearest: out along the cheapest way to a
+junction and back by the cheapest way from it (`trees.py`'s shortest-path
+trees), ground an earlier day walked costing as ground walked twice. A stretch
+of two days (a night at a junction) is cut at the junction nearest its middle. A
+chain whose days all fit becomes a `Trip`, ranked by the hiker's cost plus
+`UNEVEN` per metre a day strays from the mean.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
@@ -31,10 +33,18 @@ from planner.solver.ranking import rank_key
 from planner.solver.search import Cand, Hop, Search, Task
 
 DAY_SPREAD = 0.25  # every day within this share of the trip's mean day
-AIM_NEAR = 0.04  # a day within this share of its aim is as good as exact
-AIM_WEIGHT = 3.5  # per share of the aim missed beyond that, against cost per metre
+# A day whose running total (the trip so far, this day included) is within 1% of
+# its even share of the length is as good as exact, and comes before any other
+# walk that day: then the last day puts the whole trip within 1%. (Before: a
+# day within 4% of its own aim was as good as exact and the cheaper way won, so
+# every day of a 60-mile, 4-day trip ran 2-4% long and the last could not make
+# up for it.) Outside that, per share of the aim missed, against cost per metre:
+AIM_WEIGHT = 3.5
 MAX_REPEATED = 0.15  # share of a trip it may walk twice (spurs to beds, a valley)
-WAYS_TRIED = 6  # turning junctions tried per day, cheapest per metre first
+WAYS_TRIED = 6  # walks offered per day, best first
+# turning junctions looked at per day for them: in a valley the cheapest ways out
+# to a junction and back often share the valley floor, and are not a walk
+TURNS_LOOKED = 60
 # A day further than `EVEN_FREE` of the mean from it costs `UNEVEN` per metre more:
 # a hiker plans the hardest day, so 2 km over on one day weighs like 2 km of road.
 EVEN_FREE = 0.1
@@ -125,11 +135,17 @@ def walk_chain(
         morning = sofar.spur_back_m + (approach_m if leg == 0 else 0.0)
         fixed = morning + (bed.spur_m if bed else approach_m)
         walked = sofar.walked
-        aim = (search.target - walked) / (days - len(sofar.days_m)) * span
+        # where the trip's running total should be after this stretch: its even
+        # share of the length; within `search.near` of it, as good as exact
+        share = search.target * (len(sofar.days_m) + span) / days
         lo, hi = span * day_lo, span * day_hi
         if last:
             lo, hi = max(lo, search.lo - walked), min(hi, search.hi - walked)
-        aim = min(max(aim, lo), hi)
+        aim = min(max(share - walked, lo), hi)
+        free = (
+            share - search.near - walked - fixed,
+            share + search.near - walked - fixed,
+        )
         # A day may walk ground an earlier day walked (out of a valley the way
         # it came in) at the cost of ground walked twice.
         dear = replace(
@@ -137,10 +153,21 @@ def walk_chain(
             cost=arrays.cost + costs.REPEATED * arrays.length * sofar.walked_links,
         )
         open_ = usable if twice else usable & ~sofar.walked_links
-        way = next(
-            _ways(dear, open_, sofar.here, there, aim - fixed, lo - fixed, hi - fixed),
-            None,
+        ways = _ways(
+            dear,
+            open_,
+            sofar.here,
+            there,
+            aim - fixed,
+            lo - fixed,
+            hi - fixed,
+            free,
         )
+        if last:
+            fits = partial(_ends_well, search, arrays, sofar, morning, fixed, span)
+            way = _first(ways, arrays, free, fits)
+        else:
+            way = next(ways, None)
         on_way = _on(arrays, way or [])
         twice_m = sofar.twice_m + sofar.spur_back_m  # the spur walked out again
         twice_m += float(arrays.length[on_way & sofar.walked_links].sum())
@@ -186,6 +213,46 @@ def walk_chain(
     if search.must_walk and not search.walks_some(stem, sofar.hops):
         return None
     return _trip_of(search, task, sofar, walked)
+
+
+def _ends_well(
+    search: Search,
+    arrays: LinkArrays,
+    sofar: _Sofar,
+    morning: float,
+    fixed: float,
+    span: int,
+    way: list[Hop],
+) -> bool:
+    """Whether a trip walked up to `sofar` can end with `way`: every day within
+    `DAY_SPREAD` of the trip's mean, and not too much of it walked twice."""
+    again = sofar.twice_m + sofar.spur_back_m
+    again += float(arrays.length[_on(arrays, way) & sofar.walked_links].sum())
+    split = _split(search.prep, way, morning, fixed, span)
+    if split is None or again > MAX_REPEATED * search.hi:
+        return False
+    every = sofar.days_m + split[0]
+    mean = sum(every) / len(every)
+    return all(abs(d - mean) <= DAY_SPREAD * mean for d in every)
+
+
+def _first(
+    ways: Iterator[list[Hop]],
+    arrays: LinkArrays,
+    free: tuple[float, float],
+    fits: Callable[[list[Hop]], bool],
+) -> list[Hop] | None:
+    """The first of `ways` that `fits` whose length is in `free`, else the
+    first that fits: the last day, which puts the trip within 1% or not."""
+    first = None
+    for way in ways:
+        if not fits(way):
+            continue
+        metres = float(arrays.length[arrays.pos[[lid for lid, _ in way]]].sum())
+        if free[0] <= metres <= free[1]:
+            return way
+        first = way if first is None else first
+    return first
 
 
 def _split(
@@ -242,17 +309,19 @@ def _ways(
     aim: float,
     lo: float,
     hi: float,
+    free: tuple[float, float],
 ) -> Iterator[list[Hop]]:
-    """Walks from `u` to `v` over `usable` links of length in [lo, hi], those
-    nearest `aim` first and of those the cheapest per metre: made of the
-    cheapest ways by the hiker's cost, then (when those are all too long: they
-    go round ground walked before) of the shortest."""
+    """Walks from `u` to `v` over `usable` links of length in [lo, hi]: those
+    with a length in `free` (as good as exact) first, the cheapest per metre
+    first, then the others, nearest `free` and cheapest first (`AIM_WEIGHT`):
+    made of the cheapest ways by the hiker's cost, then (when those are all too
+    long: they go round ground walked before) of the shortest."""
     if hi <= 0 or hi < lo:
         return
     lo = max(lo, 0.0)
     seen: set[tuple[Hop, ...]] = set()
     for weight in (arrays.cost, arrays.length):
-        yield from _ways_by(arrays, weight, usable, u, v, aim, lo, hi, seen)
+        yield from _ways_by(arrays, weight, usable, u, v, aim, lo, hi, free, seen)
 
 
 def _ways_by(
@@ -264,6 +333,7 @@ def _ways_by(
     aim: float,
     lo: float,
     hi: float,
+    free: tuple[float, float],
     seen: set[tuple[Hop, ...]],
 ) -> Iterator[list[Hop]]:
     # a metre costs at most a road's, walked a second time, plus turns
@@ -274,13 +344,15 @@ def _ways_by(
     cost = from_u.cost + from_v.cost
     apart = from_u.into != from_v.into
     ok = np.flatnonzero(apart & np.isfinite(total) & (total >= lo) & (total <= hi))
-    # nearer the aim, then cheaper per metre: 10% off the aim weighs like a
-    # path unnamed rather than waymarked
-    miss = np.maximum(np.abs(total[ok] - aim) / max(aim, 1.0) - AIM_NEAR, 0.0)
+    # in `free` first; outside it, nearer, then cheaper per metre: 10% off the
+    # aim weighs like a path unnamed rather than waymarked
+    miss = np.maximum(np.maximum(free[0] - total[ok], total[ok] - free[1]), 0.0)
+    miss /= max(aim, 1.0)
     score = AIM_WEIGHT * miss + cost[ok] / np.maximum(total[ok], 1.0)
-    order = ok[np.argsort(score, kind="stable")]
-    overlap = []
-    for w in order[:WAYS_TRIED].tolist():
+    order = ok[np.lexsort((score, miss > 0))]
+    overlap: list[list[Hop]] = []
+    offered = 0
+    for w in order[:TURNS_LOOKED].tolist():
         out = path(arrays, from_u, u, w)
         way = out + backwards(path(arrays, from_v, v, w))
         if tuple(way) in seen:
@@ -288,7 +360,10 @@ def _ways_by(
         seen.add(tuple(way))
         if len({lid for lid, _ in way}) == len(way):
             yield way
-        elif out:
+            offered += 1
+            if offered == WAYS_TRIED:
+                break
+        elif out and len(overlap) < 2:
             overlap.append(out)
     # the two ways overlap: out along the first, across by a way that avoids it
     for out in overlap[:2]:
@@ -298,7 +373,10 @@ def _ways_by(
         sums = along + across.metres[nodes]
         fits = np.flatnonzero(np.isfinite(sums) & (sums >= lo) & (sums <= hi))
         if len(fits):
-            k = int(fits[np.argmin(np.abs(sums[fits] - aim))])
+            off = np.maximum(free[0] - sums[fits], sums[fits] - free[1])
+            k = int(
+                fits[np.argmin(np.maximum(off, 0.0) + 1e-3 * np.abs(sums[fits] - aim))]
+            )
             way = out[: k + 1] + backwards(path(arrays, across, v, nodes[k]))
             if tuple(way) not in seen:
                 seen.add(tuple(way))

@@ -16,33 +16,52 @@ solver asks this module before anything else (steps 1 and 2 are
    grows chains of distinct beds night by night, keeping only those whose every
    day can be walked within the day's band (its shortest way, spurs and approach
    included, is no longer than the longest day allowed). Chains are ranked by
-   how far their shortest days are from the mean day: a chain whose beds lie a
-   day apart needs no detours.
+   how far their shortest days are from `bed_chains.ROOMY` (0.9) of the mean
+   day: a day walks its cheapest way, which is longer than the shortest, and
+   needs room to land the trip on its length.
 3. Days. For the best chains, best first across trailheads, each day is built
-   as a walk of about the mean day's length between its two beds: the cheapest
-   way out from the first bed to a junction w and the cheapest way from w to
-   the second (`trees.py`'s shortest-path trees, by the hiker's cost, all w
-   measured at once), or, when those two ways overlap, out along the first and
-   across by the cheapest way that avoids it; when every such walk is too long,
-   the same with the shortest ways. Ground an earlier day walked costs as
-   ground walked twice, so it is walked again only where it must be (out of a
-   valley the way the first day came in), and a trip walks at most
-   `MAX_REPEATED` of itself twice. Each day aims at what is left of the length
-   over the days left, so the last day closes the total within the tolerance.
-   Chains that share their first beds share those days (`day_walks._Sofar`, memoised).
+   as a walk between its two beds: the cheapest way out from the first bed to
+   a junction w and the cheapest way from w to the second (`trees.py`'s
+   shortest-path trees, by the hiker's cost, all w measured at once), or, when
+   those two ways overlap, out along the first and across by the cheapest way
+   that avoids it; when every such walk is too long, the same with the
+   shortest ways. Ground an earlier day walked costs as ground walked twice, so
+   it is walked again only where it must be (out of a valley the way the first
+   day came in), and a trip walks at most `MAX_REPEATED` of itself twice. Each
+   day aims at its even share of the length: a walk that keeps the trip's
+   running total within 1% of its share is as good as exact and comes before
+   any other that day, so the last day puts the trip within 1% of the length
+   wherever its ways allow.
+   Chains that share their first beds share those days (`day_walks._Sofar`,
+   memoised).
 4. A chain that closes, with every day within `DAY_SPREAD` of the trip's own
-   mean day and under the hiker's longest day, is a trip; trips are ranked by
-   the hiker's cost (`costs.py`) plus `UNEVEN` per metre a day strays more than
-   `EVEN_FREE` from the mean, and alternatives picked as for loops.
+   mean day and under the hiker's longest day, is a trip; trips are ranked as
+   below, by the hiker's cost (`costs.py`) plus `UNEVEN` per metre a day strays
+   more than `EVEN_FREE` from the mean, and alternatives picked as for loops.
+5. When no chain with a bed every night closes within 1% of the length (too
+   few beds in reach), for three days or more the same is tried with one night
+   at a junction: one stretch between beds is two days long, cut at the
+   junction nearest its middle (`day_walks._split`).
 
-5. When no chain with a bed every night closes (too few beds in reach), for
-   three days or more the same is tried with one night at a junction: one
-   stretch between beds is two days long, cut at the junction nearest its
-   middle (`day_walks._split`).
+When no trip closes within 1% of the length, the caller runs the plain loop
+search too (with the time the chains took given back), and when fewer trips
+close within 1% than the alternatives asked for, in what is left of the
+budget; it cuts those loops into days (`cut`: days even first, then beds).
 
-When nothing closes, the caller falls back to the plain loop search and cuts
-its loop into days (`cut`: days even first, then beds), saying that some nights
-are not at a bed. No Django.
+What the hiker gets first (`ranked`, `ranking.before_key`): a walk within 1%
+of the length asked for, then the fewest nights away from a hut, campsite or
+shelter, then the hiker's cost. So a trip with every night at a bed and the
+right length comes first, and a plain loop within 1% cut into days comes before
+a trip with every night at a bed that misses the length (60 miles asked, 62.5
+walked); among walks that all miss it, nights at beds come first. The length
+first, because it is the question the hiker asked, and the one `costs.py`
+already treats as the entry ticket (a walk that misses 1% pays half the target
+length), while a night at a junction is one the hiker can still plan for (a
+tent, a bed off the trail): the page names the nights at no bed, and when no
+walk offered puts every night at a bed, the best trip that does takes the last
+place among the alternatives. The beds before the hiker's cost, because a
+night's shelter is not a matter of taste: a trip with every night at a hut on
+roads beats one on trails with nights at junctions. No Django.
 """
 
 from __future__ import annotations
@@ -61,7 +80,7 @@ from planner.solver.bed_chains import (
 )
 from planner.solver.day_walks import DAY_SPREAD, Trip, walk_chain
 from planner.solver.linkgraph import Prepared
-from planner.solver.ranking import pick_different
+from planner.solver.ranking import before_key, is_different, pick_different
 from planner.solver.records import Loop, Stage, Step
 from planner.solver.search import Cand, Search, Task
 from planner.solver.trees import link_arrays
@@ -77,17 +96,13 @@ def plan(
     until: float,
     max_day_m: float | None = None,
     twice: bool = True,
-    deadline: float | None = None,
 ) -> list[Trip]:
     """Up to `search.alternatives` materially different trips of `days` days from
-    the trailheads of `tasks`, every night at one of `beds` (graph node ids);
-    none when no chain of beds closes by `until`. Trips found by then that all
-    miss the length by more than 1% go on being looked for up to `deadline`
-    (default `until`), as a plain loop cut into days would not sleep at beds.
-    Without `twice` (the hiker wants loops only) no ground is walked twice: no
-    bed up a spur, no day on an earlier day's ground."""
+    the trailheads of `tasks`, every night at one of `beds` (graph node ids)
+    where a chain of them closes, else one night at a junction; none when no
+    chain closes by `until`. Without `twice` (the hiker wants loops only) no
+    ground is walked twice: no bed up a spur, no day on an earlier day's ground."""
     prep, layer = search.prep, search.layer
-    deadline = until if deadline is None else deadline
     mean = search.target / days
     day_hi = (1 + DAY_SPREAD) * mean
     if max_day_m is not None:
@@ -118,6 +133,8 @@ def plan(
             [(1,) * k + (2,) + (1,) * (days - 2 - k) for k in range(days - 1)]
         )
     for spans_tried in patterns:
+        if trips and time.perf_counter() >= until:
+            break
         order: list[tuple[float, Task, tuple[int, ...], tuple[Bed, ...]]] = []
         for task in tasks:
             if order and time.perf_counter() >= until:
@@ -128,8 +145,7 @@ def plan(
         # best chains first, from whichever trailhead
         order.sort(key=lambda c: (c[0], c[1].start, c[2]))
         for _, task, spans, seq in order:
-            now = time.perf_counter()
-            if now >= deadline or (now >= until and not _inexact(search, trips)):
+            if time.perf_counter() >= until:
                 break
             trip = walk_chain(
                 search, arrays, task, seq, spans, mean, day_hi, memo, twice
@@ -139,26 +155,62 @@ def plan(
             trips.append(trip)
             if len(trips) >= ENOUGH * search.alternatives:
                 # enough to rank, once as many as asked are materially different
-                if len(_picked(search, trips)) >= search.alternatives:
+                if len(_picked(search, trips, beds)) >= search.alternatives:
                     break
-        if trips:
-            break
-    picked = _picked(search, trips)
+        if any(exact(search, t.cand) for t in trips):
+            break  # a night at a junction would only rank after these
+    picked = _picked(search, trips, beds)
     by_cand = {id(t.cand): t for t in trips}
     return [by_cand[id(c)] for c in picked]
 
 
-def _inexact(search: Search, trips: list[Trip]) -> bool:
-    """Trips found, none within `search.near` (1%) of the length: worth the
-    time left after `until`, up to the deadline."""
-    return bool(trips) and all(
-        abs(t.cand.length - search.target) > search.near for t in trips
+def exact(search: Search, cand: Cand) -> bool:
+    """Whether the walk is within `search.near` (1%) of the length asked for."""
+    return abs(cand.length - search.target) <= search.near
+
+
+def _picked(search: Search, trips: list[Trip], beds: Collection) -> list[Cand]:
+    """The trips to offer (`ranking.before_key`): within 1% of the length first,
+    then with the fewest nights at a junction."""
+    bare = {id(t.cand): sum(node not in beds for node in t.beds) for t in trips}
+    cands = sorted((t.cand for t in trips), key=lambda c: c.key)
+    return pick_different(
+        cands,
+        search.alternatives,
+        search.link_m,
+        lambda c: before_key(missed=not exact(search, c), bare_nights=bare[id(c)]),
     )
 
 
-def _picked(search: Search, trips: list[Trip]) -> list[Cand]:
-    cands = sorted((t.cand for t in trips), key=lambda c: c.key)
-    return pick_different(cands, search.alternatives, search.link_m)
+def ranked(search: Search, walks: Sequence[tuple[Cand, Loop]]) -> list[Loop]:
+    """The walks of several days to offer, best first, numbered: trips from bed
+    to bed and loops cut into days (`cut`) together, within 1% of the length
+    first, then with the fewest nights at no bed, then by their keys
+    (`ranking.before_key`), each materially different from those before it."""
+    loops = {id(cand): loop for cand, loop in walks}
+    before = {
+        id(cand): before_key(
+            missed=abs(loop.length_m - search.target) > search.near,
+            bare_nights=sum(s.campsite is None for s in loop.stages[:-1]),
+        )
+        for cand, loop in walks
+    }
+    cands = sorted((cand for cand, _ in walks), key=lambda c: c.key)
+    picked = pick_different(
+        cands, search.alternatives, search.link_m, lambda c: before[id(c)]
+    )
+    if len(picked) > 1 and all(before[id(c)][1] for c in picked):
+        # every night at a bed is what a backpacker came for: when nothing
+        # offered has it, the best trip that has takes the last place
+        with_beds = [
+            c
+            for c in cands
+            if not before[id(c)][1]
+            and all(is_different(c, p, search.link_m) for p in picked[:-1])
+        ]
+        if with_beds:
+            picked[-1] = min(with_beds, key=lambda c: (before[id(c)], c.key))
+    return [replace(loops[id(c)], rank=k) for k, c in enumerate(picked, start=1)]
 
 
 def finish(loop: Loop, trip: Trip, prep: Prepared, names: Mapping) -> Loop:

@@ -13,11 +13,16 @@ Alternatives are chosen greedily down that order, skipping any walk that shares
 more than half of its own length with a walk already chosen; a walk from a
 trailhead already chosen weighs `SAME_TRAILHEAD` more, so that alternatives come
 from other trailheads or areas where they are nearly as good.
+
+A walk of several days ranks first by whether it is within 1% of the length,
+then by its nights away from a hut, campsite or shelter, then by the key above
+(`before_key`, `pick_different`'s `before`): `nights.py` says why the length
+comes before the beds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TypeVar
 
 NEAR_FRACTION = 0.01  # "within 1% of the target"
@@ -30,6 +35,13 @@ def rank_key(
     *, cost: float, out_and_back: bool, drive_m: float, tie: tuple = ()
 ) -> Key:
     return (1 if out_and_back else 0, round(cost, 3), drive_m, *tie)
+
+
+def before_key(*, missed: bool, bare_nights: int) -> tuple:
+    """What ranks a walk of several days before its key: `missed` when it is
+    further than 1% from the length asked for, `bare_nights` its nights at no
+    bed."""
+    return (missed, bare_nights)
 
 
 class Candidate(Protocol):
@@ -49,11 +61,17 @@ def is_different(a: Candidate, better: Candidate, link_m: Sequence[float]) -> bo
 C = TypeVar("C", bound=Candidate)
 
 
-def pick_different(ranked: Iterable[C], k: int, link_m: Sequence[float]) -> list[C]:
+def pick_different(
+    ranked: Iterable[C],
+    k: int,
+    link_m: Sequence[float],
+    before: Callable[[C], tuple] | None = None,
+) -> list[C]:
     """Up to `k` candidates that each differ from all picked before, best first.
 
     `ranked` is in key order. A candidate from a trailhead already picked weighs
     `SAME_TRAILHEAD` more; out-and-backs come only when there is no loop at all.
+    `before`: what ranks a candidate before its key (`before_key`).
     """
     pool = list(ranked)
     if any(not _out_and_back(c) for c in pool):
@@ -67,6 +85,8 @@ def pick_different(ranked: Iterable[C], k: int, link_m: Sequence[float]) -> list
             if cand in picks or not all(is_different(cand, p, link_m) for p in picks):
                 continue
             key = _weighed(cand, used)
+            if before is not None:
+                key = (*before(cand), *key)
             if best_key is None or key < best_key:
                 best, best_key = cand, key
         if best is None:

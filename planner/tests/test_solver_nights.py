@@ -136,3 +136,95 @@ def test_with_a_bed_too_few_one_night_is_at_a_junction_and_the_other_at_the_bed(
     assert sorted(str(s.campsite) for s in loop.stages[:2]) == ["Hut H", "None"]
     assert [s.length_m for s in loop.stages] == [10000, 10000, 10000]
     assert result.notice.startswith("No loop in range puts every night at a hut")
+
+
+# A 20 km ring of paths from a, with no bed, and a hut at h on a 21.6 km ring.
+RING_20 = [("a", "b", 5000), ("b", "c", 5000), ("c", "d", 5000), ("d", "a", 5000)]
+HUT_RING = [("a", "g", 5400), ("g", "h", 5400), ("h", "i", 5400), ("i", "a", 5400)]
+
+
+def test_a_two_day_trip_takes_the_ways_to_its_hut_that_keep_it_on_the_length():
+    # Two ways out to the hut and two back: a waymarked 10.35 km and a path of
+    # 10 km each time. Both days on the waymarked ways walk 20.7 km for 20.
+    ways = [
+        ("a", "p", 5175, "path", {"routes": ["r1"]}),
+        ("p", "h", 5175, "path", {"routes": ["r1"]}),
+        ("a", "r", 5175, "path", {"routes": ["r2"]}),
+        ("r", "h", 5175, "path", {"routes": ["r2"]}),
+        ("a", "q", 5000),
+        ("q", "h", 5000),
+        ("a", "s", 5000),
+        ("s", "h", 5000),
+    ]
+    # the turning junctions of the ways stay junctions
+    spurs = [("p", "i", 100), ("q", "j", 100), ("r", "k", 100), ("s", "l", 100)]
+
+    result = solve(
+        draw(*ways, *spurs), [at("a")], 20000, days=2, campsites={"h": "Hut"}
+    )
+
+    loop = result.loops[0]
+    assert loop.length_m == pytest.approx(20000)
+    assert [s.campsite for s in loop.stages] == ["Hut", None]
+    assert [s.length_m for s in loop.stages] == [10000, 10000]
+    assert result.notice is None
+
+
+def test_a_loop_on_the_length_comes_before_a_trip_to_a_hut_that_misses_it():
+    result = solve(
+        draw(*RING_20, *HUT_RING), [at("a")], 20000, days=2, campsites={"h": "Hut"}
+    )
+
+    first, second = result.loops
+    assert first.length_m == pytest.approx(20000)
+    assert [s.end_node for s in first.stages] == ["c", "a"]
+    assert second.length_m == pytest.approx(21600)
+    assert [s.campsite for s in second.stages] == ["Hut", None]
+    assert [loop.rank for loop in result.loops] == [1, 2]
+    assert result.notice.startswith("The walks nearest the length asked for put")
+
+
+def test_a_trip_with_every_night_at_a_bed_keeps_a_place_among_the_walks_offered():
+    # two 20 km rings with no bed would fill both places
+    other_ring = [
+        ("a", "e", 5000),
+        ("e", "f", 5000),
+        ("f", "j", 5000),
+        ("j", "a", 5000),
+    ]
+
+    result = solve(
+        draw(*RING_20, *other_ring, *HUT_RING),
+        [at("a")],
+        20000,
+        days=2,
+        campsites={"h": "Hut"},
+        alternatives=2,
+    )
+
+    first, second = result.loops
+    assert first.length_m == pytest.approx(20000)
+    assert first.stages[0].campsite is None
+    assert second.stages[0].campsite == "Hut"
+
+
+def test_after_a_trip_on_the_length_a_loop_with_a_night_at_a_junction_can_follow():
+    # the hut is half way round the first ring; the other ring has no bed
+    other_ring = [
+        ("a", "e", 5000),
+        ("e", "f", 5000),
+        ("f", "j", 5000),
+        ("j", "a", 5000),
+    ]
+
+    result = solve(
+        draw(*RING_20, *other_ring), [at("a")], 20000, days=2, campsites={"c": "Hut"}
+    )
+
+    first, second = result.loops
+    assert [s.campsite for s in first.stages] == ["Hut", None]
+    assert second.length_m == pytest.approx(20000)
+    assert second.stages[0].campsite is None
+    assert result.notice == (
+        "Nights marked as a junction are not at a hut, campsite or shelter."
+    )

@@ -23,7 +23,7 @@ JUMP_TOLERANCES = 2.0
 TURN_MIN_TOLERANCES = 3.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Sample:
     vertex: int  # the segment of the later line it lies on, or the vertex if f == 0
     f: float
@@ -98,17 +98,19 @@ class StretchFinder(SegmentGrid):
                 continue
             seg_m = flat_metres(a, b)
             steps = max(1, math.ceil(seg_m / self.step_m))
+            (lon, lat), dlon, dlat = a, b[0] - a[0], b[1] - a[1]
             for k in range(steps + 1 if n == last else steps):
                 f = k / steps
-                p = (a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f)
+                p = (lon + dlon * f, lat + dlat * f)
                 candidates = cells.get((floor(p[0] / cell_lon), floor(p[1] / cell_lat)))
                 hits = self._hits(p, candidates) if candidates else {}
                 s = along + f * seg_m
                 if returning is not None and hits:
                     self._only_far_back(hits, returning, s, a, b)
-                nearest = (
-                    min(hits, key=lambda w: (hits[w].distance_m, w)) if hits else None
-                )
+                if len(hits) > 1:
+                    nearest = min(hits, key=lambda w: (hits[w].distance_m, w))
+                else:  # most samples are near one line or none
+                    nearest = next(iter(hits), None)
                 if k < steps:
                     samples.append(Sample(n, f, seg_m / steps, hits, nearest, s))
                 else:  # the line's last vertex

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from itertools import islice
 
 from trails.geo import LonLat, degrees_for_metres, haversine_m
 from trails.network import RawWay, position_key
@@ -38,6 +39,7 @@ DEFAULT_TOLERANCE_M = 15.0
 # sliver segment of a few centimetres.
 MERGE_M = 0.5
 METRES_PER_DEGREE = 111_195.0
+APART = 2e-7  # degrees: twice a position key's last decimal
 
 
 @dataclass(eq=False)
@@ -81,11 +83,27 @@ def _copy(way: RawWay) -> RawWay:
     """A copy whose lists can change, without repeated consecutive vertices (by
     position: build_network drops them anyway) so that every vertex is a point a
     line passes through once."""
-    keys = [position_key(lon, lat) for lon, lat in way.coords]
-    keep = [n for n, key in enumerate(keys) if n == 0 or key != keys[n - 1]]
+    coords = way.coords
+    # Two positions further apart than `APART` in longitude or latitude never
+    # have the same key (7 decimals): only the rare close pair is formatted.
+    pairs = enumerate(zip(coords, islice(coords, 1, None)), 1)
+    keep = [0] if coords else []
+    keep += [
+        n
+        for n, (a, b) in pairs
+        if abs(b[0] - a[0]) > APART
+        or abs(b[1] - a[1]) > APART
+        or position_key(*a) != position_key(*b)
+    ]
+    if len(keep) == len(coords):  # most lines
+        return replace(
+            way,
+            coords=list(coords),
+            elevations=list(way.elevations) if way.elevations else None,
+        )
     return replace(
         way,
-        coords=[way.coords[n] for n in keep],
+        coords=[coords[n] for n in keep],
         elevations=[way.elevations[n] for n in keep] if way.elevations else None,
     )
 

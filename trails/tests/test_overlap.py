@@ -72,6 +72,30 @@ def test_a_path_drawn_twice_becomes_one_stretch_of_the_first_lines_vertices():
     assert segment.shared == 2 and segment.coords == trail.coords
 
 
+def test_a_path_drawn_twice_beside_the_far_side_of_a_bend_is_merged():
+    # The first look pairs stretches only when some segment of one may run near
+    # parallel to some segment of the other: here the trail's one stretch heads
+    # east, then 60 degrees north of it, and the second drawing follows only the
+    # second leg, 1.5 m to its side.
+    turn = math.radians(60)
+    ux, uy = math.cos(turn), math.sin(turn)
+    bend = RawWay(
+        "bend",
+        [m(x, 0) for x in range(0, 40, 10)]
+        + [m(40 + t * ux, t * uy) for t in range(0, 51, 10)],
+    )
+    again = RawWay(
+        "again",
+        [m(40 + t * ux - 1.5 * uy, t * uy + 1.5 * ux) for t in range(3, 48, 7)],
+    )
+    (trail, twice), merged = merge_parallel([bend, again])
+    assert merged > 30
+    # Between its ends, the second drawing now runs on the trail's vertices (the
+    # trail's own, and where it enters and leaves, two put in on the trail).
+    assert set(bend.coords) < set(trail.coords)
+    assert set(twice.coords[1:-1]) <= set(trail.coords)
+
+
 def test_a_line_that_touches_another_for_10_m_is_unchanged():
     brush = RawWay("brush", [m(100, 50), m(140, 3), m(150, 2), m(160, 3), m(200, 50)])
     (_, after), merged = merge_parallel([TRAIL, brush])

@@ -33,7 +33,9 @@ PG_URL = os.environ.get(
 
 
 def child(step: str, path: str) -> dict:
-    """Run one step in this process and report seconds, peak MB and queries."""
+    """Run one step in this process and report seconds (wall and this process's
+    CPU: the database server's work on PostgreSQL is not in it), peak MB and
+    queries."""
     sys.path.insert(0, str(ROOT))
     if step == "floor":
         import osmium
@@ -43,13 +45,13 @@ def child(step: str, path: str) -> dict:
                 for n in w.nodes:
                     n.location.lon  # noqa: B018 - make osmium resolve it
 
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         Touch().apply_file(path, locations=True, idx="flex_mem")
         seconds, queries = time.perf_counter() - t, 0
     elif step == "parse":
         from trails.formats import read_network
 
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         read_network(path)
         seconds, queries = time.perf_counter() - t, 0
     else:
@@ -68,12 +70,13 @@ def child(step: str, path: str) -> dict:
         call_command("migrate", verbosity=0)
         if step == "reimport":
             import_file(path, "bench")
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         with CaptureQueriesContext(connection) as ctx:
             import_file(path, "bench")
         seconds, queries = time.perf_counter() - t, len(ctx)
+    cpu_s = time.process_time() - c
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "peak_mb": peak_mb, "queries": queries}
+    return {"seconds": seconds, "cpu_s": cpu_s, "peak_mb": peak_mb, "queries": queries}
 
 
 def run_child(step: str, path: Path, db_url: str | None) -> dict:
@@ -123,6 +126,7 @@ def measure(step: str, path: Path, db: str, repeat: int) -> dict:
             runs.append(run_child(step, path, None))
     return {
         "seconds": statistics.median(r["seconds"] for r in runs),
+        "cpu_s": statistics.median(r["cpu_s"] for r in runs),
         "peak_mb": max(r["peak_mb"] for r in runs),
         "queries": runs[-1]["queries"],
     }
@@ -161,13 +165,13 @@ def main() -> None:
                 print(f"(no PostgreSQL at {PG_URL}; skipped)")
     print(
         f"{'step':<24} {'database':<11} {'seconds':>8} {'x floor':>8} "
-        f"{'peak MB':>8} {'queries':>8}"
+        f"{'cpu s':>8} {'peak MB':>8} {'queries':>8}"
     )
     for label, db, r in rows:
         print(
             f"{label:<24} {db:<11} {r['seconds']:>8.2f} "
-            f"{r['seconds'] / floor['seconds']:>8.1f} {r['peak_mb']:>8.0f} "
-            f"{r['queries'] or '-':>8}"
+            f"{r['seconds'] / floor['seconds']:>8.1f} {r['cpu_s']:>8.2f} "
+            f"{r['peak_mb']:>8.0f} {r['queries'] or '-':>8}"
         )
 
 

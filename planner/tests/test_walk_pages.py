@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from planner.forms import TripForm
 from planner.plans import make_plan
+from planner.solver import DEFAULT_BUDGET_S
 from trails.geo import METRES_PER_MILE
 from trails.models import Campsite, Segment, Trail, Trailhead, WalkingRoute
 
@@ -173,3 +174,17 @@ def test_a_route_pages_button_plans_loops_that_walk_the_route(client, world):
     assert doc["loops"]
     for loop in doc["loops"]:
         assert any(route.pk in s["routes"] for s in loop["segments"])
+
+
+def test_a_plan_that_must_walk_a_trail_searches_twice_as_long_as_a_plain_one(
+    client, world
+):
+    # its walks must touch the trail, so fewer of those found count: at the
+    # plain 0.25 s the Sorteny plan found none once the machine was busy
+    html = page(client, reverse("planner:trail", args=[sorteny_track().pk]))
+    budgets = []
+    for text in ("Plan a loop that walks this", "Plan a loop from here"):
+        form = TripForm(QueryDict(button(html, text).partition("?")[2]))
+        assert form.is_valid(), form.errors
+        budgets.append(form.trip_query().budget_s)
+    assert budgets == [2 * DEFAULT_BUDGET_S, DEFAULT_BUDGET_S]

@@ -133,8 +133,7 @@ def _insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     import of the demo region on SQLite 0.35 s faster). Plain values go to the
     driver as they are, as the ORM passes them; anything else (JSON, an enum's
     default, a date) as the field prepares it for saving."""
-    columns = [f for f in model._meta.concrete_fields if not f.primary_key]
-    conn = connections[DEFAULT_DB_ALIAS]
+    conn, columns, table, names = _insert_target(model)
     fields = [
         (f.attname, f.get_default(), f, isinstance(f, JSONField)) for f in columns
     ]
@@ -147,8 +146,6 @@ def _insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
                 value = field.get_db_prep_save(value, conn)
             row.append(value)
         params.append(row)
-    names = ", ".join(conn.ops.quote_name(f.column) for f in columns)
-    table = conn.ops.quote_name(model._meta.db_table)
     marks = ", ".join(["%s"] * len(columns))
     with conn.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", params)
@@ -157,11 +154,10 @@ def _insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
 def _copy_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     """`COPY` rows into `model`'s table: what bulk_create would insert, the same
     values in the text format (a field a row leaves out takes its default)."""
-    columns = [f for f in model._meta.concrete_fields if not f.primary_key]
+    conn, columns, table, names = _insert_target(model)
     defaults = [(f.attname, f.get_default()) for f in columns]
     json_fields = {f.attname: f.encoder for f in columns if isinstance(f, JSONField)}
     by_name = {f.attname: f for f in columns}
-    conn = connections[DEFAULT_DB_ALIAS]  # not the proxy: it looks it up per use
     buffer = io.StringIO()
     for values in rows:
         line = []
@@ -186,10 +182,18 @@ def _copy_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
         buffer.write("\t".join(line))
         buffer.write("\n")
     buffer.seek(0)
-    names = ", ".join(conn.ops.quote_name(f.column) for f in columns)
-    table = conn.ops.quote_name(model._meta.db_table)
     with conn.cursor() as cursor:
         cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", buffer)
+
+
+def _insert_target(model: type[models.Model]) -> tuple[Any, list, str, str]:
+    """Where a bulk insert of new `model` rows goes: the connection (not the
+    proxy: it looks it up per use), the columns but the id, and the quoted
+    table and column names."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    columns = [f for f in model._meta.concrete_fields if not f.primary_key]
+    names = ", ".join(conn.ops.quote_name(f.column) for f in columns)
+    return conn, columns, conn.ops.quote_name(model._meta.db_table), names
 
 
 # What COPY's text format escapes in a value.

@@ -202,8 +202,8 @@ class Search:
                     parts = (
                         parts[0],
                         parts[1]
-                        + self._change(circuit[-1], circuit[0])
-                        - self._change(circuit[at - 1], circuit[at]),
+                        + self.change_between(circuit[-1], circuit[0])
+                        - self.change_between(circuit[at - 1], circuit[at]),
                     )
                 circuit = list(circuit[at:]) + list(circuit[:at])
             pivot = self.prep.index[self.starts[start].node]
@@ -366,7 +366,7 @@ class Search:
                 break
         return weighted, road, len(keys) - 1, keys[0]
 
-    def _change(self, before: Hop, after: Hop) -> int:
+    def change_between(self, before: Hop, after: Hop) -> int:
         """1 if walking on from hop `before` onto hop `after` changes trail."""
         lid, fwd = before
         leave = self.link_tail[lid] if fwd else self.link_head[lid]

@@ -135,10 +135,9 @@ class Walk:
         self.roads = [r0]
         self.shared: list[list[float]] = []
         # per hop walked, once asked for (`parts`): weighted metres and changes
-        # of trail so far, and the trail followed leaving it
+        # of trail so far
         self.wsum: list[float] = [0.0]
         self.tsum: list[int] = [0]
-        self.leaves: list[frozenset[str] | None] = [None]
         self.work = 0  # steps since the last return to the scheduler
         self.refresh()
         self.frames = [self.children(self.root, d0)]
@@ -226,7 +225,7 @@ class Walk:
         if hops:
             self.used[hops.pop()[0]] = 0
             if len(self.wsum) > len(hops) + 1:
-                del self.wsum[-1], self.tsum[-1], self.leaves[-1]
+                del self.wsum[-1], self.tsum[-1]
             self.nodes.pop()
             self.dists.pop()
             self.roads.pop()
@@ -242,30 +241,20 @@ class Walk:
         last hop they reached, so closing many walks costs little more than
         walking them."""
         search = self.search
-        link_w, link_turns = search.link_w, search.link_turns
-        heads, tails = self.heads, self.tails
-        wsum, tsum, leaves, hops = self.wsum, self.tsum, self.leaves, self.hops
+        link_w, link_turns, change = (
+            search.link_w,
+            search.link_turns,
+            search.change_between,
+        )
+        wsum, tsum, hops = self.wsum, self.tsum, self.hops
         k = len(wsum) - 1
         while k < len(hops):
-            hop, forward = hops[k]
-            enter = heads[hop] if forward else tails[hop]
-            left = leaves[k]
-            wsum.append(wsum[k] + link_w[hop])
-            tsum.append(
-                tsum[k]
-                + link_turns[hop]
-                + (left is not None and costs.changes(left, enter))
-            )
-            leaves.append(tails[hop] if forward else heads[hop])
+            hop = hops[k]
+            wsum.append(wsum[k] + link_w[hop[0]])
+            tsum.append(tsum[k] + link_turns[hop[0]] + (k and change(hops[k - 1], hop)))
             k += 1
-        enter = heads[lid] if fwd else tails[lid]
-        left = leaves[k]
-        return (
-            wsum[k] + link_w[lid],
-            tsum[k]
-            + link_turns[lid]
-            + (left is not None and costs.changes(left, enter)),
-        )
+        last = k and change(hops[k - 1], (lid, fwd))
+        return wsum[k] + link_w[lid], tsum[k] + link_turns[lid] + last
 
     def leave_root(self, lid: int) -> None:
         """Start a new loop out of the root by link `lid`."""

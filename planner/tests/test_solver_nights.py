@@ -141,6 +141,7 @@ def test_with_a_bed_too_few_one_night_is_at_a_junction_and_the_other_at_the_bed(
 # A 20 km ring of paths from a, with no bed, and a hut at h on a 21.6 km ring.
 RING_20 = [("a", "b", 5000), ("b", "c", 5000), ("c", "d", 5000), ("d", "a", 5000)]
 HUT_RING = [("a", "g", 5400), ("g", "h", 5400), ("h", "i", 5400), ("i", "a", 5400)]
+OTHER_RING_20 = [("a", "e", 5000), ("e", "f", 5000), ("f", "j", 5000), ("j", "a", 5000)]
 
 
 def test_a_two_day_trip_takes_the_ways_to_its_hut_that_keep_it_on_the_length():
@@ -186,15 +187,9 @@ def test_a_loop_on_the_length_comes_before_a_trip_to_a_hut_that_misses_it():
 
 def test_a_trip_with_every_night_at_a_bed_keeps_a_place_among_the_walks_offered():
     # two 20 km rings with no bed would fill both places
-    other_ring = [
-        ("a", "e", 5000),
-        ("e", "f", 5000),
-        ("f", "j", 5000),
-        ("j", "a", 5000),
-    ]
 
     result = solve(
-        draw(*RING_20, *other_ring, *HUT_RING),
+        draw(*RING_20, *OTHER_RING_20, *HUT_RING),
         [at("a")],
         20000,
         days=2,
@@ -210,15 +205,9 @@ def test_a_trip_with_every_night_at_a_bed_keeps_a_place_among_the_walks_offered(
 
 def test_after_a_trip_on_the_length_a_loop_with_a_night_at_a_junction_can_follow():
     # the hut is half way round the first ring; the other ring has no bed
-    other_ring = [
-        ("a", "e", 5000),
-        ("e", "f", 5000),
-        ("f", "j", 5000),
-        ("j", "a", 5000),
-    ]
 
     result = solve(
-        draw(*RING_20, *other_ring), [at("a")], 20000, days=2, campsites={"c": "Hut"}
+        draw(*RING_20, *OTHER_RING_20), [at("a")], 20000, days=2, campsites={"c": "Hut"}
     )
 
     first, second = result.loops

@@ -30,6 +30,21 @@ def edge(sid, u, v, metres, trail, kind="path"):
     )
 
 
+def search_on(prep, starts: list[Start], target: float) -> Search:
+    """A search for one loop of `target` metres, with no clock."""
+    return Search(
+        prep=prep,
+        layer=prep.layer(None),
+        starts=starts,
+        target=target,
+        tolerance=0.10,
+        alternatives=1,
+        minimise_road=True,
+        max_difficulty=None,
+        deadline=math.inf,
+    )
+
+
 def first_choice(d0: float, target: float, blind: bool = False) -> str:
     """Out of trailhead "a" to "m" (or "n": the network is symmetric), and on to
     the other: by 1 km of named trail, or 1.2 km of road. Which does the search
@@ -47,17 +62,7 @@ def first_choice(d0: float, target: float, blind: bool = False) -> str:
         {},
     )
     prep = prepare(graph, keep=["a"])
-    search = Search(
-        prep=prep,
-        layer=prep.layer(None),
-        starts=[Start("a", "th", "A", 0.0)],
-        target=target,
-        tolerance=0.10,
-        alternatives=1,
-        minimise_road=True,
-        max_difficulty=None,
-        deadline=math.inf,
-    )
+    search = search_on(prep, [Start("a", "th", "A", 0.0)], target)
     root = prep.index["a"]
     home = Home(search.loop_paths, search.layer.loop_adj, root, search.hi, frozenset())
     walk = Walk(search, home, d0, 0.0, False, False, None, blind)
@@ -103,16 +108,10 @@ def test_a_loop_re_rooted_at_a_nearer_trailhead_counts_its_changes_of_trail_ther
         {},
     )
     prep = prepare(graph, keep=["a", "n"])
-    search = Search(
-        prep=prep,
-        layer=prep.layer(None),
-        starts=[Start("a", "far", "Far", 20_000.0), Start("n", "near", "Near", 0.0)],
-        target=4000.0,
-        tolerance=0.10,
-        alternatives=1,
-        minimise_road=True,
-        max_difficulty=None,
-        deadline=math.inf,
+    search = search_on(
+        prep,
+        [Start("a", "far", "Far", 20_000.0), Start("n", "near", "Near", 0.0)],
+        4000.0,
     )
     task = Task(0, prep.index["a"], "loop")
     for _ in loop_task(search, task):

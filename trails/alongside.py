@@ -86,9 +86,11 @@ def alongside(
     min_m: float,
     gap_m: float,
     turn_gap_m: float | None = None,
+    focus: set[int] | None = None,
 ) -> Alongside:
     """Lines (by index) that may run within `tolerance_m` of each other, or of
-    themselves, for more than `min_m`; see the module docstring."""
+    themselves, for more than `min_m`; see the module docstring. With `focus`,
+    only pairs with a line in it (the others were looked at before)."""
     found = Alongside(set(), {}, {})
     turn_gap_m = gap_m if turn_gap_m is None else turn_gap_m
     if sum(len(c) for c in lines) < 2:
@@ -97,8 +99,13 @@ def alongside(
     # Boxes grown by half the tolerance meet when their stretches come within it.
     stretches = _Stretches(straight, gap_m, tolerance_m / 2 + 1e-6)
     segments = _Segments(lines, stretches)
+    if focus is not None:
+        stretches.keep_near(focus)
     beside = _Beside()
+    on = stretches.way
     for one, other in _stretch_pairs(segments, stretches, straight):
+        if focus is not None and on[one] not in focus and on[other] not in focus:
+            continue
         for a, b in _segment_pairs(segments, stretches, one, other, straight):
             beside.add(segments, a, b, tolerance_m, gap_m, turn_gap_m)
     for (lo, hi), sums in beside.by_lines.items():
@@ -290,6 +297,27 @@ class _Stretches:
         self.y1.append(max(ys) + grow)
         self.low.append(low)
         self.high.append(high)
+
+    def keep_near(self, focus: set[int]) -> None:
+        """Keep only the stretches of lines in `focus` and those sharing a grid
+        cell with one of them."""
+        near = set()
+        for k, w in enumerate(self.way):
+            if w in focus:
+                near.update(self._cells(k))
+        kept = [
+            k
+            for k, w in enumerate(self.way)
+            if w in focus or not near.isdisjoint(self._cells(k))
+        ]
+        for name in ("first", "last", "way", "x0", "x1", "y0", "y1", "low", "high"):
+            values = getattr(self, name)
+            setattr(self, name, array(values.typecode, [values[k] for k in kept]))
+
+    def _cells(self, k: int) -> Iterator[tuple[int, int]]:
+        c0, c1 = int(self.x0[k] // CELL_M), int(self.x1[k] // CELL_M)
+        r0, r1 = int(self.y0[k] // CELL_M), int(self.y1[k] // CELL_M)
+        return ((c, r) for c in range(c0, c1 + 1) for r in range(r0, r1 + 1))
 
 
 class _Grid:

@@ -102,7 +102,37 @@ def merge_parallel(
 ) -> tuple[list[RawWay], float]:
     """Copies of `ways` where stretches drawn twice share the earlier line's
     vertices, and the metres of ground merged; with `itself`, a line's own later
-    stretches too. The input ways are not modified."""
+    stretches too. The input ways are not modified.
+
+    A merge can bring a line closer to a third: a stretch that leaves at a
+    junction of the earlier line goes on from there in a straight segment to its
+    own next vertex, which may now run beside another way from that junction
+    (Krems: a footway 3.5-4 m beside a road, 0-3 m once it left the street it was
+    merged onto at the road's end). So the lines the first pass moved, and those
+    with a vertex at one of theirs, go through once more, on their own."""
+    out, merged = _merge_once(ways, tolerance_m, min_m, itself)
+    moved = {i for i, (a, b) in enumerate(zip(ways, out)) if a.coords != b.coords}
+    if not moved:
+        return out, merged
+    again = sorted(moved | set(_touching(out, moved)))
+    focus = {n for n, i in enumerate(again) if i in moved}
+    twice, more = _merge_once(
+        [out[i] for i in again], tolerance_m, min_m, itself, focus
+    )
+    for i, way in zip(again, twice):
+        out[i] = way
+    return out, merged + more
+
+
+def _merge_once(
+    ways: list[RawWay],
+    tolerance_m: float,
+    min_m: float,
+    itself: bool,
+    focus: set[int] | None = None,
+) -> tuple[list[RawWay], float]:
+    """One pass of `merge_parallel`; with `focus` (indexes of `ways`), only pairs
+    with a line in it are looked at."""
     ways = list(ways)
     usable = [i for i, w in enumerate(ways) if len(w.coords) >= 2]
     if not usable or tolerance_m <= 0:
@@ -115,6 +145,7 @@ def merge_parallel(
         min_m,
         gap_m,
         turn_gap_m,
+        None if focus is None else {n for n, i in enumerate(usable) if i in focus},
     )
     if not itself:
         found.returns.clear()

@@ -95,16 +95,19 @@ def _copy(way: RawWay) -> RawWay:
         or abs(b[1] - a[1]) > APART
         or position_key(*a) != position_key(*b)
     ]
+    ids, elevations = way.vertex_ids, way.elevations
     if len(keep) == len(coords):  # most lines
         return replace(
             way,
             coords=list(coords),
-            elevations=list(way.elevations) if way.elevations else None,
+            vertex_ids=list(ids) if ids is not None else None,
+            elevations=list(elevations) if elevations else None,
         )
     return replace(
         way,
         coords=[coords[n] for n in keep],
-        elevations=[way.elevations[n] for n in keep] if way.elevations else None,
+        vertex_ids=[ids[n] for n in keep] if ids is not None else None,
+        elevations=[elevations[n] for n in keep] if elevations else None,
     )
 
 

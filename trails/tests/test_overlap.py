@@ -20,6 +20,7 @@ import pytest
 from trails.formats import read_network
 from trails.geo import LonLat, line_length_m
 from trails.geojson import parse_geojson
+from trails.ground import overlapping_pairs
 from trails.network import RawWay, position_key
 from trails.overlap import merge_parallel
 from trails.snapping import snap_line_ends
@@ -215,6 +216,28 @@ def test_osm_ways_drawn_twice_share_the_earlier_ways_nodes():
     assert [s.shared for s in net.segments] == [2]
 
 
+def test_osm_ways_keep_their_node_ids_and_merge_alike_every_time():
+    # Two nodes at one position: the copy drops the second, and its id with it.
+    doubled = osm(TWICE, "b")
+    doubled = replace(
+        doubled,
+        coords=[doubled.coords[0], *doubled.coords],
+        vertex_ids=["b-", *doubled.vertex_ids],
+    )
+    ways = [osm(TRAIL, "a"), doubled]
+    ids_before = [list(w.vertex_ids) for w in ways]
+    first, _ = merge_parallel(ways)
+    second, _ = merge_parallel(ways)
+    assert [w.vertex_ids for w in ways] == ids_before
+    assert [w.vertex_ids for w in first] == [w.vertex_ids for w in second]
+    assert all(len(w.vertex_ids) == len(w.coords) for w in first)
+    # and the result is a network: a second merge of it changes nothing
+    again, more = merge_parallel(first)
+    assert more == 0
+    assert [w.vertex_ids for w in again] == [w.vertex_ids for w in first]
+    assert build_network(again).segments
+
+
 def test_a_new_node_gets_the_same_id_from_either_way_and_on_every_run():
     # The joiner enters and leaves the trail between its nodes: new nodes there,
     # named by the trail's segment and where on it they are.
@@ -407,6 +430,71 @@ def test_a_junction_moved_between_a_near_and_a_far_segment_of_a_third_way_merges
         )
     # the street and the footway drawn along it share their stretch
     assert pairs(merged_ways[0]) & pairs(merged_ways[3])
+
+
+def test_a_way_brought_beside_another_by_a_merge_is_merged_with_it_too():
+    # Real ways (Krems, (c) OpenStreetMap contributors, ODbL), cut to the vertices
+    # that matter: a footway runs down beside a street, then 3.5-4 m beside the
+    # road that goes on from the street's end. Merged onto the street, it leaves
+    # it at the street's end and goes straight to its own last vertex: 0-3 m
+    # beside that road for 35 m, and a loop down one and up the other walked that
+    # ground twice.
+    def way(wid, kind, nodes):
+        ids, coords = zip(*nodes)
+        return RawWay(wid, list(coords), kind=kind, vertex_ids=list(ids))
+
+    ways = [
+        way(
+            "w24980504",
+            "road",
+            [
+                ("n271438869", (15.6163465, 48.4110729)),
+                ("n415560044", (15.6163668, 48.4110233)),
+                ("n1699574077", (15.6163773, 48.4109912)),
+                ("n1210555903", (15.6164253, 48.410844)),
+                ("n860953728", (15.6164194, 48.4106989)),
+                ("n271439067", (15.6164195, 48.4106738)),
+            ],
+        ),
+        way(
+            "w24980505",
+            "road",
+            [
+                ("n271439067", (15.6164195, 48.4106738)),
+                ("n805459246", (15.6163991, 48.4103603)),
+            ],
+        ),
+        way(
+            "w30745491",
+            "path",
+            [
+                ("n1210555822", (15.616229, 48.410684)),
+                ("n2494676298", (15.6163746, 48.4107006)),
+                ("n860953728", (15.6164194, 48.4106989)),
+                ("n2444461353", (15.6168278, 48.4106869)),
+            ],
+        ),
+        way(
+            "w25536273",
+            "footway",
+            [
+                ("n2494676306", (15.6161261, 48.4110054)),
+                ("n2494676308", (15.6162658, 48.4110178)),
+                ("n2494676307", (15.6163147, 48.4110081)),
+                ("n2494676304", (15.6163391, 48.4109687)),
+                ("n2494676300", (15.616377, 48.4108165)),
+                ("n2494676299", (15.6163775, 48.4107385)),
+                ("n2494676298", (15.6163746, 48.4107006)),
+                ("n2494676297", (15.6163735, 48.4106759)),
+                ("n2494676296", (15.6163444, 48.4103641)),
+            ],
+        ),
+    ]
+    merged_ways, merged = merge_parallel(ways, 3.5, 12.0, itself=True)
+    segments = build_network(merged_ways).segments
+    shared = overlapping_pairs([s.coords for s in segments], 3.0, 15.0)
+    assert merged > 30
+    assert not shared, [(segments[i].key, segments[j].key, m) for i, j, m in shared]
 
 
 def test_lines_crossing_at_a_junction_are_not_merged():

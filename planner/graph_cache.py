@@ -27,9 +27,13 @@ Box = tuple[float, float, float, float]
 GRAPH_GRID_DEG = 0.1  # regions snap outward to this grid so nearby plans share one
 # A plan whose range holds more network than this loads only the part around the
 # best trailheads (`around_best`); one that would still need more is refused.
-# Oslo's 10-mile range, 16,500 segments, loads and is prepared in 0.5 s; 40,000
-# took a 100-mile plan over 25 copies of the demo region to 1.6 s cold.
-LOAD_SEGMENTS = 25_000
+# Loading and preparing take about 50 us a segment (a cold 100-mile plan over 25
+# copies of the demo region: 19,000 segments at 25,000, 1.5-2.0 s, its first walk
+# 1.3% short; 6,351 at 12,000, 0.9-1.0 s, within 1%), and the default budget
+# searches a dozen trailheads whatever is loaded. Oslo's 10-mile range (16,900
+# segments) is trimmed to its best trailheads, with no measurable change to its
+# walks (`bench/variants.py oslo-east`, docs/benchmarks.md).
+LOAD_SEGMENTS = 12_000
 MAX_SEGMENTS = 150_000
 CANDIDATES = 500  # the best trailheads considered for a trimmed region
 # A worker keeps at most four region graphs and at most this many segments in

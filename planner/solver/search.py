@@ -90,6 +90,7 @@ class Search:
     penalty: bytearray = field(default_factory=bytearray)
     hint: bool = False  # looking past the window for the closest longer loop
     first_near_s: float | None = None
+    near_circuit: bool = False  # a loop or lollipop within 1% was offered
     longest_below: tuple[float, int] | None = None  # (length, start index)
     shortest_above: tuple[float, int] | None = None
     longest_loop: tuple[float, int] | None = None  # without a stem, below the window
@@ -191,8 +192,10 @@ class Search:
                 self.version += 1  # the hint search now looks only for shorter
             return
         self.candidates += 1
-        if self.first_near_s is None and abs(length - self.target) <= self.near:
-            self.first_near_s = time.perf_counter() - self.t0
+        if abs(length - self.target) <= self.near:
+            if self.first_near_s is None:
+                self.first_near_s = time.perf_counter() - self.t0
+            self.near_circuit = self.near_circuit or bool(circuit)
         if not stem and nodes is not None:
             start, at = self._reroot(start, nodes)
             if at:

@@ -220,6 +220,42 @@ def test_where_no_loop_can_fit_the_out_and_backs_are_found_before_any_loop_searc
     assert square.loops[0].kind == "loop"
 
 
+def test_when_the_trees_close_no_loop_the_out_and_backs_are_in_hand_before_the_dives(
+    monkeypatch,
+):
+    # Enough loop-bearing trail for a 6 km loop (two 4 km squares meeting at the
+    # trailhead), but no loop of that length (4 or 8 km): the exact out-and-back
+    # along a 3 km spur is offered before the depth-first search starts, not at
+    # its deadline, and the dives still close lengths by length alone (an
+    # out-and-back ranks after any loop they find).
+    from planner.solver import answer
+
+    seen = []
+    schedule = answer._schedule
+
+    def watched(search, *args):
+        seen.append(
+            (
+                [c.turn is not None for c in search.pool],
+                search.first_near_s is not None,
+                search.near_circuit,
+            )
+        )
+        return schedule(search, *args)
+
+    monkeypatch.setattr(answer, "_schedule", watched)
+    other = [("a", "f", 1000), ("f", "g", 1000), ("g", "h", 1000), ("h", "a", 1000)]
+    graph = draw(*SQUARE, *other, ("a", "e", 3000))
+    result = solve(graph, [at("a")], 6000)
+
+    pool, near, near_loop = seen[0]
+    assert any(pool) and near and not near_loop
+    assert any(
+        w.kind == "out_and_back" and w.length_m == pytest.approx(6000)
+        for w in result.loops
+    )
+
+
 def test_it_takes_a_lollipop_only_when_no_loop_fits_and_stems_are_allowed():
     lollipop = [("s", "a", 500)] + SQUARE
 

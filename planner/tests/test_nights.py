@@ -109,13 +109,16 @@ def test_without_shelters_no_night_is_at_a_shelter(client, world):
     body = api(client, **THREE_DAYS, shelters="false").json()
 
     assert body["query"]["shelters"] is False
-    kinds = [n["bed"]["kind"] for loop in body["loops"] for n in nights(loop)]
+    # a loop within 1% cut into days may rank first, its nights at no bed
+    beds = [n["bed"] for loop in body["loops"] for n in nights(loop) if n["bed"]]
+    kinds = [bed["kind"] for bed in beds]
     assert kinds and "shelter" not in kinds
 
 
 def test_a_bed_closed_for_the_season_is_left_out(client, world):
     first = api(client, **THREE_DAYS).json()
-    used = {n["bed"]["id"] for loop in first["loops"] for n in nights(loop)}
+    used = {n["bed"]["id"] for loop in first["loops"] for n in nights(loop) if n["bed"]}
+    assert used
 
     Campsite.objects.filter(pk__in=used).update(closed_reason="Closed for winter")
     DataVersion.bump()

@@ -11,12 +11,9 @@ are, from the database alone:
   corner. Per cell: how many walkable segments start there and their worth to a
   hiker (metres x the solver's `costs.goodness` by kind: named trail 0.6, unnamed
   path or track 0.3, road 0; routes are left to the solver).
-- Cells are kept per tile of `TILE_DEG` and data version, in the process
-  (`TILES` tiles at most) and in the shared cache (Redis in production), so a
-  tile is counted once per data version for every worker, not once per worker
-  and restart; the tiles a plan needs that neither knows are counted in one
-  grouped query (0.4 s for a 100-mile drive over 25 copies of the demo region),
-  so a plan in a region whose tiles are known costs none.
+- Cells are kept per tile of `TILE_DEG`, per process and data version (`TILES`
+  tiles at most); the tiles a plan needs that are not known are counted in one
+  grouped query, so a plan in a region whose tiles are known costs none.
 - `segments_in(box)` estimates how many segments a region graph would load;
   `worth_near(...)` scores trailheads by the trail within a radius (a square
   window over a summed-area table, all trailheads at once).
@@ -32,7 +29,6 @@ import numpy as np
 from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
 from django.db.models.functions import Floor
 
-from planner import caching
 from planner.solver import costs
 from trails.models import VERSION_TILE_DEG, DataVersion, Segment
 
@@ -40,9 +36,6 @@ CELL_DEG = 0.01
 TILE_DEG = VERSION_TILE_DEG  # each tile is counted again when its data changes
 TILES = 4096
 MAX_CELLS = 2_000_000  # 16 MB per raster
-# A tile's counts are keyed by its data version, so they never go stale; they
-# only stop being asked for.
-SHARED_SECONDS = 7 * 24 * 3600
 NAMED = costs.goodness({"trail": "a name"})
 UNNAMED = costs.goodness({})
 
@@ -58,8 +51,8 @@ class _Tiles:
         self.lock = threading.Lock()
 
     def get(self, versions: dict[tuple[int, int], int]) -> list[tuple[np.ndarray, ...]]:
-        """The cells of these tiles, each at its data version; those neither
-        this process nor the shared cache knows are counted in one query."""
+        """The cells of these tiles, each at its data version; those not known
+        are counted in one query."""
         with self.lock:
             known = {t: self.items.get((*t, v)) for t, v in versions.items()}
             for t, cells in known.items():
@@ -67,12 +60,7 @@ class _Tiles:
                     self.items.move_to_end((*t, versions[t]))
         missing = [t for t, cells in known.items() if cells is None]
         if missing:
-            counted = {t: caching.get(_shared_key(t, versions[t])) for t in missing}
-            uncounted = [t for t, cells in counted.items() if cells is None]
-            if uncounted:
-                for t, cells in _count_tiles(uncounted).items():
-                    counted[t] = cells
-                    caching.set(_shared_key(t, versions[t]), cells, SHARED_SECONDS)
+            counted = _count_tiles(missing)
             with self.lock:
                 for t in missing:
                     self.items[(*t, versions[t])] = known[t] = counted[t]
@@ -86,10 +74,6 @@ class _Tiles:
 
 
 TILE_CACHE = _Tiles()
-
-
-def _shared_key(tile: tuple[int, int], version: int) -> str:
-    return f"density:1:{tile[0]}:{tile[1]}:{version}"
 
 
 def _count_tiles(tiles: list[tuple[int, int]]) -> dict[tuple[int, int], tuple]:

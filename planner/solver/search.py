@@ -443,5 +443,14 @@ class Search:
         ideal = IDEAL_COST * self.least_metre * self.target
         return all(p.circuit and p.cost <= ideal for p in self.picks)
 
+    def came_near(self) -> bool:
+        """Whether a walk that settles the length has come within 1%: for a
+        day's walk a loop or lollipop (an out-and-back ranks after every loop);
+        for a trip of several days any walk, as its ranking weighs nights at a
+        bed next (measured on single days only: `bench/variants.py`)."""
+        if self.turns_partway:
+            return self.near_circuit
+        return self.first_near_s is not None
+
     def out_of_time(self) -> bool:
         return time.perf_counter() >= self.deadline

@@ -74,11 +74,12 @@ def dives(
     At each cap, first a *near* dive that keeps only walks that can still end
     within 1% of the target, so a walk that drifted long backtracks early, to
     where its length can still be mended; then a *wide* dive over the whole
-    tolerance. While no loop or lollipop has come within 1% of the target
-    (`search.near`; an out-and-back does not count, as it ranks after any loop),
-    a near dive orders its children by length alone (`walk.Walk`'s `blind`): a
-    length missed by more than 1% costs half the target (`costs.MISS`), more
-    than any choice of ground, and where the trees found nothing near (a compact
+    tolerance. While nothing has come within 1% of the target (`search.near`,
+    `Search.came_near`: for a day's walk a loop or lollipop, as an out-and-back
+    ranks after any loop), a near dive orders its children by length alone
+    (`walk.Walk`'s `blind`): a length missed by more than 1% costs half the
+    target (`costs.MISS`), more than any choice of ground, and where the trees
+    found nothing near (a compact
     network, where a long loop must wind about) the hiker's order heads nowhere
     in particular. While the answer has some but not all of its alternatives, the
     wide dive looks only for walks unlike the picks (diversify); if that
@@ -93,7 +94,7 @@ def dives(
     while True:
         if not near_done:
             seed = None if dive == 0 else dive * 1_000_003 + task.start
-            blind = not search.near_circuit  # no loop within 1% yet
+            blind = not search.came_near()  # nothing within 1% yet
             near_done = yield from circuits(
                 search,
                 task,

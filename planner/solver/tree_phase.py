@@ -80,7 +80,7 @@ def seed_pool(search: Search, tasks: list[Task], until: float, rounds: int) -> N
         if over(empty_may_run=True):
             return
         offer(via_loops, tasks[k], 0)
-    if not search.near_circuit:
+    if not search.came_near():
         return  # none came to length: the depth-first search closes lengths better
     for round_ in range(1, rounds):
         for k, task in enumerate(tasks):

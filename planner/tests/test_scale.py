@@ -3,8 +3,6 @@ the real Andorra network with the limits made small enough to bite."""
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from planner import density, graph_cache, plans
@@ -43,29 +41,6 @@ def test_the_density_grid_counts_every_walkable_segment(fresh):
     assert grid.segments_in(box) == walkable.count()
     half = (box[0], box[1], (box[0] + box[2]) / 2, box[3])
     assert 0 < grid.segments_in(half) < walkable.count()
-
-
-def test_a_new_worker_counts_no_density_tile_another_has_counted(fresh):
-    walkable = Segment.objects.walkable()
-    cache.clear()
-    box = (1.40, 42.42, 1.80, 42.66)
-    before = density.Grid(box).segments_in(box)
-    density.TILE_CACHE.clear()  # a new worker: only the shared cache knows
-    with CaptureQueriesContext(connection) as queries:
-        grid = density.Grid(box)
-    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
-    assert grid.segments_in(box) == before > 1000
-    # an edit makes its tile's counts new data: counted again, by whoever asks
-    segment = walkable.filter(min_lon__gte=1.5, min_lat__gte=42.5).in_bbox(*box)[0]
-    segment.is_open = False
-    segment.save()
-    s = segment
-    DataVersion.bump([(s.min_lon, s.min_lat, s.max_lon, s.max_lat)])
-    density.TILE_CACHE.clear()
-    with CaptureQueriesContext(connection) as queries:
-        grid = density.Grid(box)
-    assert [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
-    assert grid.segments_in(box) == before - 1
 
 
 def test_a_range_with_too_much_network_plans_around_the_best_trailhead_only(

@@ -111,7 +111,11 @@ def merge_parallel(
     merged onto at the road's end). So the lines the first pass moved, and those
     with a vertex at one of theirs, go through once more, on their own."""
     out, merged = _merge_once(ways, tolerance_m, min_m, itself)
-    moved = {i for i, (a, b) in enumerate(zip(ways, out)) if a.coords != b.coords}
+    moved = {
+        i
+        for i, (a, b) in enumerate(zip(ways, out))
+        if a is not b and a.coords != b.coords
+    }
     if not moved:
         return out, merged
     again = sorted(moved | set(_touching(out, moved)))

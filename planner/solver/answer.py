@@ -179,7 +179,7 @@ def _solve(
         (MUST_TREE_SHARE, MUST_TREE_ROUNDS) if must_walk else (TREE_SHARE, TREE_ROUNDS)
     )
     seed_pool(search, loop_tasks, time.perf_counter() + share * budget, rounds)
-    if stem_tasks and search.turns_partway and not any(c.circuit for c in search.pool):
+    if _turns_wanted(search, stem_tasks):
         # The trees closed no loop: the out-and-backs turning partway now, a few
         # ms, so that a walk of the length is in hand whatever the depth-first
         # search finds (a loop it finds still ranks first). Beatty's 12-mile
@@ -187,7 +187,7 @@ def _solve(
         _turns(search, stem_tasks, time.perf_counter() + TURNS_SHARE * budget)
     stopped_early, longest_step = _schedule(search, loop_tasks, stem_tasks)
 
-    if stem_tasks and search.turns_partway and not any(c.circuit for c in search.pool):
+    if _turns_wanted(search, stem_tasks):
         # No loop or lollipop: out-and-backs that turn partway along a trail,
         # exactly the length asked for. Only now (they never rank above a loop),
         # nearest trailheads first, in what is left of the budget or a sliver more.
@@ -357,6 +357,14 @@ def _look_longer(search: Search, loop_tasks: list[Task]) -> None:
                 hints.remove(task)
             if search.out_of_time():
                 break
+
+
+def _turns_wanted(search: Search, stem_tasks: list[Task]) -> bool:
+    """Whether out-and-backs turning partway may be offered now: a day's walk
+    with stems allowed, and no loop or lollipop found yet."""
+    return bool(
+        stem_tasks and search.turns_partway and not any(c.circuit for c in search.pool)
+    )
 
 
 def _turns(search: Search, tasks: list[Task], until: float) -> None:

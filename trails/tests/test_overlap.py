@@ -207,6 +207,12 @@ def osm(way: RawWay, prefix: str) -> RawWay:
     return RawWay(way.source_id, list(way.coords), vertex_ids=ids)
 
 
+def real_way(wid: str, kind: str, nodes: list[tuple[str, LonLat]]) -> RawWay:
+    """An OSM way from its (node id, position) pairs."""
+    ids, coords = zip(*nodes)
+    return RawWay(wid, list(coords), kind=kind, vertex_ids=list(ids))
+
+
 def test_osm_ways_drawn_twice_share_the_earlier_ways_nodes():
     (trail, twice), merged = merge_parallel([osm(TRAIL, "a"), osm(TWICE, "b")])
     assert merged == pytest.approx(300, abs=0.1)
@@ -374,12 +380,8 @@ def test_a_junction_moved_between_a_near_and_a_far_segment_of_a_third_way_merges
     # street, and moving their shared junction onto the street moved a vertex of
     # the street between a segment near another way and one far from all. The
     # import stopped with a TypeError there.
-    def way(wid, kind, nodes):
-        ids, coords = zip(*nodes)
-        return RawWay(wid, list(coords), kind=kind, vertex_ids=list(ids))
-
     ways = [
-        way(
+        real_way(
             "w18378910",
             "footway",
             [
@@ -387,7 +389,7 @@ def test_a_junction_moved_between_a_near_and_a_far_segment_of_a_third_way_merges
                 ("n2039713539", (24.9403236, 60.1705478)),
             ],
         ),
-        way(
+        real_way(
             "w18379209",
             "footway",
             [
@@ -395,7 +397,7 @@ def test_a_junction_moved_between_a_near_and_a_far_segment_of_a_third_way_merges
                 ("n189440935", (24.9411013, 60.1706193)),
             ],
         ),
-        way(
+        real_way(
             "w122595267",
             "road",
             [
@@ -407,7 +409,7 @@ def test_a_junction_moved_between_a_near_and_a_far_segment_of_a_third_way_merges
                 ("n1369465822", (24.9414006, 60.1704977)),
             ],
         ),
-        way(
+        real_way(
             "w311381808",
             "road",
             [
@@ -439,12 +441,8 @@ def test_a_way_brought_beside_another_by_a_merge_is_merged_with_it_too():
     # it at the street's end and goes straight to its own last vertex: 0-3 m
     # beside that road for 35 m, and a loop down one and up the other walked that
     # ground twice.
-    def way(wid, kind, nodes):
-        ids, coords = zip(*nodes)
-        return RawWay(wid, list(coords), kind=kind, vertex_ids=list(ids))
-
     ways = [
-        way(
+        real_way(
             "w24980504",
             "road",
             [
@@ -456,7 +454,7 @@ def test_a_way_brought_beside_another_by_a_merge_is_merged_with_it_too():
                 ("n271439067", (15.6164195, 48.4106738)),
             ],
         ),
-        way(
+        real_way(
             "w24980505",
             "road",
             [
@@ -464,7 +462,7 @@ def test_a_way_brought_beside_another_by_a_merge_is_merged_with_it_too():
                 ("n805459246", (15.6163991, 48.4103603)),
             ],
         ),
-        way(
+        real_way(
             "w30745491",
             "path",
             [
@@ -474,7 +472,7 @@ def test_a_way_brought_beside_another_by_a_merge_is_merged_with_it_too():
                 ("n2444461353", (15.6168278, 48.4106869)),
             ],
         ),
-        way(
+        real_way(
             "w25536273",
             "footway",
             [

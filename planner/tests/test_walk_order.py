@@ -120,3 +120,31 @@ def test_a_loop_re_rooted_at_a_nearer_trailhead_counts_its_changes_of_trail_ther
     assert search.starts[loop.start].name == "Near"
     # (4 km of named trail x 1.3 + 150 m for one change) / 4 km x 4 km
     assert loop.cost == pytest.approx(4000 * costs.NAMED + costs.TURN)
+
+
+@pytest.mark.parametrize("days_walk", [True, False])
+def test_an_out_and_back_of_the_length_ends_length_only_order_only_on_a_trip(
+    days_walk,
+):
+    # For a day's walk an out-and-back ranks after every loop, so the near dives
+    # keep ordering by length alone until a loop has the length; a trip of
+    # several days ends it at any walk of the length, as before.
+    graph = build_graph(
+        ((n, *xy, None) for n, xy in POS.items()),
+        [
+            edge("out", "a", "m", 1000, "Camí"),
+            edge("on", "m", "n", 1000, "Camí"),
+            edge("back", "n", "x", 1000, "Other"),
+            edge("home", "x", "a", 1000, "Camí"),
+        ],
+        {},
+    )
+    prep = prepare(graph, keep=["a", "n"])
+    search = search_on(prep, [Start("a", "th", "A", 0.0)], 4000.0)
+    search.turns_partway = days_walk
+    a, n = prep.index["a"], prep.index["n"]
+    (lid, fwd) = next((lid, fwd) for lid, v, _, _, fwd in prep.adj[a] if v == n)
+    search.offer(0, n, ((lid, fwd),), (), None, 4000.0, 0.0, 2000.0)
+
+    assert search.first_near_s is not None
+    assert search.came_near() is not days_walk

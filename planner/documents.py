@@ -23,6 +23,7 @@ from trails.dem import climb
 from trails.models import Campsite, Trailhead
 
 PROFILE_POINTS = 160
+COORD_DIGITS = 6  # a plan's points, to 0.1 m: what hikers and checkers measure
 
 
 def plan_doc(query: TripQuery, drive_note: str) -> dict[str, Any]:
@@ -170,7 +171,9 @@ def loop_doc(
         "days": days,
         "segments": segments,
         "cues": cues.sheet(cue_steps, track.coords, track.eles, nights),
-        "coords": [[round(x, 6), round(y, 6)] for x, y in track.coords],
+        "coords": [
+            [round(x, COORD_DIGITS), round(y, COORD_DIGITS)] for x, y in track.coords
+        ],
         "eles": None if track.eles is None else [round(e, 1) for e in track.eles],
         "profile": None if track.profile is None else _thin(track.profile),
     }

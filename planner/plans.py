@@ -14,13 +14,20 @@ prepared graph (`graph_cache.py`), the solver, and the loop documents.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import asdict
 from typing import Any
 
-from planner import caching, walks
-from planner.documents import beds_in, loop_doc, plan_doc, trailhead_doc
+from planner import caching, twice, walks
+from planner.documents import (
+    COORD_DIGITS,
+    beds_in,
+    loop_doc,
+    plan_doc,
+    trailhead_doc,
+)
 from planner.graph_cache import GRAPHS, TooMuchNetwork, region_to_load
 from planner.regions import load_geometry
 from planner.solver import Start, solve
@@ -34,12 +41,18 @@ from planner.starts import (
     starts_for,
     walk_of,
 )
+from planner.track import line_of
 from planner.trip import TripQuery, describe
 from trails.geo import box_around
 from trails.models import DataVersion, Source
 
 log = logging.getLogger("loopgenie.plans")
 PLAN_CACHE_SECONDS = 600
+# Ground within this of ground walked before, for this long, is walked twice
+# (`_ground_twice`): the checkers' 3 m and 15 m, less a margin, so that a walk
+# measured clean here is clean for a checker that samples it another way.
+TWICE_TOLERANCE_M = 3.25
+TWICE_MIN_RUN_M = 12.0
 
 
 def make_plan(query: TripQuery) -> dict[str, Any]:
@@ -110,6 +123,7 @@ def _plan(query: TripQuery) -> dict[str, Any]:
         if th.junction_id in graph
     ]
     beds = beds_in(box, query.shelters) if query.days > 1 else {}
+    lines: dict[int, tuple[list, list[str]]] = {}
     t_solve = time.perf_counter()
     result = solve(
         prepared,
@@ -125,10 +139,11 @@ def _plan(query: TripQuery) -> dict[str, Any]:
         max_day_m=query.max_day_m,
         must_walk=walk.segment_ids if walk is not None else (),
         must_walk_name=walk.name if walk is not None else "",
+        ground_twice=functools.partial(_ground_twice, graph, lines),
     )
     solve_s = time.perf_counter() - t_solve
     by_id = {th.id: th for th, _ in trailheads}
-    lines = load_geometry(s.segment_id for loop in result.loops for s in loop.steps)
+    _fetch_lines(lines, [s for loop in result.loops for s in loop.steps])
     plan["loops"] = [loop_doc(loop, graph, by_id, lines, beds) for loop in result.loops]
     plan["notice"] = result.notice
     plan["timed_out"] = result.timed_out
@@ -156,6 +171,24 @@ def _plan(query: TripQuery) -> dict[str, Any]:
         graph.graph["segments"],
     )
     return plan
+
+
+def _ground_twice(graph, lines: dict, steps) -> float:
+    """Metres of a walk the solver may offer that pass over ground it walked
+    before, measured on its line (`planner.twice`); `lines` keeps the lines
+    fetched for the plan's documents."""
+    _fetch_lines(lines, steps)
+    line = line_of(steps, graph, {s.segment_id: lines[s.segment_id][0] for s in steps})
+    # As the plan gives it: the rounding alone can turn a 2.95 m gap into 3.05 m.
+    shown = [(round(x, COORD_DIGITS), round(y, COORD_DIGITS)) for x, y in line]
+    return twice.repeated_m(shown, TWICE_TOLERANCE_M, min_run_m=TWICE_MIN_RUN_M)
+
+
+def _fetch_lines(lines: dict, steps) -> None:
+    """Add the stored lines of these steps' segments that `lines` lacks."""
+    missing = {s.segment_id for s in steps} - lines.keys()
+    if missing:
+        lines.update(load_geometry(missing))
 
 
 def _no_trailhead(

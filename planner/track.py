@@ -76,6 +76,18 @@ def track_of(
     )
 
 
+def line_of(
+    steps: Sequence[Step], graph: Any, lines: Mapping[Hashable, Line]
+) -> list[tuple[float, float]]:
+    """The steps' line in walking order, without elevations or climb: what
+    `track_of` starts from, for a look at a walk that may not be kept."""
+    coords: list[tuple[float, float]] = []
+    for step in steps:
+        part, _ = _oriented(graph, step, lines[step.segment_id])
+        coords.extend(part[1 if coords else 0 :])
+    return coords
+
+
 def _oriented(
     graph: Any, step: Step, line: Line
 ) -> tuple[list[tuple[float, float]], list[float] | None]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Collection, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 
 import networkx as nx
 
@@ -22,8 +22,8 @@ from planner.solver.build import build_loop, nights_notice
 from planner.solver.cheapest import link_arrays
 from planner.solver.linkgraph import Prepared, prepare
 from planner.solver.no_loop import near_misses, reason
-from planner.solver.records import SolveResult, Start
-from planner.solver.search import Search, Task
+from planner.solver.records import SolveResult, Start, Step
+from planner.solver.search import Cand, Search, Task
 from planner.solver.tasks import hint_task, turn_inside
 from planner.solver.tree_phase import seed_pool
 
@@ -54,6 +54,10 @@ MUST_TREE_ROUNDS = 12
 # within 1% of the length, a plain loop cut into days gets the whole budget
 # after them.
 NIGHTS_SHARE = 0.7
+# Loops whose line `solve(ground_twice=...)` measures, at most this many per
+# alternative asked for (each a few milliseconds; the first picks are clean
+# nearly always).
+GROUND_CHECKS_PER_PICK = 3
 
 
 def warm(prep: Prepared) -> None:
@@ -83,6 +87,7 @@ def solve(
     must_walk: Collection[Hashable] = (),
     must_walk_name: str = "the trail asked for",
     max_day_m: float | None = None,
+    ground_twice: Callable[[Sequence[Step]], float] | None = None,
 ) -> SolveResult:
     """The best loops of about `target_m` metres from the trailheads in `starts`.
 
@@ -95,6 +100,10 @@ def solve(
     `campsites` (name by node), each day at most `max_day_m` (`nights.py`).
     `graph` is the MultiGraph of `planner.graph` or a `prepare()`d copy of it
     (prepare once per network when you can: it is most of the fixed cost).
+    `ground_twice`, given a walk's steps, measures on its line the metres it
+    passes over ground it already walked (the solver has no lines): the loops
+    picked are measured, and one that walks ground twice costs as much as a
+    loop that misses the length (`_walked_once`).
     """
     # A full garbage collection walks every object in the process (a big network
     # is hundreds of thousands) and can stall one step of the search for tens of
@@ -118,6 +127,7 @@ def solve(
             must_walk=frozenset(must_walk),
             must_walk_name=must_walk_name,
             max_day_m=max_day_m,
+            ground_twice=ground_twice,
         )
     finally:
         if collecting:
@@ -140,6 +150,7 @@ def _solve(
     must_walk: frozenset,
     must_walk_name: str,
     max_day_m: float | None = None,
+    ground_twice: Callable[[Sequence[Step]], float] | None = None,
 ) -> SolveResult:
     t0 = time.perf_counter()
     budget = _checked_budget(target_m, tolerance, days, alternatives, budget_s)
@@ -198,6 +209,9 @@ def _solve(
     if searched and not search.pool and not search.out_of_time():
         _look_longer(search, loop_tasks)
 
+    if ground_twice is not None:
+        _walked_once(search, ground_twice)
+
     stems_needed = allow_stems and not (
         len(search.picks) == alternatives and search.picks[-1].key[0] == 0
     )
@@ -249,6 +263,37 @@ def _solve(
         notice=nights_notice(loops, days),
         stats=stats,
     )
+
+
+def _walked_once(
+    search: Search, ground_twice: Callable[[Sequence[Step]], float]
+) -> None:
+    """Measure the picked loops on their lines and rank down those that walk
+    ground twice, until the picks are clean or the checks run out.
+
+    The import gives a piece of ground one segment (issue 9), so a loop that
+    walks no segment twice walks no ground twice, except where ways drawn side
+    by side share no junction long enough to be merged: a chain of 4-8 m street
+    stubs beside another, a loop going down one and back up the other (16 m in
+    three of 28 Helsinki loops). It then costs as much as missing the length
+    (`costs.TWICE_ON_LINE`), with the metres as repeated, so they are reported:
+    an exact loop that is clean ranks first, and it is still offered before an
+    out-and-back, which walks everything twice."""
+    measured: set[int] = set()
+    checks = GROUND_CHECKS_PER_PICK * search.alternatives
+    while len(measured) < checks:
+        unmeasured = [c for c in search.picks if _is_loop(c) and id(c) not in measured]
+        if not unmeasured:
+            return
+        cand = unmeasured[0]
+        measured.add(id(cand))
+        twice_m = ground_twice(build_loop(search, cand, 1, 1, {}).steps)
+        if twice_m > 0:
+            search.demote(cand, twice_m)
+
+
+def _is_loop(cand: Cand) -> bool:
+    return bool(cand.circuit) and not cand.stem and cand.turn is None
 
 
 def _checked_budget(

@@ -41,6 +41,12 @@ Only ratios matter; a metre of waymarked trail is the unit. Why these weights:
   waymarked metre elsewhere. A loop then takes as much of it as the length allows
   and gives up a little elsewhere for it: 4 km more of it pays for 1 km of road
   in place of waymarked trail. Loops that walk none of it are not offered.
+- `TWICE_ON_LINE` 0.5 of the target for a loop whose line passes again over
+  ground it walked on other segments (ways drawn side by side that the import
+  could not merge, found once the search is done: `answer._walked_once`): as
+  bad as missing the length, so an exact loop that does not ranks first, and a
+  loop a little off the length but clean no lower than one that does. Its
+  metres count as repeated too, so they are reported.
 - Drive: `DRIVE` per metre of driving, a soft cost: 10 miles more driving (16 km)
   weighs like 800 m of walking, enough to prefer the nearer of two equal loops,
   not enough to prefer a worse loop that is closer.
@@ -65,6 +71,7 @@ EXACT = 0.01
 MISS = 0.5
 ERROR = 8.0
 DRIVE = 0.05
+TWICE_ON_LINE = MISS
 MUST_WALK = 0.5
 # what a metre adds to a trailhead's worth (`goodness`); a waymarked metre is 1
 GOOD_NAMED = 0.6

@@ -390,6 +390,26 @@ class Search:
                 best, at = j, pos
         return best, at
 
+    def demote(self, cand: Cand, twice_m: float) -> None:
+        """`cand`, a loop, passes `twice_m` metres over ground it walked
+        before on other segments (its line says so, `answer._walked_once`):
+        count them as repeated, and as a length missed (`costs.TWICE_ON_LINE`)."""
+        self.pool.remove(cand)
+        cand.repeated += twice_m
+        cand.cost = (
+            self.walk_cost(
+                cand.start, cand.stem, cand.circuit, cand.length, cand.repeated
+            )
+            + costs.TWICE_ON_LINE * self.target
+        )
+        head = rank_key(
+            cost=cand.cost, out_and_back=False, drive_m=self.starts[cand.start].drive_m
+        )
+        cand.key = (*head, cand.start, cand.sig)
+        at = next((i for i, c in enumerate(self.pool) if c.key > cand.key), None)
+        self.pool.insert(len(self.pool) if at is None else at, cand)
+        self._repick()
+
     def _repick(self) -> None:
         picks = pick_different(self.pool, self.alternatives, self.link_m)
         if [id(p) for p in picks] == [id(p) for p in self.picks]:

@@ -11,11 +11,13 @@ from dataclasses import asdict
 
 import pytest
 
+from planner import twice
 from planner.graph import EdgeRecord, build_graph
 from planner.reasons import words
 from planner.solver import Start, prepare, solve
 from planner.solver.ranking import pick_different
-from planner.track import track_of
+from planner.track import line_of, track_of
+from trails.ground import repeated_m
 
 # made-up positions (lon, lat) for the junctions the drawings use
 POS = {
@@ -545,3 +547,55 @@ def test_a_search_out_of_time_names_no_walk_far_from_the_length_as_the_closest()
 def said(result) -> str:
     """Why the solver found no loop, as a hiker reads it in km."""
     return words(result.reason, "km")
+
+
+def measured_twice(graph):
+    """`solve(ground_twice=...)` as the planner gives it: the walk's line, from
+    the drawing's segments, measured on the ground (planner/twice.py)."""
+    lines = {k: d["coords"] for _, _, k, d in graph.edges(keys=True, data=True)}
+    return lambda steps: twice.repeated_m(line_of(steps, graph, lines))
+
+
+# Two ways drawn on one line from a to b but sharing no junction between: no
+# segment says the loop over them walks its ground twice; its line does. And a
+# loop through c and d, partly on road.
+SIDE_BY_SIDE = [
+    ("a", "b", 1000),
+    ("a", "b", 1000, "track"),
+    ("a", "c", 700, "road"),
+    ("c", "d", 600),
+    ("d", "a", 700, "road"),
+]
+
+
+def test_a_loop_whose_line_walks_ground_twice_ranks_after_a_clean_one():
+    graph = draw(*SIDE_BY_SIDE)
+
+    blind = solve(graph, [at("a")], 2000, tolerance=0.01)
+    seen = solve(
+        graph, [at("a")], 2000, tolerance=0.01, ground_twice=measured_twice(graph)
+    )
+
+    # the drawn ways cost less than road: by segments alone, a-b-a comes first
+    assert [len(loop.steps) for loop in blind.loops] == [2, 3]
+    assert blind.loops[0].repeated_m == 0
+    # measured on the ground, it walks its whole length twice, less the turn
+    clean, twice_over = seen.loops
+    assert len(clean.steps) == 3 and clean.repeated_m == 0
+    assert len(twice_over.steps) == 2
+    assert twice_over.repeated_m == pytest.approx(
+        repeated_m(line(graph, twice_over)), abs=1
+    )
+    assert twice_over.repeated_m > 1000
+
+
+def test_the_only_loop_is_offered_though_it_walks_ground_twice_and_says_so():
+    graph = draw(*SIDE_BY_SIDE[:2], ("a", "e", 1000))
+
+    result = solve(
+        graph, [at("a")], 2000, tolerance=0.01, ground_twice=measured_twice(graph)
+    )
+
+    [loop] = result.loops
+    assert loop.kind == "loop"
+    assert loop.repeated_m == pytest.approx(repeated_m(line(graph, loop)), abs=1)

@@ -61,4 +61,3 @@ def test_a_loop_over_ground_walked_twice_on_other_ways_says_so(client, block):
     assert loop["repeated_miles"] * METRES_PER_MILE == pytest.approx(
         on_the_ground, abs=0.01 * METRES_PER_MILE
     )
-

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from trails.network import CONNECTOR_KINDS, Network
-from trails.waymarks import NETWORK_RANK, route_label, route_marks
+from trails.waymarks import route_label, route_marks
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,11 @@ class EdgeRecord:
     descent: float | None = None
     routes: tuple[Hashable, ...] = ()
     other_names: tuple[str, ...] = ()
+
+
+# International, national, regional, local: the bigger network a route belongs
+# to, the better it is marked and the more a hiker recognises it.
+NETWORK_RANK = {"iwn": 0, "nwn": 1, "rwn": 2, "lwn": 3}
 
 
 def route_doc(

@@ -44,7 +44,6 @@ from trails import camps
 from trails.camps import Tags
 from trails.errors import ParseError
 from trails.network import ROUTE_KINDS, ROUTE_NETWORKS, RawPoint, RawRoute, RawWay
-from trails.waymarks import NETWORK_RANK
 
 FOOT_HIGHWAYS = {
     "path": "path",
@@ -335,36 +334,11 @@ def read_osm(
             "with osmium merge rather than joining the files"
         )
     routes, on = reader.routes()
+    names = {r.source_id: r.name or r.ref for r in routes}
     used: set[str] = set()
     for way in reader.ways:
         way.routes = list(dict.fromkeys(on.get(int(way.source_id[1:]), ())))
         used.update(way.routes)
-    _lend_route_names(reader.ways, routes, on)
-    return reader.ways, reader.points, [r for r in routes if r.source_id in used]
-
-
-def _lend_route_names(
-    ways: list[RawWay], routes: list[RawRoute], on: dict[int, list[str]]
-) -> None:
-    """An unnamed way on waymarked routes takes a route's name, the same
-    route's all along a stretch several routes share: the best known (the
-    biggest network), then the longest (most ways), so that a walk along the
-    shared stretch reads as one trail, not as the routes taking turns by the
-    order their relations come in the file."""
-    size: dict[str, int] = {}
-    for route_ids in on.values():
-        for r in set(route_ids):
-            size[r] = size.get(r, 0) + 1
-    names = {r.source_id: r.name or r.ref for r in routes}
-    rank = {
-        r.source_id: (
-            NETWORK_RANK.get(r.network, len(NETWORK_RANK)),
-            -size.get(r.source_id, 0),
-            r.source_id,
-        )
-        for r in routes
-    }
-    for way in ways:
         if not way.name:
-            named = [r for r in way.routes if names[r]]
-            way.name = names[min(named, key=rank.__getitem__)] if named else ""
+            way.name = next((names[r] for r in way.routes if names[r]), "")
+    return reader.ways, reader.points, [r for r in routes if r.source_id in used]

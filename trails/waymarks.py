@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-# International, national, regional, local: the bigger network a route belongs
-# to, the better it is marked and the more a hiker recognises it.
-NETWORK_RANK = {"iwn": 0, "nwn": 1, "rwn": 2, "lwn": 3}
-
 
 def route_label(name: str, ref: str) -> str:
     """What a hiker calls a route: its ref when it has one ("GR 11"), else its name."""

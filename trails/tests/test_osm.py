@@ -186,31 +186,6 @@ def test_names_come_from_name_then_ref_then_hiking_route(osm_file, tmp_path):
     assert names == {"w10": "Camí Ral", "w11": "GR 11", "w12": "Haute Randonnée"}
 
 
-def test_unnamed_ways_on_shared_routes_take_the_best_known_routes_name(osm_file):
-    # a local loop over three unnamed ways, two of them also on a regional
-    # route that goes on along a fourth; the loop's relation comes first
-    f = osm_file(
-        N, [path(10, [1, 2]), path(11, [2, 3]), path(12, [3, 4]), path(13, [4, 5])]
-    )
-    relations = [
-        route(90, [("w", 10), ("w", 11), ("w", 12)], name="Rot 4", network="lwn"),
-        route(91, [("w", 11), ("w", 12), ("w", 13)], name="Dehnberg", network="rwn"),
-        route(92, [("w", 12), ("w", 13)], name="Short", network="rwn"),
-    ]
-    f.write_text(f.read_text().replace("</osm>", "".join(relations) + "</osm>"))
-
-    names = {t.key: t.name for t in read_network(f).network.trails}
-
-    # the regional route over the local one, the longer of two regional ones:
-    # walking from w11 on, the trail does not change name at every way
-    assert names == {
-        "w10": "Rot 4",
-        "w11": "Dehnberg",
-        "w12": "Dehnberg",
-        "w13": "Dehnberg",
-    }
-
-
 def route(rel_id, members, **tags):
     """An OSM route relation; members are ("w", id) or ("r", id)."""
     refs = "".join(

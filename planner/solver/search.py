@@ -10,6 +10,7 @@ in the pool, `Task` one trailhead's share of the search.
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
@@ -406,8 +407,7 @@ class Search:
             cost=cand.cost, out_and_back=False, drive_m=self.starts[cand.start].drive_m
         )
         cand.key = (*head, cand.start, cand.sig)
-        at = next((i for i, c in enumerate(self.pool) if c.key > cand.key), None)
-        self.pool.insert(len(self.pool) if at is None else at, cand)
+        bisect.insort(self.pool, cand, key=lambda c: c.key)
         self._repick()
 
     def _repick(self) -> None:

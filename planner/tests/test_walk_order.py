@@ -91,13 +91,9 @@ def test_while_nothing_came_near_the_length_it_tries_what_closes_it_first():
     assert first_choice(0.0, 3200.0, blind=True) == "road"
 
 
-def test_a_loop_re_rooted_at_a_nearer_trailhead_counts_its_changes_of_trail_there():
-    # A loop from "a" (a long drive): 2 km of Camí out to "n", back 1 km on
-    # Other to "x" and 1 km of Camí to "a". Walked from "a" it changes trail
-    # twice (at "n" and "x"); the search re-roots it at "n" (no drive), where it
-    # changes trail at "n" itself no more: it follows Other, then Camí on round
-    # through "a" to "n". Once only, as its cost must say.
-    graph = build_graph(
+def camí_and_other():
+    """A 4 km loop a-m-n-x-a: 3 km of Camí, and Other from n to x."""
+    return build_graph(
         ((n, *xy, None) for n, xy in POS.items()),
         [
             edge("out", "a", "m", 1000, "Camí"),
@@ -107,7 +103,15 @@ def test_a_loop_re_rooted_at_a_nearer_trailhead_counts_its_changes_of_trail_ther
         ],
         {},
     )
-    prep = prepare(graph, keep=["a", "n"])
+
+
+def test_a_loop_re_rooted_at_a_nearer_trailhead_counts_its_changes_of_trail_there():
+    # A loop from "a" (a long drive): 2 km of Camí out to "n", back 1 km on
+    # Other to "x" and 1 km of Camí to "a". Walked from "a" it changes trail
+    # twice (at "n" and "x"); the search re-roots it at "n" (no drive), where it
+    # changes trail at "n" itself no more: it follows Other, then Camí on round
+    # through "a" to "n". Once only, as its cost must say.
+    prep = prepare(camí_and_other(), keep=["a", "n"])
     search = search_on(
         prep,
         [Start("a", "far", "Far", 20_000.0), Start("n", "near", "Near", 0.0)],
@@ -129,17 +133,7 @@ def test_an_out_and_back_of_the_length_ends_length_only_order_only_on_a_trip(
     # For a day's walk an out-and-back ranks after every loop, so the near dives
     # keep ordering by length alone until a loop has the length; a trip of
     # several days ends it at any walk of the length, as before.
-    graph = build_graph(
-        ((n, *xy, None) for n, xy in POS.items()),
-        [
-            edge("out", "a", "m", 1000, "Camí"),
-            edge("on", "m", "n", 1000, "Camí"),
-            edge("back", "n", "x", 1000, "Other"),
-            edge("home", "x", "a", 1000, "Camí"),
-        ],
-        {},
-    )
-    prep = prepare(graph, keep=["a", "n"])
+    prep = prepare(camí_and_other(), keep=["a", "n"])
     search = search_on(prep, [Start("a", "th", "A", 0.0)], 4000.0)
     search.turns_partway = days_walk
     a, n = prep.index["a"], prep.index["n"]

@@ -17,6 +17,12 @@ Two guards: an import that would delete more than `MAX_SHRINK` of a source's
 segments is refused unless `allow_shrink` (a small or wrong file would empty the
 source), and imports of one source take turns (`_lock_source`).
 
+Re-running the last import is cheap: a source remembers a digest of the file and
+options it was last imported from (`trails/import_digest.py`) and the data version
+that import left. When both still hold, the import would change nothing (the data
+version moves on every change to the network, by anyone, anywhere), so the file
+is not even parsed, unless `force`.
+
 The rows are written by `trails/import_tables.py` through `trails/bulk.py`;
 `trails/elevation.py` adds elevation from SRTM tiles with the same guarantees.
 """
@@ -25,8 +31,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import OperationalError, connection, transaction
 from django.db.models import F
@@ -35,6 +42,7 @@ from django.utils import timezone
 from trails.bulk import TableCounts, delete_rows
 from trails.errors import ParseError
 from trails.formats import Parsed, read_network
+from trails.import_digest import import_digest
 from trails.import_tables import (
     ground_of,
     reattach_points,
@@ -79,6 +87,7 @@ class ImportReport:
     # What staff made that the file moved from under them, for the summary.
     unplaced: list[str] = field(default_factory=list)
     reattached: list[str] = field(default_factory=list)
+    unchanged: ClassVar[bool] = False  # True: recognised as done already, see below
 
     def lines(self) -> list[str]:
         s = self.summary
@@ -116,6 +125,31 @@ class ImportReport:
         return out + [f"Note: {w}" for w in self.warnings]
 
 
+@dataclass
+class UnchangedReport(ImportReport):
+    """An import that was not run: its file is the one the source was last
+    imported from, with the same options, and nothing has changed since. The
+    figures are the source's, as that import counted them."""
+
+    label: str = ""
+    imported_at: datetime | None = None
+    unchanged: ClassVar[bool] = True
+
+    def lines(self) -> list[str]:
+        s = self.summary
+        when = "its last import"
+        if self.imported_at:
+            when = f"{timezone.localtime(self.imported_at):%Y-%m-%d %H:%M %Z}"
+        return [
+            f"Unchanged: {self.label} is the file imported into source "
+            f"{self.source!r} on {when}, and no trail data has changed since; "
+            "nothing was written (import_trails --force imports it again).",
+            f"Source {self.source!r} holds {s['trails']} trails, {s['segments']} "
+            f"segments, {s['junctions']} junctions, {s['trailheads']} trailheads, "
+            f"{s['campsites']} campsites, {s['km']} km.",
+        ]
+
+
 def import_file(
     path: str | Path,
     source_name: str | None = None,
@@ -126,12 +160,15 @@ def import_file(
     progress: Callable[[str], None] | None = None,
     label: str | None = None,
     allow_shrink: bool = False,
+    force: bool = False,
     **options: Any,
 ) -> ImportReport:
     """Parse `path` and write it as source `source_name` (default: the file name).
 
     `label` is how messages name the file when its path does not (an upload saved
-    to a temporary file); `options` go to `read_network`.
+    to a temporary file); `options` go to `read_network`. The file the source was
+    last imported from, with the same options, into data nobody has changed since,
+    is not read again unless `force`: the report says it is unchanged.
     """
     path = Path(path)
     label = label or str(path)
@@ -141,17 +178,29 @@ def import_file(
             f"{label}: the source name is {len(source_name):,} characters long, over "
             f"the limit of {longest}"
         )
+    name = source_name or default_source_name(label)
+    digest = None
+    if not dry_run:  # a dry run reports what the file holds, and records nothing
+        digest = import_digest(path, options, attribution, licence, allow_shrink)
+        if digest and not force and (done := _done_already(name, digest, label)):
+            return done
     try:
         parsed = read_network(path, progress=progress, **options)
     except ParseError as exc:
         raise ImportFailed(f"{label}: {exc}") from exc
     except OSError as exc:
         raise ImportFailed(f"{label}: cannot be read ({exc.strerror or exc})") from exc
-    name = source_name or default_source_name(label)
     try:
         with collector_paused():
             return import_network(
-                parsed, name, attribution, licence, dry_run, progress, allow_shrink
+                parsed,
+                name,
+                attribution,
+                licence,
+                dry_run,
+                progress,
+                allow_shrink,
+                digest=digest,
             )
     except ImportFailed as exc:
         raise ImportFailed(f"{label}: {exc}") from exc
@@ -163,6 +212,31 @@ def default_source_name(label: str) -> str:
     return Path(label).name.split(".")[0][:longest]
 
 
+def _done_already(name: str, digest: str, label: str) -> UnchangedReport | None:
+    """The report of an import with nothing to do: `digest` is what the last
+    import into source `name` read, and the data version is the one it left.
+
+    Safe because the version is global: any other import, any staff edit or
+    closure, elevation added, anywhere, moves it, and the next import of this
+    file is a full one. Two reads, no lock: a change committed between them
+    moves the version (and another import of this source, the digest too).
+    """
+    source = Source.objects.filter(name=name, import_digest=digest).first()
+    if source is None or source.imported_version != DataVersion.current():
+        return None
+    summary = {
+        "trails": source.trail_count,
+        "segments": source.segment_count,
+        "junctions": source.junction_count,
+        "trailheads": source.trailhead_count,
+        "campsites": source.campsite_count,
+        "km": source.km,
+    }
+    return UnchangedReport(
+        name, source.format, summary, label=label, imported_at=source.imported_at
+    )
+
+
 def import_network(
     parsed: Parsed,
     source_name: str,
@@ -171,7 +245,12 @@ def import_network(
     dry_run: bool = False,
     progress: Callable[[str], None] | None = None,
     allow_shrink: bool = False,
+    *,
+    digest: str | None = None,
 ) -> ImportReport:
+    """Write `parsed` as source `source_name`. `digest` is that of the file it
+    was read from (`import_file`); without one, the next import of any file into
+    this source is a full one."""
     net = parsed.network
     report = ImportReport(
         source_name,
@@ -225,9 +304,13 @@ def import_network(
         source.campsite_count = s["campsites"]
         source.km = s["km"]
         source.save()
-        DataVersion.bump(before + where(source))
+        version = DataVersion.bump(before + where(source))
         if dry_run:
             transaction.set_rollback(True)
+        else:  # what lets a re-run of this very import know it has nothing to do
+            Source.objects.filter(pk=source.pk).update(
+                import_digest=digest or "", imported_version=version
+            )
     if not dry_run:
         _analyze()
     return report

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from trails.models import DataVersion, where
+from trails.models import DataVersion, Source, where
 
 
 class BumpsDataVersion:
@@ -53,6 +53,9 @@ class RecordsStaffFields:
     @admin.action(description="Let the next import set what staff changed again")
     def forget_staff_fields(self, request: HttpRequest, queryset: QuerySet) -> None:
         n = queryset.update(staff_fields=[])
+        # The network has not changed (the data version stays), but the next
+        # import of the same file has work to do now.
+        Source.objects.filter(pk__in=queryset.values("source")).import_in_full()
         self.message_user(
             request,
             f"The next import sets the names, difficulty and positions of {n} rows "

@@ -38,6 +38,8 @@ class SourceAdmin(BumpsDataVersion, admin.ModelAdmin):
         "trailhead_count",
         "campsite_count",
         "km",
+        "import_digest",
+        "imported_version",
     ]
     change_list_template = "admin/trails/source/change_list.html"
 

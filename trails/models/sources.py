@@ -1,5 +1,6 @@
 """Where the network came from: one row per imported file's source, with its
-credits and the counts of what the last import wrote."""
+credits, the counts of what the last import wrote, and how to recognise that
+import's file again."""
 
 from __future__ import annotations
 
@@ -16,6 +17,13 @@ class SourceQuerySet(models.QuerySet):
             .values("name", "attribution", "licence")
         )
 
+    def import_in_full(self) -> int:
+        """The next import into these sources runs in full, even of the file they
+        were last imported from: for a change that makes an import write
+        something new without changing the network (so without moving the data
+        version)."""
+        return self.update(import_digest="")
+
 
 class Source(models.Model):
     name = models.CharField(max_length=200, unique=True)
@@ -31,6 +39,11 @@ class Source(models.Model):
     trailhead_count = models.PositiveIntegerField(default=0)
     campsite_count = models.PositiveIntegerField(default=0)
     km = models.FloatField(default=0)
+    # What the last import from a file read (`trails/import_digest.py`) and the
+    # data version it left behind: while both still hold, importing the same file
+    # again would change nothing, and is skipped.
+    import_digest = models.CharField(max_length=64, blank=True, default="")
+    imported_version = models.PositiveBigIntegerField(null=True, blank=True)
 
     objects = SourceQuerySet.as_manager()
 

@@ -58,8 +58,8 @@ class DataVersion(models.Model):
         return row or 0
 
     @classmethod
-    def bump(cls, boxes: Iterable[Box] | None = None) -> None:
-        """Count a change made inside `boxes` (None: anywhere)."""
+    def bump(cls, boxes: Iterable[Box] | None = None) -> int:
+        """Count a change made inside `boxes` (None: anywhere); the new version."""
         with transaction.atomic():
             updated = cls.objects.filter(pk=1).update(version=F("version") + 1)
             if not updated:
@@ -76,13 +76,14 @@ class DataVersion(models.Model):
                 )
             if boxes is None:
                 cls.objects.filter(pk=1).update(everywhere=version)
-                return
+                return version
             TileVersion.objects.bulk_create(
                 [TileVersion(tx=x, ty=y, version=version) for x, y in tiles],
                 update_conflicts=True,
                 unique_fields=["tx", "ty"],
                 update_fields=["version"],
             )
+            return version
 
     @classmethod
     def of(cls, box: Box) -> int:

@@ -65,6 +65,25 @@ def test_staff_upload_a_geojson_file_with_trailheads_and_see_the_summary(
     assert Trailhead.objects.get(source=parks).name == "Lot"
 
 
+def test_the_same_upload_again_is_recognised_and_says_so(staff_client):
+    def upload():
+        return {
+            "file": geojson(line([A, B, C], fid="ridge", name="Ridge")),
+            "trailheads": geojson(point(*A, name="Lot"), name="lots.geojson"),
+            "source": "Parks",
+        }
+
+    first = staff_client.post(URL, upload(), follow=True)
+    assert messages_of(first)[0].startswith("Imported geojson into source 'Parks'")
+    response = staff_client.post(URL, upload(), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:trails_source_changelist")
+    shown = messages_of(response)
+    assert shown[0].startswith(
+        "Unchanged: parks.geojson is the file imported into source 'Parks' on "
+    )
+    assert shown[1].startswith("Source 'Parks' holds 1 trails, 1 segments")
+
+
 def test_a_gpx_upload_without_a_source_name_is_named_after_the_file(staff_client):
     track = (
         '<?xml version="1.0"?><gpx version="1.1" creator="t" '

@@ -4,9 +4,11 @@
         --attribution "© OpenStreetMap contributors"
 
 The import is one transaction: it either writes the whole file or nothing. Running it
-again with the same file changes nothing; with a newer file it updates the source,
-keeping what staff changed (closures, names, trailhead positions). A file that would
-delete more than half of the source's segments is refused unless --allow-shrink.
+again with the same file changes nothing (and when nothing else changed the data
+since, it is recognised without reading the file: "Unchanged", unless --force); with
+a newer file it updates the source, keeping what staff changed (closures, names,
+trailhead positions). A file that would delete more than half of the source's
+segments is refused unless --allow-shrink.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -60,6 +62,12 @@ class Command(BaseCommand):
             "(refused otherwise: a small or wrong file would empty the source).",
         )
         parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Import even when the file is the one last imported and nothing "
+            "changed since (otherwise recognised, and skipped).",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Read and check the file and report what would change; write nothing.",
@@ -81,6 +89,7 @@ class Command(BaseCommand):
                 licence=opts["licence"],
                 dry_run=opts["dry_run"],
                 allow_shrink=opts["allow_shrink"],
+                force=opts["force"],
                 progress=progress,
                 trailheads=opts["trailheads"],
                 attach_m=opts["attach_m"],

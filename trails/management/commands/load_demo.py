@@ -39,6 +39,7 @@ class Command(BaseCommand):
                 source=DEMO_SOURCE,
                 attribution=ATTRIBUTION,
                 licence="ODbL 1.0",
+                force=opts["force"],
                 verbosity=opts["verbosity"],
                 stdout=self.stdout,
             )

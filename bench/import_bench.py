@@ -6,13 +6,17 @@ Each measurement runs in a fresh process (so peak memory is that step's own), on
 fresh database: SQLite in a temporary file, and PostgreSQL in a scratch database
 (`BENCH_PG_URL`, default postgres://postgres@127.0.0.1:5432/loopgenie_bench) when a
 server answers. Rows: the floor (pyosmium reading every way with node locations),
-our parse (floor plus building the network), a first import, and a re-import of the
-same file (nothing changes). Times are medians over --repeat runs.
+our parse (floor plus building the network), a first import, a re-import of the
+same file (nothing changes, and the import recognises the file: no parse), and the
+same re-import forced (the full parse and sync, what a re-import cost before it was
+recognised; on an older tree, whose `import_file` has no `force`, the plain
+re-import again). Times are medians over --repeat runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import resource
@@ -68,11 +72,16 @@ def child(step: str, path: str) -> dict:
         from trails.importers import import_file
 
         call_command("migrate", verbosity=0)
-        if step == "reimport":
+        options = {}
+        if step == "reimport-forced":
+            # An older tree's import_file has no force: it re-imports in full.
+            if "force" in inspect.signature(import_file).parameters:
+                options["force"] = True
+        if step != "import":
             import_file(path, "bench")
         t, c = time.perf_counter(), time.process_time()
         with CaptureQueriesContext(connection) as ctx:
-            import_file(path, "bench")
+            import_file(path, "bench", **options)
         seconds, queries = time.perf_counter() - t, len(ctx)
     cpu_s = time.process_time() - c
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -157,6 +166,7 @@ def main() -> None:
         for step, label in (
             ("import", "first import"),
             ("reimport", "re-import, unchanged"),
+            ("reimport-forced", "re-import, forced"),
         ):
             result = measure(step, path, db, args.repeat)
             if result:

@@ -21,7 +21,8 @@ from trails.formats import read_network
 CHUNK = 1024 * 1024  # files can be hundreds of MB: never read one whole
 TRAILS = Path(__file__).resolve().parent
 
-# The code version of this process, computed the first time it is asked for.
+# The code version of this process, computed when it loads the import code: a
+# hash taken later could be of files a deploy replaced under it.
 _CODE_VERSION: str | None = None
 
 
@@ -93,3 +94,6 @@ def _sha256_of(path: Path) -> str:
         while chunk := fh.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+code_version()  # now, with the code this process runs

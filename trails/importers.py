@@ -216,13 +216,16 @@ def _done_already(name: str, digest: str, label: str) -> UnchangedReport | None:
     """The report of an import with nothing to do: `digest` is what the last
     import into source `name` read, and the data version is the one it left.
 
-    Safe because the version is global: any other import, any staff edit or
-    closure, elevation added, anywhere, moves it, and the next import of this
-    file is a full one. Two reads, no lock: a change committed between them
-    moves the version (and another import of this source, the digest too).
+    Safe because every change to the network stamps the data version on the
+    tiles it touches (`DataVersion.bump`): any other import, staff edit or
+    closure, elevation added, on the source's ground moves the version there,
+    and the next import of this file is a full one. A change elsewhere (another
+    region's nightly import) leaves it be; a change whose place is not known
+    counts everywhere. Reads, no lock: a change committed meanwhile moves the
+    version (and another import of this source, the digest too).
     """
     source = Source.objects.filter(name=name, import_digest=digest).first()
-    if source is None or source.imported_version != DataVersion.current():
+    if source is None or source.imported_version != _version_of(source):
         return None
     summary = {
         "trails": source.trail_count,
@@ -235,6 +238,16 @@ def _done_already(name: str, digest: str, label: str) -> UnchangedReport | None:
     return UnchangedReport(
         name, source.format, summary, label=label, imported_at=source.imported_at
     )
+
+
+def _version_of(source: Source) -> int:
+    """The data version of the source's ground: its latest change there (the
+    import's own stamp, if nothing came after it); the version of all the data
+    when the source has no ground."""
+    boxes = where(source)
+    if not boxes:
+        return DataVersion.current()
+    return max(DataVersion.of(box) for box in boxes)
 
 
 def import_network(

@@ -90,13 +90,24 @@ def test_a_segment_staff_deleted_comes_back_with_the_next_import(tiny, staff_cli
     assert Segment.objects.filter(source__name="tiny").count() == 1
 
 
-def test_any_change_anywhere_makes_the_next_import_a_full_one(tiny, osm_file):
-    elsewhere = osm_file(NODES, [path_along(6, 9)], "elsewhere.osm")
-    import_file(elsewhere, "elsewhere")
-    assert in_full(import_file(tiny, "tiny"))
-    DataVersion.bump([(10.0, 45.0, 10.0, 45.0)])  # an edit far from tiny
+def test_a_change_on_the_source_s_ground_makes_the_next_import_a_full_one(
+    tiny, osm_file
+):
+    beside = osm_file(NODES, [path_along(6, 9)], "beside.osm")
+    import_file(beside, "beside")  # another source on the same ground
     assert in_full(import_file(tiny, "tiny"))
     assert import_file(tiny, "tiny").unchanged  # and then it is recognised again
+    DataVersion.bump([(1.5, 42.5, 1.5, 42.5)])  # a staff edit there
+    assert in_full(import_file(tiny, "tiny"))
+    DataVersion.bump(None)  # a change whose place is not known
+    assert in_full(import_file(tiny, "tiny"))
+
+
+def test_a_change_elsewhere_leaves_the_import_recognised(tiny, osm_file):
+    far = {i: (10.0 + i * 0.001, 45.0, {}) for i in range(1, 4)}
+    import_file(osm_file(far, [path_along(1, 3)], "far.osm"), "far")
+    DataVersion.bump([(10.0, 45.0, 10.0, 45.0)])  # an edit there
+    assert import_file(tiny, "tiny").unchanged
 
 
 def test_other_options_or_another_file_import_in_full(tiny, osm_file):

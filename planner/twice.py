@@ -12,6 +12,10 @@ Krems sidewalk block). Only the line shows it.
 benchmarks' and tests' independent checker) answers, with numpy and a k-d tree
 instead of a Python grid: 5 ms for a 28 km GPX hike against 24 ms, 10 ms for
 47 km against 43 (`planner/tests/test_twice.py`'s hikes, timed once by hand).
+Looking first at every 4th sample for where a walk comes back near itself
+(`_worth_a_look`) halves that again for a loop, which comes back only at its
+end: 1.5-2.5 ms a line against 3.6-4.4 on the loops that plans in five regions
+measured (docs/benchmarks.md).
 The same samples every ~2 m, the same rule (an earlier sample more than the gap
 back along the walk, its piece within the tolerance, running parallel or
 antiparallel), the same runs. A test holds the two to the same figures on real
@@ -36,6 +40,7 @@ from trails.ground import (
 )
 
 Coords = Sequence[Sequence[float]]
+LOOK_EVERY = 4  # `_worth_a_look` finds where to look from every 4th sample (8 m)
 
 
 def repeated_m(
@@ -61,9 +66,13 @@ def repeated_stretches(
         return []
     step = along[1] - along[0]
     lag = max(1, math.ceil(gap_m / step))
+    look = _worth_a_look(xs, ys, float(step), lag, tolerance_m)
+    if not len(look):
+        return []
     # A piece within the tolerance of a point starts within tolerance + step of it.
-    points = np.column_stack((xs, ys))
-    pairs = cKDTree(points).query_pairs(tolerance_m + step, output_type="ndarray")
+    points = np.column_stack((xs[look], ys[look]))
+    found = cKDTree(points).query_pairs(tolerance_m + step, output_type="ndarray")
+    pairs = look[found] if len(found) else found
     repeated = np.zeros(n, bool)
     if len(pairs):
         earlier, later = pairs.min(axis=1), pairs.max(axis=1)
@@ -74,6 +83,39 @@ def repeated_stretches(
         near = _piece_dist2(xs, ys, ux, uy, along, later, earlier) <= tolerance_m**2
         repeated[later[near]] = True
     return _runs(repeated, along, float(step), min_run_m)
+
+
+def _worth_a_look(
+    xs: np.ndarray, ys: np.ndarray, step: float, lag: int, tolerance_m: float
+) -> np.ndarray:
+    """The samples that may repeat earlier ground or start a piece that a later
+    sample repeats, found from every k-th sample (`LOOK_EVERY`): of a loop, only
+    those around its start and end, where it comes back (half the time of
+    looking at every sample).
+
+    None is missed: a sample repeats a piece that starts within tolerance + step
+    of it, at least `lag` samples back. The looked-at sample nearest each of the
+    two is at most k // 2 samples (as many steps along the walk, no farther as
+    the crow flies) from it, so the two looked-at samples are within tolerance +
+    (1 + 2 * (k // 2)) steps of each other and at least lag - 2 * (k // 2)
+    samples apart; every sample within k // 2 of such a pair is looked at."""
+    n = len(xs)
+    k = LOOK_EVERY
+    half = k // 2
+    coarse = np.arange(0, n, k)
+    if coarse[-1] != n - 1:
+        coarse = np.append(coarse, n - 1)  # so no sample is over k // 2 from one
+    found = cKDTree(np.column_stack((xs[coarse], ys[coarse]))).query_pairs(
+        tolerance_m + (1 + 2 * half) * step, output_type="ndarray"
+    )
+    if not len(found):
+        return np.empty(0, dtype=np.int64)
+    ends = coarse[found]
+    ends = ends[np.abs(ends[:, 1] - ends[:, 0]) >= lag - 2 * half].ravel()
+    near = np.zeros(n + 2 * half + 1, dtype=np.int64)  # +1 at each window's start
+    np.add.at(near, ends, 1)
+    np.add.at(near, ends + 2 * half + 1, -1)
+    return np.flatnonzero(np.cumsum(near)[half : half + n] > 0)
 
 
 def _runs(

@@ -56,3 +56,17 @@ def test_a_square_loop_and_a_single_point_repeat_nothing():
     assert twice.repeated_m(drawn((0, 0), (500, 0), (500, 500), (0, 500), (0, 0))) == 0
     assert twice.repeated_m(drawn((0, 0))) == 0
     assert twice.repeated_m(drawn((0, 0), (0, 0))) == 0
+
+
+@pytest.mark.parametrize("name", HIKES[:3])
+def test_a_stretch_walked_back_partway_is_found_where_it_is(shared_data, name):
+    # `_worth_a_look` looks at every 4th sample to find where to look: a walk
+    # that turns back along a stretch in its middle and goes on elsewhere
+    # repeats only there, and every sample of it is still measured
+    ways, _, _ = parse_gpx(shared_data / "gpx" / name)
+    coords = [c for way in ways for c in way.coords]
+    third = len(coords) // 3
+    walk = coords[: 2 * third] + coords[third : 2 * third][::-1][1:40]
+    found = twice.repeated_stretches(walk, 3.0)
+    assert found == ground.repeated_stretches(walk, 3.0)
+    assert found  # the stretch walked back is there

@@ -13,8 +13,8 @@ import math
 
 from django import forms
 
+from planner.budgets import default_budget
 from planner.place_lookup import resolve
-from planner.solver import DEFAULT_BUDGET_S
 from planner.trip import TripQuery
 from planner.units import UNIT_METRES, UNIT_NAMES, WALK_KMH, length_in
 from trails.models import Trail, Trailhead, WalkingRoute
@@ -32,27 +32,6 @@ MAX_HIKE_MI = 250
 MIN_STAGE_M = 5_000.0
 MAX_DAY_HOURS = 10.0
 MAX_DAY_M = MAX_DAY_HOURS * WALK_KMH * 1000
-# A trip of several days searches longer by default: its days are built between
-# beds, and a backpacker planning four days waits half a second gladly. The rate
-# limit counts it as what it is.
-BUDGET_DAYS = 4  # the default budget grows up to this many days
-
-
-# A loop that must walk a given trail or route searches a narrower space: its
-# walks must touch that trail, so fewer of those found count. At 0.25 s the
-# demo's "walk Pista de Sorteny" plan found none once the machine was busy
-# (none at 0.1 s, on main before and after the seventh session's changes).
-MUST_WALK_FACTOR = 2.0
-
-
-def default_budget(days: int, must_walk: bool = False) -> float:
-    """The search budget when none is asked for: 0.25 s for a day or two, an
-    eighth of a second a day beyond, up to 0.5 s for four days or more; twice
-    that for a loop that must walk a given trail or route."""
-    budget = DEFAULT_BUDGET_S * max(1.0, min(days, BUDGET_DAYS) / 2)
-    return budget * (MUST_WALK_FACTOR if must_walk else 1.0)
-
-
 TOLERANCES = [("2", "±2%"), ("5", "±5%"), ("10", "±10%"), ("20", "±20%")]
 DIFFICULTIES = [
     ("", "Any"),

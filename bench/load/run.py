@@ -54,7 +54,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from planner.solver import DEFAULT_BUDGET_S  # noqa: E402  (pure module, no Django)
+from planner.budgets import default_budget  # noqa: E402  (pure module, no Django)
 
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
@@ -67,6 +67,7 @@ REDIS_DB = int(os.environ.get("LOAD_REDIS_DB", "2"))
 # page's half always searches for the default budget): the limit counts search
 # seconds, so one such plan takes two thirds of a minute's allowance.
 RATE_CHECK_BUDGET = "5"
+FRESH_DAYS = (1, 2, 3)  # the trip lengths common.lua asks (`1 + floor(n / 7) % 3`)
 HOST = "127.0.0.1"
 
 # Shared plan pages, as the trip form writes them (the same few links, many readers).
@@ -461,7 +462,9 @@ def report(runs: list[Run], whole: dict, limited: dict, seconds: float) -> None:
     )
 
     cached, fresh = runs[0], runs[1]
-    budget_ms = DEFAULT_BUDGET_S * 1000 + 300
+    # the longest default budget among the fresh questions: common.lua asks
+    # trips of 1 to 3 days, and a 3-day plan searches half as long again
+    budget_ms = max(default_budget(days) for days in FRESH_DAYS) * 1000 + 300
     errors = sum(sum(run.errors) for run in runs)
     goals = [
         ("zero errors", errors == 0, f"{errors} errors"),
@@ -476,7 +479,7 @@ def report(runs: list[Run], whole: dict, limited: dict, seconds: float) -> None:
             f"{cached.rps:.0f} requests/s",
         ),
         (
-            f"fresh plans p99 <= {budget_ms:.0f} ms (budget + 300 ms)",
+            f"fresh plans p99 <= {budget_ms:.0f} ms (longest budget asked + 300 ms)",
             fresh.result["p99_us"] / 1000 <= budget_ms,
             f"p99 {ms(fresh.result['p99_us'])} ms",
         ),

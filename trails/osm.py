@@ -3,6 +3,11 @@
 What a hiker can walk: paths, footways that are not sidewalks or crossings, tracks,
 bridleways and steps. Minor roads come along as connectors (kind "road"): real
 mountain networks join up through them, and the planner walks them only when it must.
+Ways without motor traffic that walkers are meant to use are footways, not roads: a
+pedestrian street, and a cycleway shared with walkers (foot=designated, yes,
+permissive or official: a town's shared foot and cycle path, Norway's "gang- og
+sykkelvei", Germany's "Geh- und Radweg"). A cycleway that does not say walkers may
+use it stays a road (in some countries, Austria's among them, they may not).
 Areas (a square drawn as a closed way) are left out. Ways keep their OSM node ids,
 so junctions are exactly the shared nodes.
 
@@ -99,12 +104,20 @@ def way_kind(tags: Tags) -> str | None:
             return None
         kind = FOOT_HIGHWAYS[highway]
     elif highway in CONNECTOR_HIGHWAYS:
-        kind = "road"
+        kind = "footway" if _for_walkers(highway, tags) else "road"
     else:
         return None
     if tags.get("area") == "yes":
         return None
     return kind
+
+
+def _for_walkers(highway: str, tags: Tags) -> bool:
+    """Whether a way of the connector highways carries no motor traffic and is
+    meant for walkers (the module docstring says which)."""
+    if highway == "pedestrian":
+        return True
+    return highway == "cycleway" and tags.get("foot") in FOOT_ALLOWED
 
 
 def way_flag(tags: Tags) -> str:

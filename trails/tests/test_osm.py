@@ -156,6 +156,12 @@ def test_a_bike_trail_drawn_on_a_track_is_one_segment_walked_as_the_track(osm_fi
         ({"highway": "path"}, "path"),
         ({"highway": "steps"}, "steps"),
         ({"highway": "residential"}, "road"),
+        ({"highway": "living_street"}, "road"),
+        ({"highway": "cycleway"}, "road"),
+        ({"highway": "cycleway", "foot": "no"}, "road"),  # and flagged
+        ({"highway": "cycleway", "foot": "designated"}, "footway"),
+        ({"highway": "cycleway", "foot": "permissive"}, "footway"),
+        ({"highway": "pedestrian"}, "footway"),
         ({"highway": "track", "access": "private", "foot": "permissive"}, "track"),
         ({"highway": "track", "access": "private"}, "track"),  # kept, flagged
         ({"highway": "primary"}, None),

@@ -111,6 +111,16 @@ def _osm_xml(nodes: dict[int, tuple[float, float, dict]], ways: list[dict]) -> s
 
 
 @pytest.fixture
+def staff_client(client, django_user_model):
+    """A client logged in as staff (a superuser), for the admin's pages."""
+    user = django_user_model.objects.create_user(
+        "editor", password="pw-for-tests", is_staff=True, is_superuser=True
+    )
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
 def osm_file(tmp_path):
     """Write a tiny .osm file: osm_file(nodes={id: (lon, lat, tags)}, ways=[...])."""
 

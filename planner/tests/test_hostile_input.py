@@ -439,15 +439,6 @@ def test_names_with_script_tags_are_data_in_the_api_and_downloads(
     assert features[1]["properties"]["name"] in HOSTILE
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        "editor", password="pw-for-tests", is_staff=True, is_superuser=True
-    )
-    client.force_login(user)
-    return client
-
-
 def test_names_with_script_tags_are_text_in_the_admin(staff_client, hostile_names):
     world = hostile_names
     trail = Trail.objects.filter(source=world, name=IMG).first()

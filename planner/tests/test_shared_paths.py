@@ -8,16 +8,12 @@ import pytest
 from django.urls import reverse
 
 from trails.importers import import_file
+from trails.tests.features import ORIGIN
+from trails.tests.features import metres_at as at
 
 pytestmark = pytest.mark.django_db
 
-LON, LAT = 10.0, 45.0
-M_LAT = 111_195.0
-M_LON = M_LAT * math.cos(math.radians(LAT))
-
-
-def at(east_m: float, north_m: float, tags=None):
-    return (LON + east_m / M_LON, LAT + north_m / M_LAT, tags or {})
+LON, LAT = ORIGIN
 
 
 def diamond(osm_file, east_tags: dict) -> dict:

@@ -14,15 +14,6 @@ from trails.tests.test_staff_edits import trail_form
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        "editor", password="pw-for-tests", is_staff=True, is_superuser=True
-    )
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize(
     "url",
     [

@@ -22,15 +22,6 @@ def geojson(*features, name="parks.geojson") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, json.dumps(doc).encode())
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        "editor", password="pw-for-tests", is_staff=True, is_superuser=True
-    )
-    client.force_login(user)
-    return client
-
-
 def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 

@@ -506,15 +506,6 @@ def test_a_source_name_longer_than_the_column_is_refused(command, world, snapsho
 # Upload through the admin -----------------------------------------------------------
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        "editor", password="pw-for-tests", is_staff=True, is_superuser=True
-    )
-    client.force_login(user)
-    return client
-
-
 UPLOAD_URL = reverse("admin:trails_source_upload")
 
 

@@ -34,15 +34,6 @@ def tiny(osm_file):
     return path
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        "editor", password="pw-for-tests", is_staff=True, is_superuser=True
-    )
-    client.force_login(user)
-    return client
-
-
 def in_full(report) -> bool:
     """The import parsed the file and synced the source's rows."""
     return not report.unchanged and report.lines()[0].startswith("Imported osm")

@@ -22,15 +22,6 @@ pytestmark = pytest.mark.django_db
 A, B, C = [10.0, 45.0], [10.0, 45.005], [10.0, 45.01]
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        "editor", password="pw-for-tests", is_staff=True, is_superuser=True
-    )
-    client.force_login(user)
-    return client
-
-
 def trail_form(trail: Trail, **changes) -> dict:
     """The trail's admin page as posted, with its inline segments unchanged."""
     segments = list(trail.segments.order_by("id"))

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from trails.models import Campsite, Trail, Trailhead, WalkingRoute
 from trails.tests.features import line, point
-from trails.tests.test_staff_edits import staff_client, trail_form  # noqa: F401
+from trails.tests.test_staff_edits import trail_form
 
 pytestmark = pytest.mark.django_db
 

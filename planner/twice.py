@@ -112,10 +112,8 @@ def _worth_a_look(
         return np.empty(0, dtype=np.int64)
     ends = coarse[found]
     ends = ends[np.abs(ends[:, 1] - ends[:, 0]) >= lag - 2 * half].ravel()
-    near = np.zeros(n + 2 * half + 1, dtype=np.int64)  # +1 at each window's start
-    np.add.at(near, ends, 1)
-    np.add.at(near, ends + 2 * half + 1, -1)
-    return np.flatnonzero(np.cumsum(near)[half : half + n] > 0)
+    around = (ends[:, None] + np.arange(-half, half + 1)).ravel()
+    return np.unique(around[(around >= 0) & (around < n)])
 
 
 def _runs(

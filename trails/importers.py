@@ -70,6 +70,18 @@ from trails.network import CAMP_KINDS, TRAILHEAD_KINDS, Network
 MAX_SHRINK = 0.5
 
 
+# What an import's summary counts, and the Source field that keeps each for the
+# admin and for the report of a re-run that has nothing to do.
+SOURCE_COUNTS = {
+    "trails": "trail_count",
+    "segments": "segment_count",
+    "junctions": "junction_count",
+    "trailheads": "trailhead_count",
+    "campsites": "campsite_count",
+    "km": "km",
+}
+
+
 class ImportFailed(Exception):
     """An import that changed nothing; the message names the file and the reason."""
 
@@ -227,14 +239,7 @@ def _done_already(name: str, digest: str, label: str) -> UnchangedReport | None:
     source = Source.objects.filter(name=name, import_digest=digest).first()
     if source is None or source.imported_version != _version_of(source):
         return None
-    summary = {
-        "trails": source.trail_count,
-        "segments": source.segment_count,
-        "junctions": source.junction_count,
-        "trailheads": source.trailhead_count,
-        "campsites": source.campsite_count,
-        "km": source.km,
-    }
+    summary = {key: getattr(source, field) for key, field in SOURCE_COUNTS.items()}
     return UnchangedReport(
         name, source.format, summary, label=label, imported_at=source.imported_at
     )
@@ -310,12 +315,8 @@ def import_network(
         s = report.summary
         source.format = parsed.format
         source.imported_at = timezone.now()
-        source.trail_count = s["trails"]
-        source.segment_count = s["segments"]
-        source.junction_count = s["junctions"]
-        source.trailhead_count = s["trailheads"]
-        source.campsite_count = s["campsites"]
-        source.km = s["km"]
+        for key, field in SOURCE_COUNTS.items():
+            setattr(source, field, s[key])
         source.save()
         version = DataVersion.bump(before + where(source))
         if dry_run:
